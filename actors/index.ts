@@ -1,0 +1,38 @@
+export type { ActorId } from './ids.ts';
+export { NO_ACTOR } from './ids.ts';
+export type {
+  Message, TickMessage, ReplyMessage, HitMessage, DiedMessage, ChildFailedMessage, CommandMessage, TimerMessage, SignalMessage,
+} from './messages.ts';
+export { TICK, messageProblem } from './messages.ts';
+export type { Effect, WorldEvent } from './effects.ts';
+export { NO_EFFECTS, effectProblem } from './effects.ts';
+export type { Behaviour, ActorContext, Transition } from './behaviour.ts';
+export { BehaviourRegistry } from './behaviour.ts';
+export type { Body } from './body.ts';
+export type { SupervisionPolicy, FailureRecord } from './supervision.ts';
+export { DEFAULT_POLICY } from './supervision.ts';
+export { SpawnSpecSchema, BodySpecSchema } from './spawnSpec.ts';
+export type { SpawnSpec, ParsedSpawnSpec } from './spawnSpec.ts';
+export type { Problem, ProblemCode, WorldStats } from './problems.ts';
+export { createWorld } from './world.ts';
+export type { World, WorldConfig, Actor, PendingAsk, MindRequest, ActorEvent, CreateWorldOptions } from './world.ts';
+export { spawnActor, stopActor, enqueue } from './lifecycle.ts';
+export type { SpawnResult } from './lifecycle.ts';
+export type { WorldInput, ReplyInput, StepInputs } from './inputs.ts';
+export { step } from './step.ts';
+export type { StepReport } from './step.ts';
+export { stateHash } from './stateHash.ts';
+export type { EventLog, LogEntry } from './eventLog.ts';
+export { EventLogSchema } from './eventLog.ts';
+export { Simulation, replay, parseEventLog } from './simulation.ts';
+export type { SimulationOptions } from './simulation.ts';
+export { SpatialHash } from './spatialHash.ts';
+export { Mailbox } from './mailbox.ts';
+export { FlatTerrain } from './flatTerrain.ts';
+export { monsterBehaviour, MonsterParamsSchema } from './behaviours/monster.ts';
+export type { MonsterParams, MonsterState, MonsterMode } from './behaviours/monster.ts';
+export { playerBehaviour, PlayerParamsSchema } from './behaviours/player.ts';
+export type { PlayerParams, PlayerState } from './behaviours/player.ts';
+export { defaultRegistry } from './defaultRegistry.ts';
+export { demoSpawns } from './demoSpawns.ts';
+export type { DemoSpawnOptions } from './demoSpawns.ts';

@@ -1,0 +1,364 @@
+import type { Transition } from './behaviour.ts';
+import type { Body } from './body.ts';
+import { effectProblem } from './effects.ts';
+import type { Effect } from './effects.ts';
+import type { ActorId } from './ids.ts';
+import type { ReplyInput, StepInputs, WorldInput } from './inputs.ts';
+import { contextOf, enqueue, errorText, failActor, restartActor, spawnActor, stopActor } from './lifecycle.ts';
+import { messageProblem, TICK } from './messages.ts';
+import type { Message } from './messages.ts';
+import type { Actor, World } from './world.ts';
+import { report } from './world.ts';
+
+/** What one step produced, for the host: mind requests to serve, events to show, problems to report. */
+export type StepReport = World['out'];
+
+const EMPTY: StepInputs = Object.freeze({});
+
+/**
+ * Advance the world by one step of `dt` seconds. The single entry point of the simulation and a pure function
+ * of (world, dt, inputs, replies): no wall clock, no unseeded randomness. Order within a step:
+ *
+ * 1. inputs, then replies, then due timers and ask timeouts are queued into mailboxes;
+ * 2. each running actor, in ascending id, drains the messages queued before its turn, one at a time, then
+ *    gets the shared `tick`; behaviours return effects;
+ * 3. effects are performed in the order they were returned (messages they send arrive next step);
+ * 4. bodies move and collide with the terrain.
+ */
+export function step(world: World, dt: number = world.config.dt, inputs: StepInputs = EMPTY): StepReport {
+  if (!(dt > 0 && dt <= 1)) throw new RangeError(`step: dt must be in (0, 1] seconds, got ${dt}`);
+  const out = world.out;
+  out.requests.length = 0;
+  out.events.length = 0;
+  out.problems.length = 0;
+  out.changed.clear();
+  out.spawned.length = 0;
+  out.removed.length = 0;
+
+  world.tick++;
+  world.time += dt;
+
+  if (inputs.inputs) for (const input of inputs.inputs) applyInput(world, input);
+  if (inputs.replies) for (const reply of inputs.replies) applyReply(world, reply);
+  fireTimers(world);
+  expireAsks(world);
+
+  if (world.spatialDirty) rebuildSpatial(world);
+  deliverAll(world);
+  resolveEffects(world);
+  integrate(world, dt);
+  rebuildSpatial(world);
+  return out;
+}
+
+/** Re-index every living body (in ascending id). */
+export function rebuildSpatial(world: World): void {
+  world.spatial.rebuild(bodiesOf(world));
+  world.spatialDirty = false;
+}
+
+function* bodiesOf(world: World): Generator<Body | null> {
+  for (const a of world.actors.values()) yield a.body;
+}
+
+function applyInput(world: World, input: WorldInput): void {
+  if (typeof input !== 'object' || input === null) {
+    report(world, 'invalid-input', `input must be an object, got ${input === null ? 'null' : typeof input}`);
+    return;
+  }
+  switch (input.type) {
+    case 'spawn': {
+      const r = spawnActor(world, input.spec);
+      if (!r.ok) report(world, 'invalid-spawn', `spawn input refused: ${r.error}`);
+      return;
+    }
+    case 'stop':
+      if (!stopActor(world, input.actor)) report(world, 'dead-letter', `stop input for actor ${input.actor}, which does not exist`, input.actor);
+      return;
+    case 'send': {
+      const problem = messageProblem(input.message);
+      if (problem) report(world, 'invalid-input', `send input to actor ${input.to}: ${problem}`, input.to);
+      else enqueue(world, input.to, input.message);
+      return;
+    }
+    default:
+      report(world, 'invalid-input', `unknown input type ${JSON.stringify((input as { type?: unknown }).type)}`);
+  }
+}
+
+function applyReply(world: World, reply: ReplyInput): void {
+  if (typeof reply !== 'object' || reply === null || !Number.isInteger(reply.requestId) || typeof reply.ok !== 'boolean') {
+    report(world, 'invalid-reply', 'reply must be { requestId: integer, ok: boolean, value | error }');
+    return;
+  }
+  const pending = world.pending.get(reply.requestId);
+  if (!pending) {
+    report(world, 'late-reply', `reply to request ${reply.requestId} arrived after its deadline or for an unknown request`);
+    return;
+  }
+  world.pending.delete(reply.requestId);
+  if (pending.superseded) {
+    report(world, 'superseded-reply', `reply to request ${reply.requestId} (${pending.port}) was superseded by a newer request`, pending.actor);
+    return;
+  }
+  const actor = world.actors.get(pending.actor);
+  if (!actor || actor.incarnation !== pending.incarnation) {
+    report(world, 'stale-reply', `reply to request ${reply.requestId} (${pending.port}): actor ${pending.actor} ${actor ? 'restarted' : 'stopped'} since asking`, pending.actor);
+    return;
+  }
+  actor.asks?.delete(pending.port);
+  const message: Message = reply.ok
+    ? { type: 'reply', port: pending.port, requestId: reply.requestId, ok: true, value: reply.value }
+    : { type: 'reply', port: pending.port, requestId: reply.requestId, ok: false, error: String(reply.error) };
+  enqueue(world, actor.id, message);
+}
+
+function fireTimers(world: World): void {
+  for (let t = world.timers.popDue(world.time); t; t = world.timers.popDue(world.time)) {
+    const actor = world.actors.get(t.actor);
+    if (!actor || actor.incarnation !== t.incarnation || actor.timerKeys?.get(t.key) !== t.seq) continue;
+    actor.timerKeys.delete(t.key);
+    enqueue(world, actor.id, t.data === undefined ? { type: 'timer', key: t.key } : { type: 'timer', key: t.key, data: t.data });
+  }
+}
+
+function expireAsks(world: World): void {
+  if (world.pending.size === 0) return;
+  for (const [requestId, p] of world.pending) {
+    if (p.deadline > world.time + 1e-9) continue;
+    world.pending.delete(requestId);
+    if (p.superseded) continue;
+    const actor = world.actors.get(p.actor);
+    if (!actor || actor.incarnation !== p.incarnation) continue;
+    actor.asks?.delete(p.port);
+    world.stats.askTimeouts++;
+    enqueue(world, actor.id, { type: 'reply', port: p.port, requestId, ok: false, error: 'timeout' });
+  }
+}
+
+function deliverAll(world: World): void {
+  const ctx = contextOf(world);
+  for (const actor of world.actors.values()) {
+    if (actor.status !== 'running') continue;
+    ctx.bind(actor);
+    // Only messages queued before this turn: anything sent during the step arrives on the next one.
+    let n = actor.mailbox.size;
+    while (n-- > 0 && actor.status === 'running') {
+      deliver(world, actor, actor.mailbox.shift() as Message);
+    }
+    if (actor.behaviour.ticks !== false && actor.status === 'running') deliver(world, actor, TICK);
+  }
+}
+
+function deliver(world: World, actor: Actor, message: Message): void {
+  let result: Transition<unknown>;
+  try {
+    result = actor.behaviour.receive(actor.state, message, contextOf(world));
+  } catch (err) {
+    failActor(world, actor, message, err);
+    return;
+  }
+  world.stats.delivered++;
+  if (typeof result !== 'object' || result === null || !('state' in result)) {
+    report(world, 'malformed-result', `behaviour '${actor.behaviourName}' returned ${describe(result)} instead of { state, effects }`, actor.id);
+    failActor(world, actor, message, new TypeError(`behaviour returned ${describe(result)} instead of { state, effects }`));
+    return;
+  }
+  const effects = result.effects;
+  if (effects !== undefined && !Array.isArray(effects)) {
+    report(world, 'malformed-result', `behaviour '${actor.behaviourName}' returned effects that are ${describe(effects)}, not an array`, actor.id);
+    failActor(world, actor, message, new TypeError('effects must be an array'));
+    return;
+  }
+  actor.state = result.state;
+  if (effects) {
+    for (let i = 0; i < effects.length; i++) {
+      world.effectQueue.push(effects[i] as Effect);
+      world.effectActors.push(actor.id);
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object without state' : typeof v;
+}
+
+function resolveEffects(world: World): void {
+  const q = world.effectQueue;
+  const who = world.effectActors;
+  for (let i = 0; i < q.length; i++) {
+    const e = q[i] as Effect;
+    const id = who[i] as ActorId;
+    const problem = effectProblem(e);
+    if (problem) {
+      report(world, 'malformed-effect', `actor ${id}: ${problem}`, id);
+      continue;
+    }
+    const actor = world.actors.get(id);
+    try {
+      perform(world, id, actor, e);
+    } catch (err) {
+      report(world, 'malformed-effect', `actor ${id}: ${e.type} effect failed: ${errorText(err)}`, id);
+    }
+  }
+  q.length = 0;
+  who.length = 0;
+}
+
+function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect): void {
+  switch (e.type) {
+    case 'send': {
+      const problem = messageProblem(e.message);
+      if (problem) report(world, 'malformed-effect', `actor ${id}: send to ${e.to}: ${problem}`, id);
+      else enqueue(world, e.to, e.message);
+      return;
+    }
+    case 'spawn': {
+      if (!actor) return;
+      const r = spawnActor(world, e.spec, id);
+      if (!r.ok) report(world, 'invalid-spawn', `actor ${id}: spawn refused: ${r.error}`, id);
+      return;
+    }
+    case 'stop': {
+      const target = e.target ?? id;
+      if (target !== id && world.actors.get(target)?.parent !== id) {
+        report(world, 'malformed-effect', `actor ${id}: may stop only itself or its children, not ${target}`, id);
+        return;
+      }
+      stopActor(world, target);
+      return;
+    }
+    case 'supervise': {
+      const child = world.actors.get(e.child);
+      if (!child || child.parent !== id) {
+        report(world, 'malformed-effect', `actor ${id}: supervise ${e.child}: not a child of this actor`, id);
+        return;
+      }
+      if (e.action === 'stop') stopActor(world, child.id);
+      else if (e.action === 'resume') child.status = 'running';
+      else restartActor(world, child);
+      return;
+    }
+    case 'emit':
+      if (actor) world.out.events.push({ actor: id, event: e.event });
+      return;
+    default:
+      break;
+  }
+  // The rest act on the actor itself and need it alive and running.
+  if (!actor || actor.status !== 'running') return;
+  switch (e.type) {
+    case 'timer': {
+      const seq = world.nextTimerSeq++;
+      (actor.timerKeys ??= new Map()).set(e.key, seq);
+      world.timers.push({ due: world.time + e.delay, seq, actor: id, incarnation: actor.incarnation, key: e.key, data: e.data });
+      return;
+    }
+    case 'cancelTimer':
+      actor.timerKeys?.delete(e.key);
+      return;
+    case 'ask': {
+      const requestId = world.nextRequestId++;
+      const asks = (actor.asks ??= new Map());
+      const previous = asks.get(e.port);
+      if (previous !== undefined) {
+        const p = world.pending.get(previous);
+        if (p) p.superseded = true;
+      }
+      asks.set(e.port, requestId);
+      const deadline = world.time + e.timeout;
+      world.pending.set(requestId, { actor: id, incarnation: actor.incarnation, port: e.port, deadline, superseded: false });
+      world.out.requests.push({ requestId, actor: id, port: e.port, payload: e.payload, deadline });
+      world.stats.asks++;
+      return;
+    }
+    case 'move': {
+      const b = actor.body;
+      if (!b || !b.alive) return;
+      let vx = e.vx;
+      let vy = e.vy;
+      const s2 = vx * vx + vy * vy;
+      if (s2 > b.speed * b.speed) {
+        const k = b.speed / Math.sqrt(s2);
+        vx *= k;
+        vy *= k;
+      }
+      b.vx = vx;
+      b.vy = vy;
+      return;
+    }
+    case 'attack':
+      attack(world, actor, e.target, e.damage, e.range);
+      return;
+    case 'respawn': {
+      const b = actor.body;
+      if (!b || b.alive) return;
+      b.alive = true;
+      b.hp = b.maxHp;
+      b.x = b.homeX;
+      b.y = b.homeY;
+      b.vx = 0;
+      b.vy = 0;
+      world.out.changed.add(id);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function attack(world: World, attacker: Actor, targetId: ActorId, damage: number, range: number): void {
+  const a = attacker.body;
+  const t = world.actors.get(targetId)?.body;
+  if (!a || !a.alive || !t || !t.alive || t === a) return;
+  const reach = range + a.radius + t.radius;
+  const dx = t.x - a.x;
+  const dy = t.y - a.y;
+  if (dx * dx + dy * dy > reach * reach) return;
+  t.hp = Math.max(0, t.hp - damage);
+  world.out.changed.add(t.id);
+  enqueue(world, t.id, { type: 'hit', from: attacker.id, amount: damage });
+  if (t.hp === 0) {
+    t.alive = false;
+    t.vx = 0;
+    t.vy = 0;
+    world.stats.deaths++;
+    enqueue(world, t.id, { type: 'died', by: attacker.id });
+  }
+}
+
+/** Move every moving body by its velocity, slowed by the terrain's move cost, sliding along walls. */
+function integrate(world: World, dt: number): void {
+  const ts = world.terrain.tileSize;
+  for (const actor of world.actors.values()) {
+    const b = actor.body;
+    if (!b || !b.alive || (b.vx === 0 && b.vy === 0)) continue;
+    moveBody(world, b, dt, ts);
+  }
+}
+
+function moveBody(world: World, b: Body, dt: number, ts: number): void {
+  const terrain = world.terrain;
+  const cost = terrain.moveCost(Math.floor(b.x / ts), Math.floor(b.y / ts));
+  const k = dt / (cost >= 1 && Number.isFinite(cost) ? cost : 1);
+  const nx = b.x + b.vx * k;
+  const ny = b.y + b.vy * k;
+  if (terrain.isWalkable(Math.floor(nx / ts), Math.floor(ny / ts))) {
+    b.x = nx;
+    b.y = ny;
+  } else if (terrain.isWalkable(Math.floor(nx / ts), Math.floor(b.y / ts))) {
+    b.x = nx;
+    b.vy = 0;
+  } else if (terrain.isWalkable(Math.floor(b.x / ts), Math.floor(ny / ts))) {
+    b.y = ny;
+    b.vx = 0;
+  } else {
+    b.vx = 0;
+    b.vy = 0;
+    return;
+  }
+  b.heading = Math.atan2(b.vy, b.vx);
+  world.out.changed.add(b.id);
+}

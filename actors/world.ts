@@ -1,0 +1,179 @@
+import { Rng } from '../shared/index.ts';
+import type { TerrainQuery } from '../shared/index.ts';
+import type { Behaviour, BehaviourRegistry } from './behaviour.ts';
+import type { Body } from './body.ts';
+import type { Effect, WorldEvent } from './effects.ts';
+import type { ActorId } from './ids.ts';
+import type { Mailbox } from './mailbox.ts';
+import { emptyStats } from './problems.ts';
+import type { Problem, ProblemCode, WorldStats } from './problems.ts';
+import { SpatialHash } from './spatialHash.ts';
+import type { FailureRecord, SupervisionPolicy } from './supervision.ts';
+import { TimerQueue } from './timerQueue.ts';
+
+/** Settings of a world. All times in seconds, distances in world units. */
+export interface WorldConfig {
+  /** The world seed; every random stream is forked from it. */
+  readonly seed: string;
+  /** Step length in seconds (default 1/20). */
+  readonly dt: number;
+  /** Messages an actor's mailbox holds before refusing more (default 256). */
+  readonly mailboxCapacity: number;
+  /** Spatial hash cell size (≈ the usual perception radius; default 8). */
+  readonly cellSize: number;
+  /** How many recent problems and failures the world keeps for inspection (default 200). */
+  readonly historySize: number;
+}
+
+/** Live state of one actor. */
+export interface Actor {
+  readonly id: ActorId;
+  readonly kind: string;
+  readonly behaviourName: string;
+  /** The behaviour (resolved from the registry; not part of the hashed state). */
+  readonly behaviour: Behaviour<unknown, unknown>;
+  readonly params: unknown;
+  readonly tags: Readonly<Record<string, string | number | boolean>> | null;
+  readonly policy: SupervisionPolicy;
+  readonly parent: ActorId;
+  children: ActorId[] | null;
+  /** Bumped on every restart; timers and asks of an older incarnation are stale. */
+  incarnation: number;
+  status: 'running' | 'suspended' | 'stopped';
+  state: unknown;
+  readonly mailbox: Mailbox;
+  readonly body: Body | null;
+  /** Forked lazily on first use. */
+  rng: Rng | null;
+  /** Simulation times of recent restarts (for the restart limit). */
+  restarts: number[] | null;
+  /** Latest request id per port. */
+  asks: Map<string, number> | null;
+  /** Latest timer seq per key. */
+  timerKeys: Map<string, number> | null;
+  /** Failures of this actor since spawn. */
+  failures: number;
+}
+
+/** An `ask` waiting for its reply. */
+export interface PendingAsk {
+  readonly actor: ActorId;
+  readonly incarnation: number;
+  readonly port: string;
+  /** Simulation time after which the actor gets a timeout reply instead. */
+  readonly deadline: number;
+  superseded: boolean;
+}
+
+/** A request for a mind, issued this step, for the host to serve asynchronously. */
+export interface MindRequest {
+  readonly requestId: number;
+  readonly actor: ActorId;
+  readonly port: string;
+  readonly payload: unknown;
+  /** Simulation time after which a reply is dropped. */
+  readonly deadline: number;
+}
+
+/** Something an actor published this step. */
+export interface ActorEvent {
+  readonly actor: ActorId;
+  readonly event: WorldEvent;
+}
+
+/** The whole simulation state. Mutated only by {@link step} and the functions in this folder. */
+export interface World {
+  readonly config: WorldConfig;
+  readonly registry: BehaviourRegistry;
+  readonly terrain: TerrainQuery;
+  readonly rng: Rng;
+  tick: number;
+  /** Simulation time in seconds. */
+  time: number;
+  nextId: ActorId;
+  nextRequestId: number;
+  nextTimerSeq: number;
+  /** Actors in ascending id order (ids only grow, so insertion order is id order). */
+  readonly actors: Map<ActorId, Actor>;
+  /** Index of living bodies, rebuilt at the end of each step (and before delivery when bodies appeared). */
+  readonly spatial: SpatialHash;
+  /** Set when bodies appeared or vanished since the last rebuild of `spatial`. */
+  spatialDirty: boolean;
+  readonly timers: TimerQueue;
+  readonly pending: Map<number, PendingAsk>;
+  readonly stats: WorldStats;
+  /** Recent problems, oldest first, at most `historySize`. */
+  readonly problems: Problem[];
+  /** Recent failures, oldest first, at most `historySize`. */
+  readonly failures: FailureRecord[];
+  /** Effects returned during the current step, with the actor that returned each (parallel arrays). */
+  readonly effectQueue: Effect[];
+  readonly effectActors: ActorId[];
+  /** Per-step outputs, cleared at the start of each step. */
+  readonly out: {
+    readonly requests: MindRequest[];
+    readonly events: ActorEvent[];
+    readonly problems: Problem[];
+    /** Bodies whose position, health or life changed. */
+    readonly changed: Set<ActorId>;
+    readonly spawned: ActorId[];
+    readonly removed: ActorId[];
+  };
+}
+
+/** Options for {@link createWorld}. */
+export interface CreateWorldOptions {
+  readonly seed: string | number;
+  readonly registry: BehaviourRegistry;
+  readonly terrain: TerrainQuery;
+  readonly dt?: number;
+  readonly mailboxCapacity?: number;
+  readonly cellSize?: number;
+  readonly historySize?: number;
+}
+
+/** A new, empty world. Actors arrive through spawn inputs or spawn effects. */
+export function createWorld(opts: CreateWorldOptions): World {
+  const config: WorldConfig = {
+    seed: String(opts.seed),
+    dt: opts.dt ?? 1 / 20,
+    mailboxCapacity: opts.mailboxCapacity ?? 256,
+    cellSize: opts.cellSize ?? 8,
+    historySize: opts.historySize ?? 200,
+  };
+  if (!(config.dt > 0 && config.dt <= 1)) throw new RangeError(`createWorld: dt must be in (0, 1] seconds, got ${config.dt}`);
+  if (!(Number.isInteger(config.mailboxCapacity) && config.mailboxCapacity >= 1)) {
+    throw new RangeError(`createWorld: mailboxCapacity must be an integer >= 1, got ${config.mailboxCapacity}`);
+  }
+  return {
+    config,
+    registry: opts.registry,
+    terrain: opts.terrain,
+    rng: Rng.create(config.seed),
+    tick: 0,
+    time: 0,
+    nextId: 1,
+    nextRequestId: 1,
+    nextTimerSeq: 1,
+    actors: new Map(),
+    spatial: new SpatialHash(config.cellSize),
+    spatialDirty: false,
+    timers: new TimerQueue(),
+    pending: new Map(),
+    stats: emptyStats(),
+    problems: [],
+    failures: [],
+    effectQueue: [],
+    effectActors: [],
+    out: { requests: [], events: [], problems: [], changed: new Set(), spawned: [], removed: [] },
+  };
+}
+
+/** Record a refused or dropped thing: counted, kept in the recent history and in this step's output. */
+export function report(world: World, code: ProblemCode, message: string, actor?: ActorId): void {
+  const p: Problem = actor === undefined ? { tick: world.tick, code, message } : { tick: world.tick, code, actor, message };
+  world.stats.problems[code]++;
+  world.out.problems.push(p);
+  world.problems.push(p);
+  if (world.problems.length > world.config.historySize) world.problems.shift();
+}

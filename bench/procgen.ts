@@ -1,0 +1,92 @@
+// Benchmark of layer 1 and path finding: chunk generation, A* routes, flow fields.
+import { buildFlowField, findPath } from '../actors/pathing/index.ts';
+import { createWorldGen } from '../procgen/index.ts';
+import type { WorldGen } from '../procgen/index.ts';
+import { Rng } from '../shared/index.ts';
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const round = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** A fixed CPU loop (ms), to compare figures across noisy machines. */
+function baselineMs(): number {
+  const t = performance.now();
+  let x = 0;
+  for (let i = 0; i < 2_000_000; i++) x = (x + Math.sqrt(i) * 1.0001) % 1e9;
+  if (x < 0) console.log(x);
+  return performance.now() - t;
+}
+
+/** Walkable pairs about `dist` tiles apart (Chebyshev) that A* can join. */
+function routes(w: WorldGen, rng: Rng, dist: number, n: number): { from: { x: number; y: number }; to: { x: number; y: number } }[] {
+  const out = [];
+  for (let tries = 0; out.length < n && tries < n * 50; tries++) {
+    const from = { x: rng.int(-1500, 1500), y: rng.int(-1500, 1500) };
+    const a = rng.float(0, Math.PI * 2);
+    const to = { x: Math.round(from.x + Math.cos(a) * dist), y: Math.round(from.y + Math.sin(a) * dist) };
+    if (!w.isWalkable(from.x, from.y) || !w.isWalkable(to.x, to.y)) continue;
+    if (findPath(w, from, to, { maxNodes: 200_000 }).status === 'found') out.push({ from, to });
+  }
+  return out;
+}
+
+/** Run the procgen benchmark; returns flat metrics (ms) and prints a table. */
+export async function runProcgenBench(): Promise<Record<string, number>> {
+  const base = pct([baselineMs(), baselineMs(), baselineMs()], 50);
+  const world = createWorldGen({ seed: 'bench', cache: { maxChunks: 100_000 } });
+  for (let i = 0; i < 60; i++) world.chunk(-200 - i, 77); // warm-up (JIT)
+  const chunkMs: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    const t = performance.now();
+    world.chunk((i % 20) - 10, Math.floor(i / 20) - 10);
+    chunkMs.push(performance.now() - t);
+  }
+
+  const rng = Rng.create('bench-routes');
+  const timePaths = (rs: ReturnType<typeof routes>, reps: number, heuristicWeight = 1): { ms: number[]; tiles: number } => {
+    const ms: number[] = [];
+    let tiles = 0;
+    for (let k = 0; k < reps; k++) for (const r of rs) {
+      const t = performance.now();
+      const res = findPath(world, r.from, r.to, { maxNodes: 200_000, heuristicWeight });
+      ms.push(performance.now() - t);
+      tiles += res.path.length;
+    }
+    return { ms, tiles: tiles / ms.length };
+  };
+  const r100 = routes(world, rng, 100, 30);
+  const r256 = routes(world, rng, 256, 20);
+  timePaths(r100, 1); // warm-up and chunk generation outside the timing
+  const a100 = timePaths(r100, 3);
+  const a256 = timePaths(r256, 1);
+  const a256t = timePaths(r256, 2);
+  const a100w = timePaths(r100, 3, 1.5);
+
+  const flowMs: number[] = [];
+  const targets = r100.slice(0, 20).map((r) => r.to);
+  for (const t of targets) buildFlowField(world, t, { x0: t.x - 64, y0: t.y - 64, w: 128, h: 128 });
+  for (let k = 0; k < 2; k++) for (const t of targets) {
+    const s = performance.now();
+    buildFlowField(world, t, { x0: t.x - 64, y0: t.y - 64, w: 128, h: 128 });
+    flowMs.push(performance.now() - s);
+  }
+
+  const m: Record<string, number> = {
+    chunk_p50_ms: round(pct(chunkMs, 50)),
+    chunk_p99_ms: round(pct(chunkMs, 99)),
+    astar_p50_ms: round(pct(a100.ms, 50)),
+    astar_path_tiles: round(a100.tiles),
+    astar_weighted15_p50_ms: round(pct(a100w.ms, 50)),
+    astar256_p50_ms: round(pct(a256t.ms, 50)),
+    astar256_path_tiles: round(a256.tiles),
+    flowfield_p50_ms: round(pct(flowMs, 50)),
+    baseline_ms: round(base),
+  };
+  m['chunk_p50_ratio'] = round(m['chunk_p50_ms']! / base);
+  m['astar_p50_ratio'] = round(m['astar_p50_ms']! / base);
+  m['flowfield_p50_ratio'] = round(m['flowfield_p50_ms']! / base);
+  console.table(Object.entries(m).map(([metric, value]) => ({ metric, value })));
+  return m;
+}

@@ -1,0 +1,90 @@
+import type { Chunk } from './chunk.ts';
+import type { Pack } from './spawns.ts';
+
+/** Counters of a {@link ChunkCache}. */
+export interface CacheStats {
+  /** Chunks held now. */
+  readonly chunks: number;
+  /** Most chunks held before the least recently used is evicted. */
+  readonly maxChunks: number;
+  /** Lookups served from the cache / that had to generate. */
+  readonly hits: number;
+  readonly misses: number;
+  /** Chunks dropped (LRU limit or evictUnused). */
+  readonly evicted: number;
+}
+
+/** A cached chunk with its bookkeeping (and its packs once computed). */
+export interface Entry {
+  readonly chunk: Chunk;
+  lastUsed: number;
+  packs?: Pack[];
+}
+
+const OFFSET = 2 ** 24;
+const SPAN = 2 ** 25;
+
+/** Numeric key of chunk (cx, cy); chunk coordinates must lie within ±2^24. */
+export function chunkKey(cx: number, cy: number): number {
+  if (!(cx >= -OFFSET && cx < OFFSET && cy >= -OFFSET && cy < OFFSET)) throw new RangeError(`chunk (${cx}, ${cy}) is outside the world`);
+  return (cx + OFFSET) * SPAN + (cy + OFFSET);
+}
+
+/**
+ * Generated chunks keyed by coordinates, least-recently-used eviction beyond `maxChunks`. Eviction only
+ * costs regeneration time: content is a pure function of the coordinates.
+ */
+export class ChunkCache {
+  private readonly entries = new Map<number, Entry>();
+  private clock = 0;
+  private hits = 0;
+  private misses = 0;
+  private evicted = 0;
+
+  constructor(readonly maxChunks: number, private readonly generate: (cx: number, cy: number) => Chunk) {}
+
+  /** The entry of chunk (cx, cy), generated on first use; marks it used. */
+  entry(cx: number, cy: number): Entry {
+    const key = chunkKey(cx, cy);
+    let e = this.entries.get(key);
+    if (e) {
+      this.hits++;
+    } else {
+      this.misses++;
+      e = { chunk: this.generate(cx, cy), lastUsed: 0 };
+      this.entries.set(key, e);
+      if (this.entries.size > this.maxChunks) this.evictOldest(key);
+    }
+    e.lastUsed = ++this.clock;
+    return e;
+  }
+
+  /** Mark an entry used again (cheap; for hot paths that kept a reference). */
+  touch(e: Entry): void {
+    e.lastUsed = ++this.clock;
+  }
+
+  /** The cached chunk (cx, cy) without generating or marking it. */
+  peek(cx: number, cy: number): Chunk | undefined {
+    return this.entries.get(chunkKey(cx, cy))?.chunk;
+  }
+
+  /** Drop every chunk for which `drop` returns true; returns how many. */
+  evictWhere(drop: (c: Chunk) => boolean): number {
+    let n = 0;
+    for (const [k, e] of [...this.entries]) if (drop(e.chunk)) { this.entries.delete(k); n++; }
+    this.evicted += n;
+    return n;
+  }
+
+  stats(): CacheStats {
+    return { chunks: this.entries.size, maxChunks: this.maxChunks, hits: this.hits, misses: this.misses, evicted: this.evicted };
+  }
+
+  private evictOldest(keep: number): void {
+    let oldest: number | undefined;
+    let t = Infinity;
+    for (const [k, e] of this.entries) if (k !== keep && e.lastUsed < t) { t = e.lastUsed; oldest = k; }
+    if (oldest !== undefined) { this.entries.delete(oldest); this.evicted++; }
+  }
+}

@@ -1,0 +1,110 @@
+import type { Rng } from '../shared/index.ts';
+import { createFractalNoise } from './fractalNoise.ts';
+import type { WorldParams } from './params.ts';
+
+/** Height, moisture and temperature of one tile, each 0..1 (temperature already lowered by altitude). */
+export interface ClimateSample {
+  height: number;
+  moisture: number;
+  temperature: number;
+}
+
+/** Per-tile climate layers of a square block, row-major (index = ly × size + lx). */
+export interface ClimateBlock {
+  readonly height: Float32Array;
+  readonly moisture: Float32Array;
+  readonly temperature: Float32Array;
+}
+
+/** Samples the climate of any tile, pointwise or a whole block at once, with identical results. */
+export interface ClimateSampler {
+  /** Climate of tile (tx, ty). */
+  sample(tx: number, ty: number): ClimateSample;
+  /** Climate of the `size`×`size` block whose top-left tile is (x0, y0); x0, y0 and size multiples of the coarse step. */
+  block(x0: number, y0: number, size: number): ClimateBlock;
+}
+
+function lerp2(l00: number, l10: number, l01: number, l11: number, fx: number, fy: number): number {
+  const a = l00 + (l10 - l00) * fx;
+  const b = l01 + (l11 - l01) * fx;
+  return a + (b - a) * fy;
+}
+
+/**
+ * Climate from layered simplex noise: a domain-warped fBm height field at full resolution, and slowly
+ * varying moisture, temperature and warp fields sampled on a global lattice every `noise.coarseStep` tiles
+ * and interpolated (the lattice is anchored to world coordinates, so chunks agree along their borders).
+ */
+export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
+  const n = p.noise;
+  const heightNoise = createFractalNoise(rng.fork('height'), n.height, 1.5);
+  const moistureNoise = createFractalNoise(rng.fork('moisture'), n.moisture, 1.8);
+  const temperatureNoise = createFractalNoise(rng.fork('temperature'), n.temperature, 1.8);
+  const warpSettings = { frequency: n.warp.frequency, octaves: n.warp.octaves, lacunarity: 2, persistence: 0.5 };
+  const warpX = createFractalNoise(rng.fork('warp:x'), warpSettings, 1);
+  const warpY = createFractalNoise(rng.fork('warp:y'), warpSettings, 1);
+  const k = n.coarseStep;
+  const amp = n.warp.amplitude * 2;
+  const { seaLevel, lapse } = p.biomes;
+  const lapseScale = lapse / (1 - seaLevel || 1);
+
+  const finish = (tx: number, ty: number, wx: number, wy: number, m: number, t: number, out: ClimateSample): void => {
+    const h = heightNoise(tx + (wx - 0.5) * amp, ty + (wy - 0.5) * amp);
+    let temp = t - (h > seaLevel ? (h - seaLevel) * lapseScale : 0);
+    if (temp < 0) temp = 0;
+    out.height = h;
+    out.moisture = m;
+    out.temperature = temp;
+  };
+
+  return {
+    sample(tx, ty) {
+      const gx = Math.floor(tx / k);
+      const gy = Math.floor(ty / k);
+      const fx = (tx - gx * k) / k;
+      const fy = (ty - gy * k) / k;
+      const ax = gx * k, ay = gy * k, bx = ax + k, by = ay + k;
+      const field = (f: (x: number, y: number) => number): number => lerp2(f(ax, ay), f(bx, ay), f(ax, by), f(bx, by), fx, fy);
+      const out: ClimateSample = { height: 0, moisture: 0, temperature: 0 };
+      finish(tx, ty, field(warpX), field(warpY), field(moistureNoise), field(temperatureNoise), out);
+      // Round like the Float32Array layers of block(), so both paths classify a tile the same way.
+      out.height = Math.fround(out.height);
+      out.moisture = Math.fround(out.moisture);
+      out.temperature = Math.fround(out.temperature);
+      return out;
+    },
+    block(x0, y0, size) {
+      const g = size / k + 1;
+      const lat = (f: (x: number, y: number) => number): Float64Array => {
+        const a = new Float64Array(g * g);
+        for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) a[j * g + i] = f(x0 + i * k, y0 + j * k);
+        return a;
+      };
+      const lwx = lat(warpX), lwy = lat(warpY), lm = lat(moistureNoise), lt = lat(temperatureNoise);
+      const height = new Float32Array(size * size);
+      const moisture = new Float32Array(size * size);
+      const temperature = new Float32Array(size * size);
+      const s: ClimateSample = { height: 0, moisture: 0, temperature: 0 };
+      for (let ly = 0; ly < size; ly++) {
+        const gy = Math.floor(ly / k);
+        const fy = (ly - gy * k) / k;
+        for (let lx = 0; lx < size; lx++) {
+          const gx = Math.floor(lx / k);
+          const fx = (lx - gx * k) / k;
+          const i00 = gy * g + gx, i10 = i00 + 1, i01 = i00 + g, i11 = i01 + 1;
+          // No closures in this loop: it runs 4,096 times per chunk.
+          const wx = lerp2(lwx[i00] as number, lwx[i10] as number, lwx[i01] as number, lwx[i11] as number, fx, fy);
+          const wy = lerp2(lwy[i00] as number, lwy[i10] as number, lwy[i01] as number, lwy[i11] as number, fx, fy);
+          const m = lerp2(lm[i00] as number, lm[i10] as number, lm[i01] as number, lm[i11] as number, fx, fy);
+          const t = lerp2(lt[i00] as number, lt[i10] as number, lt[i01] as number, lt[i11] as number, fx, fy);
+          finish(x0 + lx, y0 + ly, wx, wy, m, t, s);
+          const idx = ly * size + lx;
+          height[idx] = s.height;
+          moisture[idx] = s.moisture;
+          temperature[idx] = s.temperature;
+        }
+      }
+      return { height, moisture, temperature };
+    },
+  };
+}

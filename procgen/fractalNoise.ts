@@ -1,0 +1,54 @@
+import { createNoise2D } from 'simplex-noise';
+import type { Rng } from '../shared/index.ts';
+
+/** A pure 2-D sampler: tile coordinates in, a value out. */
+export type Sampler2D = (x: number, y: number) => number;
+
+/** Settings of {@link createFractalNoise}; frequency in cycles per tile. */
+export interface FractalSettings {
+  readonly frequency: number;
+  readonly octaves: number;
+  readonly lacunarity: number;
+  readonly persistence: number;
+}
+
+/**
+ * Fractal Brownian motion over simplex noise, normalised to 0..1 (0.5 on average). Each octave gets its
+ * own simplex permutation drawn from `rng`, so layers never share a stream. `contrast` (≥ 1) stretches
+ * values away from 0.5 before clamping, since a sum of octaves bunches up around the middle.
+ */
+export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6): Sampler2D {
+  const octaves: { noise: Sampler2D; freq: number; amp: number }[] = [];
+  let freq = s.frequency;
+  let amp = 1;
+  let total = 0;
+  for (let o = 0; o < s.octaves; o++) {
+    const octaveRng = rng.fork(`octave:${o}`);
+    octaves.push({ noise: createNoise2D(() => octaveRng.next()), freq, amp });
+    total += amp;
+    freq *= s.lacunarity;
+    amp *= s.persistence;
+  }
+  const scale = (0.5 * contrast) / (total || 1);
+  return (x, y) => {
+    let v = 0;
+    for (let i = 0; i < octaves.length; i++) {
+      const o = octaves[i] as (typeof octaves)[number];
+      v += o.amp * o.noise(x * o.freq, y * o.freq);
+    }
+    const r = 0.5 + v * scale;
+    return r < 0 ? 0 : r > 1 ? 1 : r;
+  };
+}
+
+/**
+ * A fast integer hash of (salt, x, y) mapped to [0, 1). Used for per-tile decisions (features) that must
+ * not depend on visiting order; `salt` comes from the seeded Rng, so the world seed still drives it.
+ */
+export function hash2(salt: number, x: number, y: number): number {
+  let h = (salt ^ Math.imul(x | 0, 0x27d4eb2d) ^ Math.imul(y | 0, 0x165667b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}

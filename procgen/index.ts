@@ -1,0 +1,26 @@
+// Layer 1: the procedural world. Pure and browser-safe: imports only shared/, simplex-noise and zod.
+export { createWorldGen } from './worldGen.ts';
+export type { WorldGen, WorldGenOptions, TileInfo } from './worldGen.ts';
+export { parseWorldParams, WorldParamsSchema } from './params.ts';
+export type { WorldParams, WorldParamsInput, NoiseLayer, BiomeThresholds } from './params.ts';
+export { parseSpeciesTable, SpeciesTableSchema } from './speciesTable.ts';
+export type { SpeciesTable, SpeciesTableInput, Species, NameGrammar } from './speciesTable.ts';
+export { DEFAULT_SPECIES } from './defaultSpecies.ts';
+export { ProcgenValidationError, formatPath } from './validation.ts';
+export type { ProcgenIssue } from './validation.ts';
+export { BIOMES, BIOME_NAMES, Biome, classifyBiome } from './biomes.ts';
+export type { BiomeName, BiomeInfo, BiomeRules } from './biomes.ts';
+export { Feature, FEATURE_NAMES, FEATURE_EFFECTS } from './features.ts';
+export type { FeatureName } from './features.ts';
+export { Structure, STRUCTURE_NAMES } from './lairs.ts';
+export type { Lair, LairKind } from './lairs.ts';
+export { Cell, generateDungeon } from './dungeon.ts';
+export type { DungeonLayout, DungeonOptions, Room } from './dungeon.ts';
+export { chunkHash } from './chunk.ts';
+export type { Chunk } from './chunk.ts';
+export type { CacheStats } from './chunkCache.ts';
+export type { Pack } from './spawns.ts';
+export type { MonsterBase, MonsterStats, LootDrop } from './monsters.ts';
+export { rollName } from './names.ts';
+export { createFractalNoise } from './fractalNoise.ts';
+export type { Sampler2D, FractalSettings } from './fractalNoise.ts';

@@ -1,0 +1,27 @@
+/** One validation problem: where (path into the input) and what rule it broke. */
+export interface Issue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** Render a path like `spawns[2].pack.size` (the root is `(root)`). */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('');
+}
+
+/** Render zod-style issues as `path: message` joined by `; `. */
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+}
+
+/** A definition or input failed validation; `issues` names every bad field. */
+export class ValidationError extends Error {
+  readonly issues: readonly Issue[];
+
+  constructor(what: string, issues: readonly Issue[], options?: { cause?: unknown }) {
+    super(`invalid ${what}: ${formatIssues(issues)}`, options);
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}

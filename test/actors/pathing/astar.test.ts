@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { findPath } from '../../../actors/pathing/index.ts';
+import type { PathResult } from '../../../actors/pathing/index.ts';
+import { createWorldGen } from '../../../procgen/index.ts';
+import { Rng } from '../../../shared/index.ts';
+import type { TerrainQuery } from '../../../shared/index.ts';
+import { dijkstra, randomGrid } from './randomGrid.ts';
+
+/** Re-walk a path checking each step's legality and summing its cost. */
+function walk(t: TerrainQuery, r: PathResult): number {
+  let cost = 0;
+  for (let i = 1; i < r.path.length; i++) {
+    const a = r.path[i - 1]!, b = r.path[i]!;
+    const dx = b.x - a.x, dy = b.y - a.y;
+    expect(Math.max(Math.abs(dx), Math.abs(dy))).toBe(1);
+    expect(t.isWalkable(b.x, b.y)).toBe(true);
+    if (dx && dy) {
+      expect(t.isWalkable(a.x + dx, a.y) && t.isWalkable(a.x, a.y + dy), 'no corner cutting').toBe(true);
+    }
+    cost += (dx && dy ? Math.SQRT2 : 1) * t.moveCost(b.x, b.y);
+  }
+  return cost;
+}
+
+describe('A*', () => {
+  it('matches Dijkstra path costs on random grids', () => {
+    const rng = Rng.create('astar-vs-dijkstra');
+    let found = 0, unreachable = 0;
+    for (let k = 0; k < 150; k++) {
+      const w = rng.int(4, 24), h = rng.int(4, 24);
+      const g = randomGrid(`g${k}`, w, h, rng.float(0, 0.4));
+      const from = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) };
+      const to = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) };
+      const ref = dijkstra(g, from)[to.y * w + to.x]!;
+      const r = findPath(g, from, to, { margin: 24 }); // the window covers the whole grid
+      if (!g.isWalkable(to.x, to.y) || ref === Infinity) {
+        expect(r.status).toBe('unreachable');
+        expect(r.path).toEqual([]);
+        unreachable++;
+        continue;
+      }
+      expect(r.status).toBe('found');
+      expect(r.cost).toBeCloseTo(ref, 9);
+      expect(walk(g, r)).toBeCloseTo(r.cost, 9);
+      expect(r.path[0]).toEqual(from);
+      expect(r.path.at(-1)).toEqual(to);
+      found++;
+    }
+    expect(found).toBeGreaterThan(50);
+    expect(unreachable).toBeGreaterThan(5);
+  });
+
+  it('does not cut corners', () => {
+    // . #      diagonal (0,0)→(1,1) is blocked by the wall at (1,0) and must go around via (0,1).
+    // . .
+    const costs = [[1, Infinity], [1, 1]];
+    const t: TerrainQuery = {
+      tileSize: 1,
+      moveCost: (x, y) => costs[y]?.[x] ?? Infinity,
+      isWalkable: (x, y) => (costs[y]?.[x] ?? Infinity) < Infinity,
+    };
+    const r = findPath(t, { x: 0, y: 0 }, { x: 1, y: 1 });
+    expect(r.path).toEqual([{ x: 0, y: 0 }, { x: 0, y: 1 }, { x: 1, y: 1 }]);
+    expect(r.cost).toBe(2);
+  });
+
+  it('stops at maxNodes with a best-effort partial path', () => {
+    const g = randomGrid('big', 200, 200, 0.1);
+    const r = findPath(g, { x: 1, y: 1 }, { x: 190, y: 190 }, { maxNodes: 50 });
+    expect(r.status).toBe('limit');
+    expect(r.expanded).toBe(50);
+    expect(r.path[0]).toEqual({ x: 1, y: 1 });
+  });
+
+  it('finds paths across a generated world, respecting its costs', () => {
+    const w = createWorldGen({ seed: 42 });
+    const packs = w.spawnsInRegion(-128, -128, 256, 256).filter((p) => p.kind === 'wild');
+    let ok = 0;
+    for (let i = 1; i < packs.length; i++) {
+      const a = packs[i - 1]!.anchor, b = packs[i]!.anchor;
+      const r = findPath(w, { x: a.tx, y: a.ty }, { x: b.tx, y: b.ty }, { maxNodes: 40_000 });
+      if (r.status !== 'found') continue;
+      expect(walk(w, r)).toBeCloseTo(r.cost, 6);
+      ok++;
+    }
+    expect(ok).toBeGreaterThan(3);
+  });
+});

@@ -1,0 +1,29 @@
+import { Command, CommanderError } from 'commander';
+import { registerServe } from './commands/serve.ts';
+import { registerWorld } from './commands/world.ts';
+
+/** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
+export function buildCli(): Command {
+  const program = new Command('lairmind')
+    .description('Lairmind: an authoritative game-simulation server for worlds full of AI-driven creatures')
+    .exitOverride()
+    .showHelpAfterError();
+  registerServe(program);
+  registerWorld(program);
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script). Sets `process.exitCode` on failure. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    console.error(`lairmind: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}

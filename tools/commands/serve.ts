@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { defaultRegistry, demoSpawns, FlatTerrain, Simulation } from '../../actors/index.ts';
+
+/** Options of `lairmind serve`. */
+interface ServeOptions {
+  seed: string;
+  monsters: string;
+  size: string;
+  tickRate: string;
+  seconds?: string;
+}
+
+function positiveInt(name: string, raw: string, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer from 1 to ${max}, got '${raw}'`);
+  return n;
+}
+
+/**
+ * `lairmind serve`: runs a world at a fixed tick rate and prints one status line per second. Settings come
+ * from flags, which default to the environment (SEED, MONSTERS, WORLD_SIZE, TICK_RATE).
+ */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run a world on embedded defaults and print a status line each second')
+    .option('--seed <seed>', 'world seed', process.env.SEED ?? 'lairmind')
+    .option('--monsters <n>', 'monsters to spawn', process.env.MONSTERS ?? '2000')
+    .option('--size <tiles>', 'world width and height in tiles', process.env.WORLD_SIZE ?? '512')
+    .option('--tick-rate <hz>', 'simulation steps per second', process.env.TICK_RATE ?? '20')
+    .option('--seconds <n>', 'stop after this many seconds (default: run until interrupted)')
+    .action(async (o: ServeOptions) => {
+      const monsters = positiveInt('monsters', o.monsters, 200_000);
+      const size = positiveInt('size', o.size, 65_536);
+      const hz = positiveInt('tick-rate', o.tickRate, 240);
+      const seconds = o.seconds === undefined ? Infinity : positiveInt('seconds', o.seconds, 1e9);
+      const sim = new Simulation({ seed: o.seed, registry: defaultRegistry(), terrain: new FlatTerrain(size, size), dt: 1 / hz, record: false });
+      for (const input of demoSpawns({ seed: o.seed, count: monsters, width: size, height: size })) sim.input(input);
+      console.log(`lairmind: headless world seed=${o.seed} size=${size} monsters=${monsters} tick=${hz} Hz (Ctrl-C to stop)`);
+      await runLoop(sim, hz, seconds);
+    });
+}
+
+async function runLoop(sim: Simulation, hz: number, seconds: number): Promise<void> {
+  const started = performance.now();
+  let last = started;
+  let stepTimes: number[] = [];
+  let nextReport = started + 1000;
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      clearInterval(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const t0 = performance.now();
+      const n = sim.advance((now - last) / 1000);
+      if (n > 0) stepTimes.push((performance.now() - t0) / n);
+      last = now;
+      if (now >= nextReport) {
+        const w = sim.world;
+        stepTimes.sort((a, b) => a - b);
+        const p99 = stepTimes[Math.min(stepTimes.length - 1, Math.floor(stepTimes.length * 0.99))] ?? 0;
+        let alive = 0;
+        for (const a of w.actors.values()) if (a.body?.alive) alive++;
+        console.log(`tick=${w.tick} actors=${w.actors.size} alive=${alive} deaths=${w.stats.deaths} step_p99_ms=${p99.toFixed(2)} msgs=${w.stats.delivered}`);
+        stepTimes = [];
+        nextReport += 1000;
+      }
+      if ((now - started) / 1000 >= seconds) stop();
+    }, 1000 / hz);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
