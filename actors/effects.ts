@@ -37,6 +37,11 @@ export type Effect =
   | { readonly type: 'ask'; readonly port: string; readonly payload: unknown; readonly timeout: number }
   /** Decide about a child that escalated a failure. */
   | { readonly type: 'supervise'; readonly child: ActorId; readonly action: 'restart' | 'stop' | 'resume' }
+  /**
+   * Find a path from this actor's body to (x, y) in world units. Searches share a per-tick budget, so the
+   * answer, a `path` message, may take a few ticks. A newer request from the same actor replaces an older one.
+   */
+  | { readonly type: 'findPath'; readonly x: number; readonly y: number }
   /** Publish a world event (speech and the like) from this actor. */
   | { readonly type: 'emit'; readonly event: WorldEvent };
 
@@ -91,6 +96,8 @@ export function effectProblem(e: unknown): string | null {
       if (!actorId(x.child)) return `supervise.child must be an actor id, got ${String(x.child)}`;
       if (x.action !== 'restart' && x.action !== 'stop' && x.action !== 'resume') return `supervise.action must be restart, stop or resume, got ${String(x.action)}`;
       return null;
+    case 'findPath':
+      return finite(x.x) && finite(x.y) ? null : `findPath.x and findPath.y must be finite numbers, got ${String(x.x)}, ${String(x.y)}`;
     case 'emit': {
       const ev = x.event as Record<string, unknown> | null;
       if (typeof ev !== 'object' || ev === null || typeof ev.text !== 'string') return 'emit.event must be { kind, text: string }';

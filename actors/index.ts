@@ -36,3 +36,4 @@ export type { PlayerParams, PlayerState } from './behaviours/player.ts';
 export { defaultRegistry } from './defaultRegistry.ts';
 export { demoSpawns } from './demoSpawns.ts';
 export type { DemoSpawnOptions } from './demoSpawns.ts';
+export { packSpawns } from './packSpawns.ts';

@@ -54,6 +54,15 @@ export interface SignalMessage {
   readonly data?: unknown;
 }
 
+/** The answer to a `findPath` effect: waypoints as a flat [x0, y0, x1, y1, …] list of tile centres in world units. */
+export interface PathMessage {
+  readonly type: 'path';
+  readonly ok: boolean;
+  readonly waypoints: readonly number[];
+  /** `found`, `unreachable` or `limit` (the search gave up). */
+  readonly status: string;
+}
+
 /** Every message an actor can receive. Declared once; behaviours switch on `type`. */
 export type Message =
   | TickMessage
@@ -63,12 +72,13 @@ export type Message =
   | ChildFailedMessage
   | CommandMessage
   | TimerMessage
-  | SignalMessage;
+  | SignalMessage
+  | PathMessage;
 
 /** The one shared tick message. */
 export const TICK: TickMessage = Object.freeze({ type: 'tick' });
 
-const MESSAGE_TYPES = new Set<string>(['tick', 'reply', 'hit', 'died', 'childFailed', 'command', 'timer', 'signal']);
+const MESSAGE_TYPES = new Set<string>(['tick', 'reply', 'hit', 'died', 'childFailed', 'command', 'timer', 'signal', 'path']);
 
 /** Why `value` is not a Message, or null when it is one (shallow check of the tag). */
 export function messageProblem(value: unknown): string | null {

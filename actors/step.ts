@@ -42,6 +42,7 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   if (inputs.replies) for (const reply of inputs.replies) applyReply(world, reply);
   fireTimers(world);
   expireAsks(world);
+  servePaths(world);
 
   if (world.spatialDirty) rebuildSpatial(world);
   deliverAll(world);
@@ -133,6 +134,24 @@ function expireAsks(world: World): void {
     actor.asks?.delete(p.port);
     world.stats.askTimeouts++;
     enqueue(world, actor.id, { type: 'reply', port: p.port, requestId, ok: false, error: 'timeout' });
+  }
+}
+
+/** Advance path searches within the step's budget and deliver finished ones to the actors still waiting. */
+function servePaths(world: World): void {
+  if (world.paths.pending === 0) return;
+  const ts = world.terrain.tileSize;
+  for (const done of world.paths.tick()) {
+    const job = world.pathJobs.get(done.id);
+    world.pathJobs.delete(done.id);
+    if (!job || done.kind !== 'path') continue;
+    if (world.pathOf.get(job.actor) === done.id) world.pathOf.delete(job.actor);
+    const actor = world.actors.get(job.actor);
+    if (!actor || actor.incarnation !== job.incarnation) continue;
+    const r = done.result;
+    const waypoints: number[] = [];
+    for (const t of r.path) waypoints.push((t.x + 0.5) * ts, (t.y + 0.5) * ts);
+    enqueue(world, actor.id, { type: 'path', ok: r.status === 'found', status: r.status, waypoints });
   }
 }
 
@@ -292,6 +311,20 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
     case 'attack':
       attack(world, actor, e.target, e.damage, e.range);
       return;
+    case 'findPath': {
+      const b = actor.body;
+      if (!b) return;
+      const previous = world.pathOf.get(id);
+      if (previous !== undefined) {
+        world.paths.cancel(previous);
+        world.pathJobs.delete(previous);
+      }
+      const ts = world.terrain.tileSize;
+      const job = world.paths.requestPath({ x: Math.floor(b.x / ts), y: Math.floor(b.y / ts) }, { x: Math.floor(e.x / ts), y: Math.floor(e.y / ts) });
+      world.pathJobs.set(job, { actor: id, incarnation: actor.incarnation });
+      world.pathOf.set(id, job);
+      return;
+    }
     case 'respawn': {
       const b = actor.body;
       if (!b || b.alive) return;

@@ -10,6 +10,7 @@ import type { Problem, ProblemCode, WorldStats } from './problems.ts';
 import { SpatialHash } from './spatialHash.ts';
 import type { FailureRecord, SupervisionPolicy } from './supervision.ts';
 import { TimerQueue } from './timerQueue.ts';
+import { PathBudget } from './pathing/index.ts';
 
 /** Settings of a world. All times in seconds, distances in world units. */
 export interface WorldConfig {
@@ -23,6 +24,8 @@ export interface WorldConfig {
   readonly cellSize: number;
   /** How many recent problems and failures the world keeps for inspection (default 200). */
   readonly historySize: number;
+  /** A* nodes expanded per step over all path requests (default 20,000), so a swarm cannot stall a step. */
+  readonly pathExpansionsPerStep: number;
 }
 
 /** Live state of one actor. */
@@ -101,6 +104,11 @@ export interface World {
   spatialDirty: boolean;
   readonly timers: TimerQueue;
   readonly pending: Map<number, PendingAsk>;
+  /** Path searches in progress, spread over steps. */
+  readonly paths: PathBudget;
+  /** Who asked for each path search, and the latest search per actor. */
+  readonly pathJobs: Map<number, { readonly actor: ActorId; readonly incarnation: number }>;
+  readonly pathOf: Map<ActorId, number>;
   readonly stats: WorldStats;
   /** Recent problems, oldest first, at most `historySize`. */
   readonly problems: Problem[];
@@ -130,6 +138,7 @@ export interface CreateWorldOptions {
   readonly mailboxCapacity?: number;
   readonly cellSize?: number;
   readonly historySize?: number;
+  readonly pathExpansionsPerStep?: number;
 }
 
 /** A new, empty world. Actors arrive through spawn inputs or spawn effects. */
@@ -140,6 +149,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     mailboxCapacity: opts.mailboxCapacity ?? 256,
     cellSize: opts.cellSize ?? 8,
     historySize: opts.historySize ?? 200,
+    pathExpansionsPerStep: opts.pathExpansionsPerStep ?? 20_000,
   };
   if (!(config.dt > 0 && config.dt <= 1)) throw new RangeError(`createWorld: dt must be in (0, 1] seconds, got ${config.dt}`);
   if (!(Number.isInteger(config.mailboxCapacity) && config.mailboxCapacity >= 1)) {
@@ -160,6 +170,9 @@ export function createWorld(opts: CreateWorldOptions): World {
     spatialDirty: false,
     timers: new TimerQueue(),
     pending: new Map(),
+    paths: new PathBudget(opts.terrain, { expansionsPerTick: config.pathExpansionsPerStep, astar: { maxNodes: 4000 } }),
+    pathJobs: new Map(),
+    pathOf: new Map(),
     stats: emptyStats(),
     problems: [],
     failures: [],

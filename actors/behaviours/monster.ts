@@ -39,7 +39,18 @@ export interface MonsterState {
   readonly nextAttack: number;
   /** Time to pick a new wandering heading. */
   readonly nextTurn: number;
+  /** Waypoints around an obstacle toward the target (flat x, y list in world units), or null. */
+  readonly path: readonly number[] | null;
+  /** Index of the next waypoint in `path`. */
+  readonly pathStep: number;
+  /** Earliest time to ask for another path. */
+  readonly nextPathAt: number;
 }
+
+/** Seconds between path requests while blocked, and after a search failed. */
+const PATH_RETRY = 2;
+/** A path is dropped when the target has moved this far (world units) from its end. */
+const PATH_DRIFT = 4;
 
 const hostile = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction !== me.faction;
 
@@ -51,7 +62,7 @@ const hostile = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction !=
 export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   name: 'monster',
   params: MonsterParamsSchema as unknown as z.ZodType<MonsterParams>,
-  init: () => ({ mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0 }),
+  init: () => ({ mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0, path: null, pathStep: 0, nextPathAt: 0 }),
   receive(state, message, ctx) {
     switch (message.type) {
       case 'tick':
@@ -66,6 +77,11 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
       case 'timer':
         if (message.key === 'respawn') return { state: { ...state, mode: 'wander', nextTurn: 0 }, effects: [{ type: 'respawn' }] };
         return { state };
+      case 'path':
+        if (state.mode !== 'chase') return { state };
+        return message.ok && message.waypoints.length >= 2
+          ? { state: { ...state, path: message.waypoints, pathStep: 0 } }
+          : { state: { ...state, path: null, nextPathAt: ctx.time + PATH_RETRY } };
       default:
         return { state };
     }
@@ -111,9 +127,7 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
         : { ...state, mode: 'fight' as const, target: target.id, nextAttack };
       return { state: next, effects };
     }
-    const s = me.speed / (d || 1);
-    const next = state.mode === 'chase' && state.target === target.id ? state : { ...state, mode: 'chase' as const, target: target.id };
-    return withMove(next, me, dx * s, dy * s);
+    return chase(state, ctx, me, target, dx, dy, d);
   }
 
   // Wander: a new heading every few seconds, or at once when a wall stopped us; drift home when far.
@@ -126,11 +140,42 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
     : rng.float(0, 2 * Math.PI);
   const speed = me.speed * p.wanderSpeed;
   return withMove(
-    { mode: 'wander', target: NO_ACTOR, nextAttack: state.nextAttack, nextTurn: ctx.time + rng.float(1, 4) },
+    { mode: 'wander', target: NO_ACTOR, nextAttack: state.nextAttack, nextTurn: ctx.time + rng.float(1, 4), path: null, pathStep: 0, nextPathAt: state.nextPathAt },
     me,
     Math.cos(angle) * speed,
     Math.sin(angle) * speed,
   );
+}
+
+/**
+ * Run at the target: straight at it, or along a found path when a wall was in the way. A body the terrain
+ * stopped dead while chasing asks for a path (at most every PATH_RETRY seconds).
+ */
+function chase(
+  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>, dx: number, dy: number, d: number,
+): Transition<MonsterState> {
+  let next = state.mode === 'chase' && state.target === target.id ? state : { ...state, mode: 'chase' as const, target: target.id, path: null, pathStep: 0 };
+  const path = next.path;
+  if (path) {
+    const endX = path[path.length - 2] as number;
+    const endY = path[path.length - 1] as number;
+    let i = next.pathStep;
+    if ((endX - target.x) ** 2 + (endY - target.y) ** 2 > PATH_DRIFT * PATH_DRIFT) i = path.length; // stale: the target moved on
+    while (i < path.length && ((path[i] as number) - me.x) ** 2 + ((path[i + 1] as number) - me.y) ** 2 < 0.25) i += 2;
+    if (i < path.length) {
+      if (i !== next.pathStep) next = { ...next, pathStep: i };
+      const wx = (path[i] as number) - me.x;
+      const wy = (path[i + 1] as number) - me.y;
+      const s = me.speed / (Math.sqrt(wx * wx + wy * wy) || 1);
+      return withMove(next, me, wx * s, wy * s);
+    }
+    next = { ...next, path: null, pathStep: 0 };
+  }
+  if (state.mode === 'chase' && me.vx === 0 && me.vy === 0 && ctx.time >= state.nextPathAt) {
+    return { state: { ...next, nextPathAt: ctx.time + PATH_RETRY }, effects: [{ type: 'findPath', x: target.x, y: target.y }] };
+  }
+  const s = me.speed / (d || 1);
+  return withMove(next, me, dx * s, dy * s);
 }
 
 /** A transition that sets the velocity, emitting a move effect only when it actually changes. */

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { defaultRegistry, demoSpawns, FlatTerrain, Simulation } from '../../actors/index.ts';
+import { defaultRegistry, packSpawns, Simulation } from '../../actors/index.ts';
+import { createWorldGen } from '../../procgen/index.ts';
 
 /** Options of `lairmind serve`. */
 interface ServeOptions {
   seed: string;
-  monsters: string;
   size: string;
   tickRate: string;
   seconds?: string;
@@ -23,20 +23,21 @@ function positiveInt(name: string, raw: string, max: number): number {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run a world on embedded defaults and print a status line each second')
+    .description('run a procedurally generated world on embedded defaults and print a status line each second')
     .option('--seed <seed>', 'world seed', process.env.SEED ?? 'lairmind')
-    .option('--monsters <n>', 'monsters to spawn', process.env.MONSTERS ?? '2000')
-    .option('--size <tiles>', 'world width and height in tiles', process.env.WORLD_SIZE ?? '512')
+    .option('--size <tiles>', 'side of the square region (centred on 0, 0) whose monsters are spawned', process.env.WORLD_SIZE ?? '512')
     .option('--tick-rate <hz>', 'simulation steps per second', process.env.TICK_RATE ?? '20')
     .option('--seconds <n>', 'stop after this many seconds (default: run until interrupted)')
     .action(async (o: ServeOptions) => {
-      const monsters = positiveInt('monsters', o.monsters, 200_000);
-      const size = positiveInt('size', o.size, 65_536);
+      const size = positiveInt('size', o.size, 8192);
       const hz = positiveInt('tick-rate', o.tickRate, 240);
       const seconds = o.seconds === undefined ? Infinity : positiveInt('seconds', o.seconds, 1e9);
-      const sim = new Simulation({ seed: o.seed, registry: defaultRegistry(), terrain: new FlatTerrain(size, size), dt: 1 / hz, record: false });
-      for (const input of demoSpawns({ seed: o.seed, count: monsters, width: size, height: size })) sim.input(input);
-      console.log(`lairmind: headless world seed=${o.seed} size=${size} monsters=${monsters} tick=${hz} Hz (Ctrl-C to stop)`);
+      const world = createWorldGen({ seed: o.seed });
+      const half = Math.floor(size / 2);
+      const spawns = packSpawns(world.spawnsInRegion(-half, -half, size, size));
+      const sim = new Simulation({ seed: o.seed, registry: defaultRegistry(), terrain: world, dt: 1 / hz, record: false });
+      for (const input of spawns) sim.input(input);
+      console.log(`lairmind: headless world seed=${o.seed} region=${size}×${size} monsters=${spawns.length} tick=${hz} Hz (Ctrl-C to stop)`);
       await runLoop(sim, hz, seconds);
     });
 }
