@@ -22,4 +22,6 @@ export interface Body {
   /** Where the body respawns. */
   homeX: number;
   homeY: number;
+  /** Tick of the last change to position, health or life (lists the body once in a step's `changed`). */
+  changedAt: number;
 }

@@ -75,6 +75,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
         faction: b.faction,
         homeX: b.x,
         homeY: b.y,
+        changedAt: 0,
       }
     : null;
   const policy: SupervisionPolicy = { ...DEFAULT_POLICY, ...behaviour.supervision };

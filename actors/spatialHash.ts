@@ -48,11 +48,17 @@ export class SpatialHash {
     return (Math.imul(gx, 0x9e3779b1) ^ Math.imul(gy, 0x85ebca77)) & this.mask;
   }
 
-  /** Index the living bodies among `source` (in the order given), replacing what was indexed before. */
-  rebuild(source: Iterable<Body | null>): void {
+  /**
+   * Index the living bodies among `source` (in the order given), replacing what was indexed before. Entries are
+   * bodies or anything holding one in `body` (e.g. actors), so callers need not build an intermediate list.
+   */
+  rebuild(source: Iterable<Body | { readonly body: Body | null } | null>): void {
     const bodies = this.bodies;
     let n = 0;
-    for (const b of source) if (b !== null && b.alive) bodies[n++] = b;
+    for (const e of source) {
+      const b = e !== null && 'body' in e ? e.body : e;
+      if (b !== null && b.alive) bodies[n++] = b;
+    }
     bodies.length = n;
     this.n = n;
     if (this.xs.length < n) {

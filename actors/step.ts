@@ -31,7 +31,7 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   out.requests.length = 0;
   out.events.length = 0;
   out.problems.length = 0;
-  out.changed.clear();
+  out.changed.length = 0;
   out.spawned.length = 0;
   out.removed.length = 0;
 
@@ -54,12 +54,8 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
 
 /** Re-index every living body (in ascending id). */
 export function rebuildSpatial(world: World): void {
-  world.spatial.rebuild(bodiesOf(world));
+  world.spatial.rebuild(world.actors.values());
   world.spatialDirty = false;
-}
-
-function* bodiesOf(world: World): Generator<Body | null> {
-  for (const a of world.actors.values()) yield a.body;
 }
 
 function applyInput(world: World, input: WorldInput): void {
@@ -334,7 +330,7 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
       b.y = b.homeY;
       b.vx = 0;
       b.vy = 0;
-      world.out.changed.add(id);
+      markChanged(world, b);
       return;
     }
     default:
@@ -351,7 +347,7 @@ function attack(world: World, attacker: Actor, targetId: ActorId, damage: number
   const dy = t.y - a.y;
   if (dx * dx + dy * dy > reach * reach) return;
   t.hp = Math.max(0, t.hp - damage);
-  world.out.changed.add(t.id);
+  markChanged(world, t);
   enqueue(world, t.id, { type: 'hit', from: attacker.id, amount: damage });
   if (t.hp === 0) {
     t.alive = false;
@@ -360,6 +356,13 @@ function attack(world: World, attacker: Actor, targetId: ActorId, damage: number
     world.stats.deaths++;
     enqueue(world, t.id, { type: 'died', by: attacker.id });
   }
+}
+
+/** List a body in this step's `changed` output once. */
+function markChanged(world: World, b: Body): void {
+  if (b.changedAt === world.tick) return;
+  b.changedAt = world.tick;
+  world.out.changed.push(b.id);
 }
 
 /** Move every moving body by its velocity, slowed by the terrain's move cost, sliding along walls. */
@@ -393,5 +396,5 @@ function moveBody(world: World, b: Body, dt: number, ts: number): void {
     return;
   }
   b.heading = Math.atan2(b.vy, b.vx);
-  world.out.changed.add(b.id);
+  markChanged(world, b);
 }

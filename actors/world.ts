@@ -123,7 +123,7 @@ export interface World {
     readonly events: ActorEvent[];
     readonly problems: Problem[];
     /** Bodies whose position, health or life changed. */
-    readonly changed: Set<ActorId>;
+    readonly changed: ActorId[];
     readonly spawned: ActorId[];
     readonly removed: ActorId[];
   };
@@ -178,7 +178,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     failures: [],
     effectQueue: [],
     effectActors: [],
-    out: { requests: [], events: [], problems: [], changed: new Set(), spawned: [], removed: [] },
+    out: { requests: [], events: [], problems: [], changed: [], spawned: [], removed: [] },
   };
 }
 

@@ -4,7 +4,7 @@ import type { Body } from '../../actors/index.ts';
 import { Rng } from '../../shared/index.ts';
 
 function body(id: number, x: number, y: number, faction = 'a', alive = true): Body {
-  return { id, x, y, vx: 0, vy: 0, heading: 0, radius: 0.4, speed: 1, hp: 1, maxHp: 1, alive, faction, homeX: x, homeY: y };
+  return { id, x, y, vx: 0, vy: 0, heading: 0, radius: 0.4, speed: 1, hp: 1, maxHp: 1, alive, faction, homeX: x, homeY: y, changedAt: 0 };
 }
 
 function bruteWithin(bodies: Body[], x: number, y: number, r: number): number[] {
