@@ -4,7 +4,8 @@ import type { SpawnSpec } from './spawnSpec.ts';
 
 /** Something from outside the simulation (players, designers, the host), applied at the start of a step. */
 export type WorldInput =
-  | { readonly type: 'spawn'; readonly spec: SpawnSpec }
+  /** `ref` (e.g. a session id) comes back with the new actor's id in the step report's `refs`. */
+  | { readonly type: 'spawn'; readonly spec: SpawnSpec; readonly ref?: string }
   | { readonly type: 'stop'; readonly actor: ActorId }
   | { readonly type: 'send'; readonly to: ActorId; readonly message: Message };
 

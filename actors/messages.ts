@@ -35,6 +35,8 @@ export interface CommandMessage {
   readonly type: 'command';
   /** Desired movement direction; each component in [-1, 1]. */
   readonly move?: { readonly x: number; readonly y: number };
+  /** Point to walk to, in world units (ignored when `move` is given). */
+  readonly goto?: { readonly x: number; readonly y: number };
   /** Actor to attack. */
   readonly attack?: ActorId;
 }

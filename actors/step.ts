@@ -34,6 +34,8 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   out.changed.length = 0;
   out.spawned.length = 0;
   out.removed.length = 0;
+  out.refs.length = 0;
+  out.attacks.length = 0;
 
   world.tick++;
   world.time += dt;
@@ -67,6 +69,7 @@ function applyInput(world: World, input: WorldInput): void {
     case 'spawn': {
       const r = spawnActor(world, input.spec);
       if (!r.ok) report(world, 'invalid-spawn', `spawn input refused: ${r.error}`);
+      else if (typeof input.ref === 'string') world.out.refs.push({ ref: input.ref, id: r.id });
       return;
     }
     case 'stop':
@@ -300,6 +303,7 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
         vx *= k;
         vy *= k;
       }
+      if (b.vx !== vx || b.vy !== vy) markChanged(world, b);
       b.vx = vx;
       b.vy = vy;
       return;
@@ -348,6 +352,7 @@ function attack(world: World, attacker: Actor, targetId: ActorId, damage: number
   if (dx * dx + dy * dy > reach * reach) return;
   t.hp = Math.max(0, t.hp - damage);
   markChanged(world, t);
+  world.out.attacks.push({ attacker: attacker.id, target: t.id, damage });
   enqueue(world, t.id, { type: 'hit', from: attacker.id, amount: damage });
   if (t.hp === 0) {
     t.alive = false;

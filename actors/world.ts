@@ -126,6 +126,10 @@ export interface World {
     readonly changed: ActorId[];
     readonly spawned: ActorId[];
     readonly removed: ActorId[];
+    /** Ids of actors spawned by inputs that carried a `ref`. */
+    readonly refs: { readonly ref: string; readonly id: ActorId }[];
+    /** Hits that landed this step. */
+    readonly attacks: { readonly attacker: ActorId; readonly target: ActorId; readonly damage: number }[];
   };
 }
 
@@ -178,7 +182,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     failures: [],
     effectQueue: [],
     effectActors: [],
-    out: { requests: [], events: [], problems: [], changed: [], spawned: [], removed: [] },
+    out: { requests: [], events: [], problems: [], changed: [], spawned: [], removed: [], refs: [], attacks: [] },
   };
 }
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { registerWorld } from './commands/world.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
@@ -9,6 +10,7 @@ export function buildCli(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerServe(program);
+  registerSimulate(program);
   registerWorld(program);
   return program;
 }

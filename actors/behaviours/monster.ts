@@ -47,6 +47,8 @@ export interface MonsterState {
   readonly nextPathAt: number;
 }
 
+const BARKS = ['Grrr…', 'Hsss!', '*snarls*', '*bares its teeth*', '*growls low*'] as const;
+
 /** Seconds between path requests while blocked, and after a search failed. */
 const PATH_RETRY = 2;
 /** A path is dropped when the target has moved this far (world units) from its end. */
@@ -77,6 +79,10 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
       case 'timer':
         if (message.key === 'respawn') return { state: { ...state, mode: 'wander', nextTurn: 0 }, effects: [{ type: 'respawn' }] };
         return { state };
+      case 'signal':
+        // Spoken to: a wordless answer until a dialogue mind is wired in.
+        if (message.topic !== 'talk' || state.mode === 'dead') return { state };
+        return { state, effects: [{ type: 'emit', event: { kind: 'bark', text: ctx.rng.pick(BARKS) } }] };
       case 'path':
         if (state.mode !== 'chase') return { state };
         return message.ok && message.waypoints.length >= 2

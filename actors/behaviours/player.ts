@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Behaviour } from '../behaviour.ts';
+import type { Behaviour, Transition } from '../behaviour.ts';
 import type { Effect } from '../effects.ts';
 
 export const PlayerParamsSchema = z.object({
@@ -16,38 +16,40 @@ export type PlayerParams = z.output<typeof PlayerParamsSchema>;
 export interface PlayerState {
   /** Time of the next allowed attack. */
   readonly nextAttack: number;
+  /** Point being walked to (world units), or null. */
+  readonly goal: readonly [number, number] | null;
 }
 
+/** Within this distance (world units) of its goal, an avatar stops. */
+const ARRIVED = 0.2;
+
 /**
- * A player's avatar: obeys `command` messages (move direction, attack target) with an attack cooldown;
- * respawns after death. Has no reflexes, so it is not ticked.
+ * A player's avatar: obeys `command` messages (walk in a direction, walk to a point, attack a target) with an
+ * attack cooldown; respawns after death.
  */
 export const playerBehaviour: Behaviour<PlayerState, PlayerParams> = {
   name: 'player',
   params: PlayerParamsSchema as unknown as z.ZodType<PlayerParams>,
-  ticks: false,
-  init: () => ({ nextAttack: 0 }),
+  init: () => ({ nextAttack: 0, goal: null }),
   receive(state, message, ctx) {
     switch (message.type) {
-      case 'command': {
+      case 'tick': {
         const me = ctx.body;
-        if (!me || !me.alive) return { state };
-        const effects: Effect[] = [];
-        if (message.move) {
-          const { x, y } = message.move;
-          const len = Math.hypot(x, y);
-          const k = len > 1 ? me.speed / len : me.speed;
-          effects.push({ type: 'move', vx: x * k, vy: y * k });
-        }
-        let next = state;
-        if (message.attack !== undefined && ctx.time >= state.nextAttack) {
-          effects.push({ type: 'attack', target: message.attack, damage: ctx.params.damage, range: ctx.params.attackRange });
-          next = { nextAttack: ctx.time + ctx.params.cooldown };
-        }
-        return { state: next, effects };
+        if (!state.goal || !me || !me.alive) return { state };
+        const dx = state.goal[0] - me.x;
+        const dy = state.goal[1] - me.y;
+        const d = Math.sqrt(dx * dx + dy * dy);
+        if (d <= ARRIVED) return { state: { ...state, goal: null }, effects: [{ type: 'move', vx: 0, vy: 0 }] };
+        // Slow down on the last step so as not to overshoot.
+        const speed = Math.min(me.speed, d / ctx.dt);
+        const vx = (dx / d) * speed;
+        const vy = (dy / d) * speed;
+        return Math.abs(vx - me.vx) < 1e-9 && Math.abs(vy - me.vy) < 1e-9 ? { state } : { state, effects: [{ type: 'move', vx, vy }] };
       }
+      case 'command':
+        return command(state, message, ctx);
       case 'died':
-        return { state, effects: [{ type: 'timer', key: 'respawn', delay: ctx.params.respawnDelay }] };
+        return { state: { ...state, goal: null }, effects: [{ type: 'timer', key: 'respawn', delay: ctx.params.respawnDelay }] };
       case 'timer':
         return message.key === 'respawn' ? { state, effects: [{ type: 'respawn' }] } : { state };
       default:
@@ -55,3 +57,28 @@ export const playerBehaviour: Behaviour<PlayerState, PlayerParams> = {
     }
   },
 };
+
+function command(
+  state: PlayerState,
+  message: Extract<Parameters<typeof playerBehaviour.receive>[1], { type: 'command' }>,
+  ctx: Parameters<typeof playerBehaviour.receive>[2],
+): Transition<PlayerState> {
+  const me = ctx.body;
+  if (!me || !me.alive) return { state };
+  const effects: Effect[] = [];
+  let next = state;
+  if (message.move) {
+    const { x, y } = message.move;
+    const len = Math.sqrt(x * x + y * y);
+    const k = len > 1 ? me.speed / len : me.speed;
+    effects.push({ type: 'move', vx: x * k, vy: y * k });
+    next = { ...next, goal: null };
+  } else if (message.goto) {
+    next = { ...next, goal: [message.goto.x, message.goto.y] };
+  }
+  if (message.attack !== undefined && ctx.time >= state.nextAttack) {
+    effects.push({ type: 'attack', target: message.attack, damage: ctx.params.damage, range: ctx.params.attackRange });
+    next = { ...next, nextAttack: ctx.time + ctx.params.cooldown };
+  }
+  return { state: next, effects };
+}

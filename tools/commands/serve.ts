@@ -1,78 +1,42 @@
 import type { Command } from 'commander';
-import { defaultRegistry, packSpawns, Simulation } from '../../actors/index.ts';
-import { createWorldGen } from '../../procgen/index.ts';
+import { loadConfig, startServer } from '../../server/index.ts';
 
-/** Options of `lairmind serve`. */
-interface ServeOptions {
-  seed: string;
-  size: string;
-  tickRate: string;
-  seconds?: string;
-}
-
-function positiveInt(name: string, raw: string, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer from 1 to ${max}, got '${raw}'`);
-  return n;
-}
-
-/**
- * `lairmind serve`: runs a world at a fixed tick rate and prints one status line per second. Settings come
- * from flags, which default to the environment (SEED, MONSTERS, WORLD_SIZE, TICK_RATE).
- */
+/** `lairmind serve`: the game server, configured by environment variables (see the README). */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run a procedurally generated world on embedded defaults and print a status line each second')
-    .option('--seed <seed>', 'world seed', process.env.SEED ?? 'lairmind')
-    .option('--size <tiles>', 'side of the square region (centred on 0, 0) whose monsters are spawned', process.env.WORLD_SIZE ?? '512')
-    .option('--tick-rate <hz>', 'simulation steps per second', process.env.TICK_RATE ?? '20')
-    .option('--seconds <n>', 'stop after this many seconds (default: run until interrupted)')
-    .action(async (o: ServeOptions) => {
-      const size = positiveInt('size', o.size, 8192);
-      const hz = positiveInt('tick-rate', o.tickRate, 240);
-      const seconds = o.seconds === undefined ? Infinity : positiveInt('seconds', o.seconds, 1e9);
-      const world = createWorldGen({ seed: o.seed });
-      const half = Math.floor(size / 2);
-      const spawns = packSpawns(world.spawnsInRegion(-half, -half, size, size));
-      const sim = new Simulation({ seed: o.seed, registry: defaultRegistry(), terrain: world, dt: 1 / hz, record: false });
-      for (const input of spawns) sim.input(input);
-      console.log(`lairmind: headless world seed=${o.seed} region=${size}×${size} monsters=${spawns.length} tick=${hz} Hz (Ctrl-C to stop)`);
-      await runLoop(sim, hz, seconds);
+    .description('start the game server (settings from environment variables; embedded defaults need none)')
+    .option('--port <port>', 'TCP port (overrides PORT)')
+    .option('--transport <kind>', 'uws or ws (overrides TRANSPORT)')
+    .action(async (o: { port?: string; transport?: string }) => {
+      const config = loadConfig({ ...process.env, ...(o.port && { PORT: o.port }), ...(o.transport && { TRANSPORT: o.transport }) });
+      const running = await startServer(config);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          running.logger.info({ signal }, 'lairmind: shutting down');
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+          // A shutdown that hangs (e.g. Redis unreachable) must not keep the process alive.
+          setTimeout(() => {
+            running.logger.error('lairmind: shutdown took longer than 10 s; exiting');
+            process.exit(1);
+          }, 10_000).unref();
+          running.close().then(
+            () => {
+              resolve();
+              process.exit(0);
+            },
+            (err: unknown) => {
+              running.logger.error({ error: err instanceof Error ? err.message : String(err) }, 'lairmind: shutdown failed');
+              resolve();
+              process.exit(1);
+            },
+          );
+        };
+        const onInt = (): void => stop('SIGINT');
+        const onTerm = (): void => stop('SIGTERM');
+        process.on('SIGINT', onInt);
+        process.on('SIGTERM', onTerm);
+      });
     });
-}
-
-async function runLoop(sim: Simulation, hz: number, seconds: number): Promise<void> {
-  const started = performance.now();
-  let last = started;
-  let stepTimes: number[] = [];
-  let nextReport = started + 1000;
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      clearInterval(timer);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    const timer = setInterval(() => {
-      const now = performance.now();
-      const t0 = performance.now();
-      const n = sim.advance((now - last) / 1000);
-      if (n > 0) stepTimes.push((performance.now() - t0) / n);
-      last = now;
-      if (now >= nextReport) {
-        const w = sim.world;
-        stepTimes.sort((a, b) => a - b);
-        const p99 = stepTimes[Math.min(stepTimes.length - 1, Math.floor(stepTimes.length * 0.99))] ?? 0;
-        let alive = 0;
-        for (const a of w.actors.values()) if (a.body?.alive) alive++;
-        console.log(`tick=${w.tick} actors=${w.actors.size} alive=${alive} deaths=${w.stats.deaths} step_p99_ms=${p99.toFixed(2)} msgs=${w.stats.delivered}`);
-        stepTimes = [];
-        nextReport += 1000;
-      }
-      if ((now - started) / 1000 >= seconds) stop();
-    }, 1000 / hz);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -1,0 +1,308 @@
+import { CloseCode, ErrorCode, Room } from '@colyseus/core';
+import type { Client } from '@colyseus/core';
+import { defaultRegistry, packSpawns, Simulation } from '../actors/index.ts';
+import type { ActorId, Mind, ReplyInput, StepReport } from '../actors/index.ts';
+import { createWorldGen } from '../procgen/index.ts';
+import type { WorldGen } from '../procgen/index.ts';
+import { checkClientMessage, CLIENT_MESSAGE_TYPES, normaliseText } from './clientMessages.ts';
+import type { ClientMessage, ClientMessageType } from './clientMessages.ts';
+import { Interest } from './interest.ts';
+import { MindHost } from './mindHost.ts';
+import type { RoomObserver } from './observer.ts';
+import { Projection } from './projection.ts';
+import { RateLimiter } from './rateLimiter.ts';
+import type { RateLimitOptions } from './rateLimiter.ts';
+import { parseRoomOptions } from './roomOptions.ts';
+import type { WorldRoomOptions } from './roomOptions.ts';
+import { MetaState, PlayerState, WorldState } from './state.ts';
+
+/** Spawn inputs for avatars carry `ref` = this prefix + session id. */
+const AVATAR_REF = 'avatar:';
+
+/** Close code for a client disconnected for flooding. */
+export const FLOOD_CLOSE_CODE = 4429;
+
+/** What the composition root gives a world room. */
+export interface WorldRoomServices {
+  /** Minds by port name (`think`, `chat`, `personality`, `plan`); ports without one get error replies. */
+  readonly minds?: Readonly<Record<string, Mind | undefined>>;
+  readonly observer?: RoomObserver;
+  /** Per-client message rate limit (default 30/s sustained, burst 60, 30 refusals after the warning). */
+  readonly rateLimit?: RateLimitOptions;
+}
+
+interface Player {
+  actor: ActorId;
+  readonly name: string;
+  readonly limiter: RateLimiter;
+}
+
+/**
+ * The `world` room: a procedurally generated world stepped at a fixed rate, projected into the Colyseus state
+ * after each step, with a StateView per client holding only what is near its avatar. Player avatars are
+ * actors; client messages are validated at this edge and become simulation inputs.
+ */
+export class WorldRoom extends Room<{ state: WorldState }> {
+  /** Set by {@link worldRoom}; a bare WorldRoom runs with no minds and no observer. */
+  protected services: WorldRoomServices = {};
+  config!: WorldRoomOptions;
+  gen!: WorldGen;
+  sim!: Simulation;
+  projection!: Projection;
+  interest!: Interest;
+  private minds!: MindHost;
+  private readonly players = new Map<string, Player>();
+  private replies: ReplyInput[] = [];
+  private joins = 0;
+
+  override messages = {
+    move: (client: Client, payload: unknown) => this.receive(client, 'move', payload),
+    attack: (client: Client, payload: unknown) => this.receive(client, 'attack', payload),
+    talk: (client: Client, payload: unknown) => this.receive(client, 'talk', payload),
+    ping: (client: Client, payload: unknown) => this.receive(client, 'ping', payload),
+    _: (client: Client, type: unknown) => {
+      this.services.observer?.messageRefused?.(this.roomId, 'unknown-type');
+      client.error(ErrorCode.INVALID_PAYLOAD, `unknown message type ${JSON.stringify(type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`);
+    },
+  };
+
+  override onCreate(raw: unknown): void {
+    const options = (this.config = parseRoomOptions(raw));
+    this.gen = createWorldGen({ seed: options.seed });
+    this.sim = new Simulation({
+      seed: options.seed,
+      registry: defaultRegistry(),
+      terrain: this.gen,
+      dt: 1 / options.tickRate,
+      record: false,
+      setup: { seed: options.seed, worldSize: options.worldSize },
+    });
+    const half = Math.floor(options.worldSize / 2);
+    for (const input of packSpawns(this.gen.spawnsInRegion(-half, -half, options.worldSize, options.worldSize))) this.sim.input(input);
+
+    this.state = new WorldState({
+      meta: new MetaState({
+        seed: String(options.seed),
+        params: JSON.stringify(this.gen.params),
+        tickRate: options.tickRate,
+        viewRadius: options.viewRadius,
+      }),
+    });
+    this.projection = new Projection(this.sim.world, this.state);
+    this.interest = new Interest(this.sim.world, this.projection, {
+      radius: options.viewRadius,
+      exitRadius: options.viewRadius * 1.25,
+      refreshEvery: options.viewRefreshTicks,
+    });
+    this.minds = new MindHost(
+      this.services.minds ?? {},
+      (replies) => {
+        for (const r of replies) this.replies.push(r);
+      },
+      (port, err) => this.services.observer?.log?.('error', `mind '${port}' failed`, { room: this.roomId, error: err instanceof Error ? err.message : String(err) }),
+    );
+    this.maxClients = options.maxClients;
+    this.patchRate = 1000 / options.patchRate;
+    this.setSimulationInterval((dtMs) => this.update(dtMs), 1000 / options.tickRate);
+    void this.setMetadata({ seed: String(options.seed), worldSize: options.worldSize });
+    const t0 = performance.now();
+    this.onStep(this.sim.step(), t0); // spawn the world's monsters before anyone joins
+  }
+
+  /** Advance the simulation by `dtMs` of wall time (whole fixed steps; leftover carried). */
+  update(dtMs: number): void {
+    for (const r of this.replies) this.sim.reply(r);
+    this.replies = [];
+    let startedAt = performance.now();
+    this.sim.advance(dtMs / 1000, (report) => {
+      this.onStep(report, startedAt);
+      startedAt = performance.now();
+    });
+  }
+
+  /** After each step: project, bind new avatars, hand mind requests out, refresh due views. */
+  private onStep(report: StepReport, startedAt = performance.now()): void {
+    this.interest.forget(report.removed);
+    this.projection.apply(report);
+    for (const { ref, id } of report.refs) if (ref.startsWith(AVATAR_REF)) this.bindAvatar(ref.slice(AVATAR_REF.length), id);
+    this.minds.dispatch(report.requests);
+    this.interest.refresh(this.sim.world.tick);
+    this.services.observer?.step?.(this.roomId, this.sim.world, report, performance.now() - startedAt);
+  }
+
+  override onJoin(client: Client, raw?: { name?: unknown }): void {
+    const name = typeof raw?.name === 'string' && normaliseText(raw.name, 32) ? normaliseText(raw.name, 32) : `player-${client.sessionId.slice(0, 4)}`;
+    client.view = this.interest.open(client.sessionId);
+    this.countBytes(client);
+    const [x, y] = this.spawnPoint(this.joins++);
+    this.sim.input({
+      type: 'spawn',
+      ref: AVATAR_REF + client.sessionId,
+      spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name } },
+    });
+    this.state.players.set(client.sessionId, new PlayerState({ name }));
+    this.players.set(client.sessionId, { actor: 0, name, limiter: new RateLimiter(this.services.rateLimit ?? { perSecond: 30, burst: 60, toleranceAfterWarning: 30 }, this.clock.currentTime) });
+  }
+
+  override onDrop(client: Client): void {
+    const p = this.players.get(client.sessionId);
+    const ps = this.state.players.get(client.sessionId);
+    if (ps) ps.connected = false;
+    if (p?.actor) this.sim.input({ type: 'send', to: p.actor, message: { type: 'command', move: { x: 0, y: 0 } } }); // wait in place
+    this.interest.close(client.sessionId);
+    if (this.config.reconnectSeconds > 0) {
+      // Rejected when the grace period ends or the room is disposed; onLeave then cleans up.
+      this.allowReconnection(client, this.config.reconnectSeconds).catch(() => {});
+    }
+  }
+
+  override onReconnect(client: Client): void {
+    const p = this.players.get(client.sessionId);
+    const ps = this.state.players.get(client.sessionId);
+    if (ps) ps.connected = true;
+    client.view = this.interest.open(client.sessionId, p?.actor ?? 0);
+    this.countBytes(client);
+  }
+
+  override onLeave(client: Client): void {
+    const p = this.players.get(client.sessionId);
+    if (p?.actor) this.sim.input({ type: 'stop', actor: p.actor });
+    this.players.delete(client.sessionId);
+    this.state.players.delete(client.sessionId);
+    this.interest.close(client.sessionId);
+  }
+
+  override onDispose(): void {
+    this.minds.close();
+    this.services.observer?.disposed?.(this.roomId);
+  }
+
+  /** The avatar of a session, once spawned. */
+  avatarOf(sessionId: string): ActorId {
+    return this.players.get(sessionId)?.actor ?? 0;
+  }
+
+  private bindAvatar(sessionId: string, id: ActorId): void {
+    const p = this.players.get(sessionId);
+    if (!p) {
+      this.sim.input({ type: 'stop', actor: id }); // the client left before its avatar arrived
+      return;
+    }
+    p.actor = id;
+    const ps = this.state.players.get(sessionId);
+    if (ps) ps.actor = id;
+    this.interest.follow(sessionId, id);
+  }
+
+  /** Validate and apply one client message; a bad one gets an error naming what was wrong and changes nothing. */
+  private receive<K extends ClientMessageType>(client: Client, type: K, payload: unknown): void {
+    const p = this.players.get(client.sessionId);
+    if (!p) return;
+    const observer = this.services.observer;
+    switch (p.limiter.take(this.clock.currentTime)) {
+      case 'accept':
+        break;
+      case 'warn':
+        observer?.messageRefused?.(this.roomId, 'rate');
+        client.send('warning', { message: `too many messages: over ${p.limiter.options.perSecond} per second; messages are being dropped and the connection will be closed if this goes on` });
+        return;
+      case 'drop':
+        observer?.messageRefused?.(this.roomId, 'rate');
+        return;
+      case 'disconnect':
+        observer?.messageRefused?.(this.roomId, 'rate');
+        observer?.log?.('warn', 'client disconnected for flooding', { room: this.roomId, session: client.sessionId });
+        client.leave(FLOOD_CLOSE_CODE, 'message flood');
+        return;
+    }
+    const checked = checkClientMessage(type, payload);
+    if (!checked.ok) {
+      observer?.messageRefused?.(this.roomId, 'invalid');
+      client.error(ErrorCode.INVALID_PAYLOAD, checked.error);
+      return;
+    }
+    if (type === 'ping') {
+      client.send('pong', { t: (checked.value as ClientMessage<'ping'>).t, tick: this.sim.world.tick });
+      return;
+    }
+    if (!p.actor) {
+      observer?.messageRefused?.(this.roomId, 'not-ready');
+      client.error(ErrorCode.INVALID_PAYLOAD, `${type}: your avatar has not spawned yet; try again after the next patch`);
+      return;
+    }
+    const error = this.apply(p, type, checked.value);
+    if (error) {
+      observer?.messageRefused?.(this.roomId, 'invalid');
+      client.error(ErrorCode.INVALID_PAYLOAD, error);
+    }
+  }
+
+  /** Turn a valid message into simulation input; returns an error when it names something that is not there. */
+  private apply<K extends ClientMessageType>(p: Player, type: K, value: ClientMessage<K>): string | null {
+    switch (type) {
+      case 'move': {
+        const m = value as ClientMessage<'move'>;
+        const message = m.dir ? { type: 'command' as const, move: m.dir } : { type: 'command' as const, goto: m.to };
+        this.sim.input({ type: 'send', to: p.actor, message });
+        return null;
+      }
+      case 'attack': {
+        const { target } = value as ClientMessage<'attack'>;
+        if (target === p.actor) return 'attack.target: cannot attack yourself';
+        if (!this.sim.world.actors.get(target)?.body) return `attack.target: no entity ${target}`;
+        this.sim.input({ type: 'send', to: p.actor, message: { type: 'command', attack: target } });
+        return null;
+      }
+      case 'talk': {
+        const m = value as ClientMessage<'talk'>;
+        const to = this.sim.world.actors.get(m.to);
+        if (!to?.body || m.to === p.actor) return `talk.to: no one to talk to with id ${m.to}`;
+        const text = normaliseText(m.text);
+        if (!text) return 'talk.text: nothing left to say after removing control characters and spaces';
+        this.projection.say(p.actor, 'say', text);
+        this.sim.input({ type: 'send', to: m.to, message: { type: 'signal', topic: 'talk', from: p.actor, data: { text, name: p.name } } });
+        return null;
+      }
+      default:
+        return `${type}: not handled`;
+    }
+  }
+
+  /** A walkable spawn point near the origin, spread per join. */
+  private spawnPoint(n: number): [number, number] {
+    const angle = n * 2.399963; // golden angle: joins spread out around the centre
+    const r = 2 + Math.sqrt(n) * 2;
+    const cx = Math.round(Math.cos(angle) * r);
+    const cy = Math.round(Math.sin(angle) * r);
+    for (let ring = 0; ring < 64; ring++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        for (let dy = -ring; dy <= ring; dy++) {
+          if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+          if (this.gen.isWalkable(cx + dx, cy + dy)) return [cx + dx + 0.5, cy + dy + 0.5];
+        }
+      }
+    }
+    return [cx + 0.5, cy + 0.5];
+  }
+
+  /** Count what is sent to this client (patches and messages) for the bandwidth metrics. */
+  private countBytes(client: Client): void {
+    const observer = this.services.observer;
+    if (!observer?.bytesSent) return;
+    const raw = client.raw.bind(client);
+    const roomId = this.roomId;
+    client.raw = (data: Uint8Array | Buffer, ...rest: unknown[]) => {
+      observer.bytesSent?.(roomId, data.length);
+      return (raw as (d: Uint8Array | Buffer, ...r: unknown[]) => void)(data, ...rest);
+    };
+  }
+}
+
+/** A world room class bound to its services (minds, metrics): what `defineRoom` registers. */
+export function worldRoom(services: WorldRoomServices): typeof WorldRoom {
+  return class BoundWorldRoom extends WorldRoom {
+    protected override services = services;
+  };
+}
+
+export { CloseCode };

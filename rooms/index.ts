@@ -1,0 +1,14 @@
+export { WorldRoom, worldRoom, FLOOD_CLOSE_CODE } from './WorldRoom.ts';
+export type { WorldRoomServices } from './WorldRoom.ts';
+export type { RoomObserver } from './observer.ts';
+export { WorldState, EntityState, PlayerState, SpeechState, TileEditState, MetaState } from './state.ts';
+export { ClientMessageSchemas, CLIENT_MESSAGE_TYPES, MAX_TALK_LENGTH, checkClientMessage, normaliseText } from './clientMessages.ts';
+export type { ClientMessageType, ClientMessage } from './clientMessages.ts';
+export { WorldRoomOptionsSchema, parseRoomOptions } from './roomOptions.ts';
+export type { WorldRoomOptions } from './roomOptions.ts';
+export { RateLimiter } from './rateLimiter.ts';
+export type { RateLimitOptions, RateDecision } from './rateLimiter.ts';
+export { Interest } from './interest.ts';
+export type { InterestOptions } from './interest.ts';
+export { Projection } from './projection.ts';
+export { MindHost } from './mindHost.ts';

@@ -1,0 +1,75 @@
+import { schema, t } from '@colyseus/schema';
+import type { SchemaType } from '@colyseus/schema';
+
+/** One body in the world as clients see it. Keyed in `entities` by actor id (as a string). */
+export const EntityState = schema({
+  id: t.uint32().default(0),
+  /** `monster`, `player`, `npc`. */
+  kind: t.string().default(''),
+  species: t.string().default(''),
+  name: t.string().default(''),
+  /** Position in world units (1 unit = 1 tile). */
+  x: t.float32().default(0),
+  y: t.float32().default(0),
+  /** Facing in radians. */
+  heading: t.float32().default(0),
+  hp: t.float32().default(0),
+  maxHp: t.float32().default(0),
+  /** `idle`, `walk`, `attack`, `dead`. */
+  anim: t.string().default('idle'),
+  /** Pack id, or '' when not in a pack. */
+  pack: t.string().default(''),
+}, 'Entity');
+export type EntityState = SchemaType<typeof EntityState>;
+
+/** A connected (or reconnecting) player. Keyed by session id. */
+export const PlayerState = schema({
+  name: t.string().default(''),
+  /** Actor id of the player's avatar (0 until it has spawned). */
+  actor: t.uint32().default(0),
+  connected: t.boolean().default(true),
+}, 'Player');
+export type PlayerState = SchemaType<typeof PlayerState>;
+
+/** A line someone said: NPC replies, barks, battle cries. */
+export const SpeechState = schema({
+  /** Increasing id, so clients can tell new lines from old. */
+  seq: t.uint32().default(0),
+  actor: t.uint32().default(0),
+  /** `say`, `bark`, `battleCry`. */
+  kind: t.string().default('say'),
+  text: t.string().default(''),
+  tick: t.uint32().default(0),
+}, 'Speech');
+export type SpeechState = SchemaType<typeof SpeechState>;
+
+/** A change to a generated tile (clients regenerate terrain from the seed; only edits travel). */
+export const TileEditState = schema({
+  tx: t.int32().default(0),
+  ty: t.int32().default(0),
+  walkable: t.boolean().default(true),
+  cost: t.float32().default(1),
+}, 'TileEdit');
+export type TileEditState = SchemaType<typeof TileEditState>;
+
+/** What a client needs to regenerate the world and interpret the rest. */
+export const MetaState = schema({
+  seed: t.string().default(''),
+  /** The procgen parameters as JSON (the client runs the same procgen code). */
+  params: t.string().default('{}'),
+  tick: t.uint32().default(0),
+  tickRate: t.uint8().default(20),
+  /** Radius of a client's view, in world units. */
+  viewRadius: t.float32().default(0),
+}, 'Meta');
+export type MetaState = SchemaType<typeof MetaState>;
+
+/** The room state. `entities` is filtered per client by its StateView; the rest goes to everyone. */
+export const WorldState = schema({
+  meta: t.ref(MetaState),
+  entities: t.map(EntityState).view(),
+  players: t.map(PlayerState),
+  speech: t.array(SpeechState),
+  tileEdits: t.array(TileEditState),
+}, 'WorldState');
+export type WorldState = SchemaType<typeof WorldState>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ValidationError } from '../shared/index.ts';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Server settings from environment variables. Every one has a default, so the server starts with none set:
+ * one process, local presence and driver, no Redis, no keys.
+ */
+export const ServerConfigSchema = z.object({
+  /** TCP port for HTTP and WebSocket. */
+  PORT: int(0, 65535).default(2567),
+  /** `uws` (uWebSockets.js, the default) or `ws`. */
+  TRANSPORT: z.enum(['uws', 'ws']).default('uws'),
+  /** Redis URL; when set, rooms are shared across processes (Colyseus Redis presence and driver). */
+  REDIS_URL: z.string().url().optional(),
+  /** Address (host:port) clients reach this process at, when several processes share rooms through Redis. */
+  PUBLIC_ADDRESS: z.string().min(1).optional(),
+  /** Bearer token for the monitor and the admin API; without it they are off. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Defaults of the `world` room (a creating client may override them). */
+  SEED: z.string().min(1).default('lairmind'),
+  WORLD_SIZE: int(32, 8192).default(512),
+  TICK_RATE: int(1, 120).default(20),
+  PATCH_RATE: int(1, 60).default(20),
+  MAX_CLIENTS: int(1, 2000).default(200),
+  VIEW_RADIUS: z.coerce.number().min(4).max(256).default(24),
+  RECONNECT_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  /** Schema encoder buffer in KiB (raise for very large rooms). */
+  ENCODER_BUFFER_KB: int(16, 65536).default(1024),
+});
+
+export type ServerConfig = z.output<typeof ServerConfigSchema>;
+
+/** Read the config from `env`; the error names each bad variable (its value is never echoed). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(ServerConfigSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') picked[key] = v;
+  }
+  const r = ServerConfigSchema.safeParse(picked);
+  if (!r.success) throw new ValidationError('environment', r.error.issues);
+  return r.data;
+}
+
+/** A URL with any password or user name replaced, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    if (u.username) u.username = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

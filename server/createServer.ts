@@ -1,0 +1,125 @@
+import { defineRoom, defineServer, matchMaker } from '@colyseus/core';
+import type { Server } from '@colyseus/core';
+import { monitor } from '@colyseus/monitor';
+import { Encoder } from '@colyseus/schema';
+import type { Mind } from '../actors/index.ts';
+import { worldRoom } from '../rooms/index.ts';
+import { hasAdminToken } from './adminAuth.ts';
+import type { ServerConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { ServerMetrics } from './metrics.ts';
+import { createPresence } from './presence.ts';
+import type { PresenceSetup } from './presence.ts';
+import { assertPortFree, createTransport } from './transport.ts';
+import type { TransportInfo } from './transport.ts';
+
+/** A running server. */
+export interface RunningServer {
+  readonly port: number;
+  readonly server: Server;
+  readonly metrics: ServerMetrics;
+  readonly transport: TransportInfo;
+  readonly presence: PresenceSetup;
+  readonly logger: Logger;
+  /** Component statuses, as served at /health. */
+  health(): Promise<HealthReport>;
+  /** Disconnect clients, dispose rooms, close the transport and presence. */
+  close(): Promise<void>;
+}
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly components: Record<string, { status: 'ok' | 'down' | 'off'; [detail: string]: unknown }>;
+}
+
+/** What the caller may add to the defaults. */
+export interface StartOptions {
+  readonly logger?: Logger;
+  /** Minds by port; the built-in ones are used when omitted. */
+  readonly minds?: Readonly<Record<string, Mind | undefined>>;
+}
+
+/**
+ * The composition root: transport, presence and driver, the `world` room with its services, `/health`,
+ * `/metrics`, and the monitor behind the admin token. Starts listening before it resolves.
+ */
+export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  Encoder.BUFFER_SIZE = config.ENCODER_BUFFER_KB * 1024;
+  const transport = await createTransport(config.TRANSPORT, logger);
+  const presence = await createPresence(config.REDIS_URL, logger);
+  const metrics = new ServerMetrics(logger);
+  const minds = opts.minds ?? {};
+
+  const health = async (): Promise<HealthReport> => {
+    const redisOk = await presence.healthy();
+    const components: HealthReport['components'] = {
+      transport: { status: 'ok', kind: transport.kind, native: transport.native },
+      presence: { status: redisOk ? 'ok' : 'down', kind: presence.kind },
+      driver: { status: redisOk ? 'ok' : 'down', kind: presence.kind },
+      minds: { status: 'ok', ports: Object.keys(minds).filter((k) => minds[k]) },
+      llm: { status: 'off', providers: [] },
+    };
+    return { status: Object.values(components).some((c) => c.status === 'down') ? 'degraded' : 'ok', components };
+  };
+
+  const server = defineServer({
+    transport: transport.transport,
+    presence: presence.presence,
+    driver: presence.driver,
+    greet: false,
+    gracefullyShutdown: false,
+    ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
+    rooms: {
+      world: defineRoom(worldRoom({ minds, observer: metrics }), {
+        seed: config.SEED,
+        worldSize: config.WORLD_SIZE,
+        tickRate: config.TICK_RATE,
+        patchRate: config.PATCH_RATE,
+        maxClients: config.MAX_CLIENTS,
+        viewRadius: config.VIEW_RADIUS,
+        reconnectSeconds: config.RECONNECT_SECONDS,
+      }),
+    },
+    express: (app) => {
+      app.get('/health', async (_req, res) => {
+        const report = await health();
+        res.status(report.status === 'ok' ? 200 : 503).json(report);
+      });
+      app.get('/metrics', async (_req, res) => {
+        metrics.clients.set(matchMaker.stats.local.ccu);
+        res.type(metrics.registry.contentType).send(await metrics.text());
+      });
+      if (config.ADMIN_TOKEN) {
+        const token = config.ADMIN_TOKEN;
+        app.use('/colyseus', (req, res, next) => {
+          if (hasAdminToken(req.headers.authorization, token)) return next();
+          res.status(401).set('WWW-Authenticate', 'Basic realm="lairmind admin"').json({ error: 'missing or wrong admin token' });
+        });
+        app.use('/colyseus', monitor());
+        logger.info('monitor: mounted at /colyseus (admin token required)');
+      } else {
+        logger.info('monitor: off; set ADMIN_TOKEN (16+ characters) to mount it at /colyseus');
+      }
+    },
+  });
+
+  if (transport.kind === 'uws') await assertPortFree(config.PORT);
+  await server.listen(config.PORT);
+  logger.info({ port: config.PORT, transport: transport.kind, presence: presence.kind }, `lairmind: listening on port ${config.PORT}`);
+
+  return {
+    port: config.PORT,
+    server,
+    metrics,
+    transport,
+    presence,
+    logger,
+    health,
+    async close() {
+      await server.gracefullyShutdown(false);
+      await presence.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StepReport, World } from '../actors/index.ts';
+import type { RoomObserver } from '../rooms/index.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Prometheus metrics of the server (text at `/metrics`), fed by the rooms through {@link RoomObserver}: rooms,
+ * clients, tick duration, bytes sent, actors by state, mind queue depth, dropped and refused messages, plus the
+ * process's CPU and memory.
+ */
+export class ServerMetrics implements RoomObserver {
+  readonly registry = new Registry();
+  private readonly worlds = new Map<string, World>();
+  private readonly tick: Histogram;
+  private readonly bytes: Counter;
+  private readonly dropped: Counter;
+  private readonly refused: Counter;
+  readonly clients: Gauge;
+
+  constructor(private readonly logger?: Logger) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'lairmind_' });
+    this.tick = new Histogram({
+      name: 'lairmind_tick_duration_seconds',
+      help: 'Wall time of one simulation step with its projection',
+      buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.012, 0.016, 0.025, 0.035, 0.05, 0.075, 0.1, 0.25],
+      registers,
+    });
+    this.bytes = new Counter({ name: 'lairmind_patch_bytes_total', help: 'Bytes sent to clients (state patches and messages)', registers });
+    this.dropped = new Counter({ name: 'lairmind_dropped_messages_total', help: 'Messages the simulation dropped, by reason', labelNames: ['reason'], registers });
+    this.refused = new Counter({ name: 'lairmind_refused_client_messages_total', help: 'Client messages refused at the room edge, by reason', labelNames: ['reason'], registers });
+    this.clients = new Gauge({ name: 'lairmind_clients', help: 'Connected clients', registers });
+    const worlds = this.worlds;
+    new Gauge({
+      name: 'lairmind_rooms',
+      help: 'Rooms in this process',
+      registers,
+      collect() {
+        this.set(worlds.size);
+      },
+    });
+    new Gauge({
+      name: 'lairmind_actors',
+      help: 'Actors by kind and state (monster mode, alive or dead)',
+      labelNames: ['kind', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const w of worlds.values()) {
+          for (const a of w.actors.values()) {
+            const mode = (a.state as { mode?: unknown } | null)?.mode;
+            const state = typeof mode === 'string' ? mode : a.body ? (a.body.alive ? 'alive' : 'dead') : a.status;
+            const key = `${a.kind}\u0000${state}`;
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+        }
+        for (const [key, n] of counts) {
+          const [kind, state] = key.split('\u0000') as [string, string];
+          this.set({ kind, state }, n);
+        }
+      },
+    });
+    new Gauge({
+      name: 'lairmind_mind_queue_depth',
+      help: 'Mind requests waiting for an answer',
+      registers,
+      collect() {
+        let n = 0;
+        for (const w of worlds.values()) n += w.pending.size;
+        this.set(n);
+      },
+    });
+  }
+
+  step(roomId: string, world: World, report: StepReport, durationMs: number): void {
+    this.worlds.set(roomId, world);
+    this.tick.observe(durationMs / 1000);
+    for (const p of report.problems) this.dropped.inc({ reason: p.code });
+  }
+
+  bytesSent(_roomId: string, bytes: number): void {
+    this.bytes.inc(bytes);
+  }
+
+  messageRefused(_roomId: string, reason: string): void {
+    this.refused.inc({ reason });
+  }
+
+  disposed(roomId: string): void {
+    this.worlds.delete(roomId);
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+    this.logger?.[level](fields ?? {}, message);
+  }
+
+  /** The Prometheus text exposition. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

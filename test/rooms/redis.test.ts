@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { Client } from '@colyseus/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../support/redisServer.ts';
+import type { TestRedis } from '../support/redisServer.ts';
+import { freePort, track, waitFor } from './serverHarness.ts';
+
+interface Proc {
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly http: string;
+  readonly ws: string;
+}
+
+let redis: TestRedis;
+
+const procs: Proc[] = [];
+
+/** A whole server process, as an operator would run it: `lairmind serve` with REDIS_URL. */
+async function startProcess(): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/lairmind.js', 'serve'], {
+    env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn', WORLD_SIZE: '128' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const p = { port, child, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
+  const end = performance.now() + 20_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${p.http}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`server process exited with ${child.exitCode}`);
+    if (performance.now() > end) throw new Error(`server on ${port} did not become healthy`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  procs.push(p);
+  return p;
+}
+
+async function roomsOn(p: Proc): Promise<number> {
+  const text = await (await fetch(`${p.http}/metrics`)).text();
+  return Number(/^lairmind_rooms (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
+    if (p.child.exitCode !== null) return resolve();
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
+  })));
+  await redis?.stop();
+}, 30_000);
+
+describe('two server processes sharing one Redis', () => {
+  it('a room created through A is joined by id through B; rooms spread over both', async () => {
+    const [a, b] = [await startProcess(), await startProcess()];
+    const health = (await (await fetch(`${a.http}/health`)).json()) as { components: { presence: { kind: string; status: string } } };
+    expect(health.components.presence).toEqual({ kind: 'redis', status: 'ok' });
+
+    const first = track(await new Client(a.ws).create('world', { name: 'alice' }));
+    await waitFor('alice avatar', () => first.avatar());
+    const second = track(await new Client(b.ws).joinById(first.room.roomId, { name: 'bob' }));
+    await waitFor('bob avatar', () => second.avatar());
+    const players = () => [...((second.room.state as { players: Map<string, { name: string }> }).players.values())].map((p) => p.name).sort();
+    await waitFor('both players in one room', () => players().length === 2);
+    expect(players()).toEqual(['alice', 'bob']);
+
+    const extra = [];
+    for (let i = 0; i < 5; i++) extra.push(track(await new Client(i % 2 ? b.ws : a.ws).create('world', { name: `c${i}` })));
+    const counts = [await roomsOn(a), await roomsOn(b)];
+    expect(counts[0]! + counts[1]!).toBe(6);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(2);
+    for (const j of [first, second, ...extra]) await j.room.leave();
+  }, 60_000);
+
+  it('a process reports Redis going away in /health, and recovers when it returns', async () => {
+    const [a] = procs;
+    await redis.stop();
+    const down = await fetch(`${a!.http}/health`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { components: { presence: { status: string } } }).components.presence.status).toBe('down');
+    redis = await redis.restart();
+    const end = performance.now() + 15_000;
+    let status = 0;
+    while (performance.now() < end && status !== 200) {
+      status = (await fetch(`${a!.http}/health`)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+  }, 30_000);
+});

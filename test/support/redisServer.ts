@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+
+/** A real `redis-server` (Debian's) on a free loopback port, started for a test and stopped after it. */
+export interface TestRedis {
+  readonly port: number;
+  readonly url: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+  /** Start it again on the same port (after {@link stop}). */
+  restart(): Promise<TestRedis>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection({ port, host: '127.0.0.1' });
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+/** Start redis-server with no persistence (on `port`, or a free one); resolves once it accepts connections. */
+export async function startRedis(port?: number): Promise<TestRedis> {
+  port ??= await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  let exited = false;
+  proc.once('exit', () => {
+    exited = true;
+  });
+  const end = performance.now() + 10_000;
+  while (!(await accepts(port))) {
+    if (exited) throw new Error('redis-server exited at start (is the Debian package redis-server installed?)');
+    if (performance.now() > end) throw new Error(`redis-server did not accept connections on port ${port} within 10 s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    process: proc,
+    restart: () => startRedis(port),
+    async stop() {
+      if (exited) return;
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      });
+    },
+  };
+}
