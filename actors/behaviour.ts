@@ -22,6 +22,8 @@ export interface ActorContext<P = unknown> {
   readonly body: Readonly<Body> | null;
   /** Parameters the actor was spawned with (validated by the behaviour's schema). */
   readonly params: P;
+  /** Display data the actor was spawned with (species, name, pack, biome …); empty when none. */
+  readonly tags: Readonly<Record<string, string | number | boolean>>;
   /** Simulation time in seconds since the world began. */
   readonly time: number;
   /** Number of the step being run (the first step is tick 1). */
@@ -39,6 +41,8 @@ export interface ActorContext<P = unknown> {
    * `accept(candidate, self)` is true; ties go to the lower id. Undefined if none or if this actor has no body.
    */
   nearest(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined;
+  /** The nearest living player's body within `radius` of this actor's body (cheap: players are few). */
+  nearestPlayer(radius: number): Readonly<Body> | undefined;
   /** Every living body within `radius` of (x, y), in ascending id order. */
   within(x: number, y: number, radius: number): Readonly<Body>[];
 }

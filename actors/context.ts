@@ -4,6 +4,20 @@ import type { Body } from './body.ts';
 import type { ActorId } from './ids.ts';
 import type { Actor, World } from './world.ts';
 
+const playerPredicates = new WeakMap<World, (b: Body) => boolean>();
+
+/** A predicate (one per world) accepting the bodies of player actors. */
+function isPlayerKind(world: World): (b: Body) => boolean {
+  let f = playerPredicates.get(world);
+  if (!f) {
+    f = (b: Body) => world.players.has(b.id);
+    playerPredicates.set(world, f);
+  }
+  return f;
+}
+
+const NO_TAGS: Readonly<Record<string, string | number | boolean>> = Object.freeze({});
+
 /**
  * The context handed to behaviours. One instance per world, re-pointed at each actor before its turn, so
  * delivering a message allocates nothing.
@@ -36,6 +50,9 @@ export class WorldContext implements ActorContext<unknown> {
   get params(): unknown {
     return this.current.params;
   }
+  get tags(): Readonly<Record<string, string | number | boolean>> {
+    return this.current.tags ?? NO_TAGS;
+  }
   get time(): number {
     return this.world.time;
   }
@@ -61,6 +78,25 @@ export class WorldContext implements ActorContext<unknown> {
   nearest(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined {
     const me = this.current.body;
     return me ? this.world.spatial.nearest(me, radius, accept) : undefined;
+  }
+
+  nearestPlayer(radius: number): Readonly<Body> | undefined {
+    const me = this.current.body;
+    const players = this.world.players;
+    if (!me || players.size === 0) return undefined;
+    if (players.size > 32) return this.world.spatial.nearest(me, radius, isPlayerKind(this.world));
+    let best: Body | undefined;
+    let bestD2 = radius * radius;
+    for (const id of players) {
+      const b = this.world.actors.get(id)?.body;
+      if (!b || !b.alive || b === me) continue;
+      const d2 = (b.x - me.x) ** 2 + (b.y - me.y) ** 2;
+      if (d2 < bestD2 || (d2 === bestD2 && best && b.id < best.id)) {
+        best = b;
+        bestD2 = d2;
+      }
+    }
+    return best;
   }
 
   within(x: number, y: number, radius: number): Readonly<Body>[] {

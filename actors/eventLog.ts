@@ -16,6 +16,8 @@ export interface EventLog {
   readonly seed: string;
   readonly dt: number;
   readonly setup: unknown;
+  /** World settings that shape the run besides seed and dt. */
+  readonly world?: { readonly mailboxCapacity: number; readonly cellSize: number; readonly lodRadius: number; readonly lodStride: number; readonly pathExpansionsPerStep: number };
   readonly entries: LogEntry[];
   ticks: number;
 }
@@ -32,6 +34,13 @@ export const EventLogSchema = z.object({
   seed: z.string(),
   dt: z.number().positive().max(1),
   setup: z.unknown(),
+  world: z.object({
+    mailboxCapacity: z.number().int().positive(),
+    cellSize: z.number().positive(),
+    lodRadius: z.number().nonnegative(),
+    lodStride: z.number().int().positive(),
+    pathExpansionsPerStep: z.number().int().positive(),
+  }).optional(),
   entries: z.array(EntrySchema),
   ticks: z.number().int().nonnegative(),
 });

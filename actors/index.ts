@@ -36,7 +36,7 @@ export type { PlayerParams, PlayerState } from './behaviours/player.ts';
 export { defaultRegistry } from './defaultRegistry.ts';
 export { demoSpawns } from './demoSpawns.ts';
 export type { DemoSpawnOptions } from './demoSpawns.ts';
-export { packSpawns } from './packSpawns.ts';
+export { packSpawns, WILD } from './packSpawns.ts';
 export { MIND_PORTS, TRAIT_NAMES, ACTIONS, INTENTS } from './ports.ts';
 export type {
   MindPortName, Traits, PersonalityRequest, Personality, OrderKind, Perception, ThinkRequest, Action, Decision, Intent, Persona, MemoryEntry, ChatRequest, ChatReply, Mind,

@@ -99,6 +99,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
     asks: null,
     timerKeys: null,
     failures: 0,
+    far: false,
   };
   try {
     actor.state = behaviour.init(contextOf(world).bind(actor));
@@ -107,6 +108,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
   }
   world.nextId++;
   world.actors.set(id, actor);
+  if (actor.kind === 'player') world.players.add(id);
   if (parentActor) (parentActor.children ??= []).push(id);
   if (body?.alive) world.spatialDirty = true;
   world.stats.spawned++;
@@ -120,6 +122,7 @@ export function stopActor(world: World, id: ActorId): boolean {
   if (!actor) return false;
   if (actor.children) for (const c of actor.children.slice()) stopActor(world, c);
   world.actors.delete(id);
+  world.players.delete(id);
   actor.status = 'stopped';
   if (actor.body) world.spatialDirty = true;
   const parent = world.actors.get(actor.parent);

@@ -1,6 +1,9 @@
 import type { MonsterBase, Pack } from '../procgen/index.ts';
 import type { WorldInput } from './inputs.ts';
 
+/** The faction of generated monsters: they leave each other alone and turn on players. */
+export const WILD = 'wild';
+
 /** One params object per distinct (sight, attack) pair, so monsters with equal stats share their parsed params. */
 function monsterParams(cache: Map<string, Record<string, unknown>>, m: MonsterBase): Record<string, unknown> {
   const key = `${m.stats.sight}|${m.stats.attack}`;
@@ -14,7 +17,7 @@ function monsterParams(cache: Map<string, Record<string, unknown>>, m: MonsterBa
 
 /**
  * Spawn inputs for the monsters of procedurally generated packs: bodies at their spawn tiles with the rolled
- * stats (hp, damage, speed, sight), one faction per species, and the display data (species, name, pack) as
+ * stats (hp, damage, speed, sight), all in the {@link WILD} faction, and the display data (species, name, pack) as
  * tags for the projection.
  */
 export function packSpawns(packs: readonly Pack[]): WorldInput[] {
@@ -28,8 +31,8 @@ export function packSpawns(packs: readonly Pack[]): WorldInput[] {
           kind: 'monster',
           behaviour: 'monster',
           params: monsterParams(cache, m),
-          body: { x: m.x, y: m.y, maxHp: m.stats.hp, speed: m.stats.speed, faction: m.species },
-          tags: { species: m.species, name: m.name, pack: pack.id, base: m.id },
+          body: { x: m.x, y: m.y, maxHp: m.stats.hp, speed: m.stats.speed, faction: WILD },
+          tags: { species: m.species, name: m.name, pack: pack.id, base: m.id, biome: pack.biome, label: m.label },
         },
       });
     }

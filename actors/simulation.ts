@@ -23,6 +23,10 @@ export interface SimulationOptions {
   readonly setup?: unknown;
   readonly mailboxCapacity?: number;
   readonly cellSize?: number;
+  readonly pathExpansionsPerStep?: number;
+  /** Activity level of detail (see WorldConfig.lodRadius); off by default. */
+  readonly lodRadius?: number;
+  readonly lodStride?: number;
   /** Most steps one `advance` may run (default 10); time beyond is dropped and counted. */
   readonly maxStepsPerAdvance?: number;
 }
@@ -46,11 +50,23 @@ export class Simulation {
       ...(opts.dt !== undefined && { dt: opts.dt }),
       ...(opts.mailboxCapacity !== undefined && { mailboxCapacity: opts.mailboxCapacity }),
       ...(opts.cellSize !== undefined && { cellSize: opts.cellSize }),
+      ...(opts.lodRadius !== undefined && { lodRadius: opts.lodRadius }),
+      ...(opts.pathExpansionsPerStep !== undefined && { pathExpansionsPerStep: opts.pathExpansionsPerStep }),
+      ...(opts.lodStride !== undefined && { lodStride: opts.lodStride }),
     });
     this.accumulator = new FixedStep(this.world.config.dt, opts.maxStepsPerAdvance ?? 10);
     this.log = opts.record === false
       ? null
-      : { format: 'lairmind-event-log', version: 1, seed: this.world.config.seed, dt: this.world.config.dt, setup: opts.setup ?? null, entries: [], ticks: 0 };
+      : {
+          format: 'lairmind-event-log',
+          version: 1,
+          seed: this.world.config.seed,
+          dt: this.world.config.dt,
+          setup: opts.setup ?? null,
+          world: (({ mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep }) => ({ mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep }))(this.world.config),
+          entries: [],
+          ticks: 0,
+        };
   }
 
   /** Queue an input for the next step. */
@@ -121,9 +137,9 @@ export function parseEventLog(value: unknown): EventLog {
  * Re-run a recorded log from its seed: the same inputs and replies at the same ticks give the same state,
  * bit for bit. `terrain` must be the one the log was recorded with (rebuild it from `log.setup`).
  */
-export function replay(log: EventLog, opts: { registry: BehaviourRegistry; terrain: TerrainQuery; mailboxCapacity?: number; cellSize?: number }): Simulation {
+export function replay(log: EventLog, opts: { registry: BehaviourRegistry; terrain: TerrainQuery }): Simulation {
   const checked = parseEventLog(log);
-  const sim = new Simulation({ ...opts, seed: checked.seed, dt: checked.dt, setup: checked.setup });
+  const sim = new Simulation({ ...checked.world, ...opts, seed: checked.seed, dt: checked.dt, setup: checked.setup });
   let i = 0;
   const entries = checked.entries;
   for (let tick = 1; tick <= checked.ticks; tick++) {

@@ -11,7 +11,7 @@ export function stateHash(world: World): string {
   h.number(world.tick).number(world.time).number(world.nextId).number(world.nextRequestId).number(world.nextTimerSeq);
   h.number(world.actors.size);
   for (const a of world.actors.values()) {
-    h.number(a.id).string(a.kind).string(a.behaviourName).number(a.parent).number(a.incarnation).string(a.status);
+    h.number(a.id).string(a.kind).string(a.behaviourName).number(a.parent).number(a.incarnation).string(a.status).value(a.far);
     h.value(a.state);
     h.value(a.mailbox.toArray());
     const b = a.body;

@@ -47,6 +47,7 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   servePaths(world);
 
   if (world.spatialDirty) rebuildSpatial(world);
+  if (world.config.lodRadius > 0) updateLevelOfDetail(world);
   deliverAll(world);
   resolveEffects(world);
   integrate(world, dt);
@@ -154,6 +155,36 @@ function servePaths(world: World): void {
   }
 }
 
+/** Every LOD_EVERY steps (staggered by id), mark bodies with no player within the LOD radius as far. */
+const LOD_EVERY = 10;
+
+function updateLevelOfDetail(world: World): void {
+  const r2 = world.config.lodRadius * world.config.lodRadius;
+  const phase = world.tick % LOD_EVERY;
+  for (const actor of world.actors.values()) {
+    const b = actor.body;
+    if (!b || actor.id % LOD_EVERY !== phase) continue;
+    if (actor.kind === 'player') {
+      actor.far = false;
+      continue;
+    }
+    let far = true;
+    for (const pid of world.players) {
+      const p = world.actors.get(pid)?.body;
+      if (p && (p.x - b.x) ** 2 + (p.y - b.y) ** 2 <= r2) {
+        far = false;
+        break;
+      }
+    }
+    actor.far = far;
+  }
+}
+
+/** Whether a far actor gets its turn on this step. */
+function onStride(world: World, actor: Actor): boolean {
+  return !actor.far || (world.tick + actor.id) % world.config.lodStride === 0;
+}
+
 function deliverAll(world: World): void {
   const ctx = contextOf(world);
   for (const actor of world.actors.values()) {
@@ -164,7 +195,7 @@ function deliverAll(world: World): void {
     while (n-- > 0 && actor.status === 'running') {
       deliver(world, actor, actor.mailbox.shift() as Message);
     }
-    if (actor.behaviour.ticks !== false && actor.status === 'running') deliver(world, actor, TICK);
+    if (actor.behaviour.ticks !== false && actor.status === 'running' && onStride(world, actor)) deliver(world, actor, TICK);
   }
 }
 
@@ -373,10 +404,15 @@ function markChanged(world: World, b: Body): void {
 /** Move every moving body by its velocity, slowed by the terrain's move cost, sliding along walls. */
 function integrate(world: World, dt: number): void {
   const ts = world.terrain.tileSize;
+  const stride = world.config.lodStride;
   for (const actor of world.actors.values()) {
     const b = actor.body;
     if (!b || !b.alive || (b.vx === 0 && b.vy === 0)) continue;
-    moveBody(world, b, dt, ts);
+    if (!actor.far) moveBody(world, b, dt, ts);
+    else if (onStride(world, actor)) {
+      // A far body moves its whole stride at once, in sub-steps so that it cannot tunnel through walls.
+      for (let i = 0; i < stride && (b.vx !== 0 || b.vy !== 0); i++) moveBody(world, b, dt, ts);
+    }
   }
 }
 

@@ -26,6 +26,13 @@ export interface WorldConfig {
   readonly historySize: number;
   /** A* nodes expanded per step over all path requests (default 20,000), so a swarm cannot stall a step. */
   readonly pathExpansionsPerStep: number;
+  /**
+   * Activity level of detail: bodies with no player within this radius (world units) are "far": they get the
+   * `tick` message and move only every `lodStride` steps (moving the whole stride at once), so they cost less
+   * and change less often. 0 turns it off (the default: every actor every step).
+   */
+  readonly lodRadius: number;
+  readonly lodStride: number;
 }
 
 /** Live state of one actor. */
@@ -56,6 +63,8 @@ export interface Actor {
   timerKeys: Map<string, number> | null;
   /** Failures of this actor since spawn. */
   failures: number;
+  /** No player near: stepped at the reduced rate (see {@link WorldConfig.lodRadius}). */
+  far: boolean;
 }
 
 /** An `ask` waiting for its reply. */
@@ -100,6 +109,8 @@ export interface World {
   readonly actors: Map<ActorId, Actor>;
   /** Index of living bodies, rebuilt at the end of each step (and before delivery when bodies appeared). */
   readonly spatial: SpatialHash;
+  /** Actors of kind `player` (for level-of-detail checks: who is near a player). */
+  readonly players: Set<ActorId>;
   /** Set when bodies appeared or vanished since the last rebuild of `spatial`. */
   spatialDirty: boolean;
   readonly timers: TimerQueue;
@@ -143,6 +154,8 @@ export interface CreateWorldOptions {
   readonly cellSize?: number;
   readonly historySize?: number;
   readonly pathExpansionsPerStep?: number;
+  readonly lodRadius?: number;
+  readonly lodStride?: number;
 }
 
 /** A new, empty world. Actors arrive through spawn inputs or spawn effects. */
@@ -154,7 +167,12 @@ export function createWorld(opts: CreateWorldOptions): World {
     cellSize: opts.cellSize ?? 8,
     historySize: opts.historySize ?? 200,
     pathExpansionsPerStep: opts.pathExpansionsPerStep ?? 20_000,
+    lodRadius: opts.lodRadius ?? 0,
+    lodStride: opts.lodStride ?? 4,
   };
+  if (!(config.lodRadius >= 0) || !(Number.isInteger(config.lodStride) && config.lodStride >= 1 && config.lodStride <= 60)) {
+    throw new RangeError(`createWorld: need lodRadius >= 0 and an integer lodStride in 1..60, got ${config.lodRadius}, ${config.lodStride}`);
+  }
   if (!(config.dt > 0 && config.dt <= 1)) throw new RangeError(`createWorld: dt must be in (0, 1] seconds, got ${config.dt}`);
   if (!(Number.isInteger(config.mailboxCapacity) && config.mailboxCapacity >= 1)) {
     throw new RangeError(`createWorld: mailboxCapacity must be an integer >= 1, got ${config.mailboxCapacity}`);
@@ -172,6 +190,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     actors: new Map(),
     spatial: new SpatialHash(config.cellSize),
     spatialDirty: false,
+    players: new Set(),
     timers: new TimerQueue(),
     pending: new Map(),
     paths: new PathBudget(opts.terrain, { expansionsPerTick: config.pathExpansionsPerStep, astar: { maxNodes: 4000 } }),

@@ -9,13 +9,14 @@ import { quantile } from './stats.ts';
 export function runBaseline(n: number, side: number, warmup: number, ticks: number): { p50: number } {
   const dt = 1 / 20;
   const perception = 6, leash = 1.5, attackRange = 0.6, damage = 12, cooldown = 1, fleeBelow = 0.25, respawnDelay = 8;
-  const wanderSpeed = 0.4, homeRadius = 24, radius = 0.4, speed = 3, maxHp = 60;
+  const wanderSpeed = 0.4, homeRadius = 24, radius = 0.4, speed = 3, maxHp = 60, restChance = 0.6;
   const rng = Rng.create('bench').fork('baseline');
   const x = new Float64Array(n), y = new Float64Array(n), vx = new Float64Array(n), vy = new Float64Array(n);
   const hx = new Float64Array(n), hy = new Float64Array(n), hp = new Float64Array(n);
   const faction = new Uint8Array(n), alive = new Uint8Array(n).fill(1), mode = new Uint8Array(n);
   const target = new Int32Array(n).fill(-1), nextAttack = new Float64Array(n), nextTurn = new Float64Array(n), respawnAt = new Float64Array(n);
   const hitBy = new Int32Array(n).fill(-1);
+  const resting = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     x[i] = hx[i] = rng.float(1, side - 1);
     y[i] = hy[i] = rng.float(1, side - 1);
@@ -72,7 +73,7 @@ export function runBaseline(n: number, side: number, warmup: number, ticks: numb
       const threat = nearestHostile(i);
       if (threat >= 0 && hp[i]! < fleeBelow * maxHp) {
         const dx = x[i]! - x[threat]!, dy = y[i]! - y[threat]!, d = Math.hypot(dx, dy) || 1;
-        vx[i] = (dx / d) * speed; vy[i] = (dy / d) * speed; mode[i] = 3; target[i] = -1;
+        vx[i] = (dx / d) * speed; vy[i] = (dy / d) * speed; mode[i] = 3; target[i] = -1; resting[i] = 0;
         continue;
       }
       let t = -1;
@@ -84,6 +85,7 @@ export function runBaseline(n: number, side: number, warmup: number, ticks: numb
       if (t >= 0) {
         const dx = x[t]! - x[i]!, dy = y[t]! - y[i]!, d = Math.hypot(dx, dy);
         target[i] = t;
+        resting[i] = 0;
         if (d <= attackRange + 2 * radius) {
           vx[i] = vy[i] = 0; mode[i] = 2;
           if (time >= nextAttack[i]!) {
@@ -97,7 +99,12 @@ export function runBaseline(n: number, side: number, warmup: number, ticks: numb
         }
         continue;
       }
-      if (time < nextTurn[i]! && (vx[i] !== 0 || vy[i] !== 0) && mode[i] === 0) continue;
+      if (time < nextTurn[i]! && mode[i] === 0 && (resting[i] || vx[i] !== 0 || vy[i] !== 0)) continue;
+      if (mode[i] === 0 && !resting[i] && rng.chance(restChance)) {
+        resting[i] = 1; vx[i] = vy[i] = 0; target[i] = -1; nextTurn[i] = time + rng.float(3, 10);
+        continue;
+      }
+      resting[i] = 0;
       const ox = hx[i]! - x[i]!, oy = hy[i]! - y[i]!;
       const a = ox * ox + oy * oy > homeRadius * homeRadius ? Math.atan2(oy, ox) + rng.float(-0.5, 0.5) : rng.float(0, 2 * Math.PI);
       vx[i] = Math.cos(a) * speed * wanderSpeed; vy[i] = Math.sin(a) * speed * wanderSpeed; mode[i] = 0; target[i] = -1;

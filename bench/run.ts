@@ -7,6 +7,9 @@ type Bench = (opts: { smoke: boolean }) => Promise<Record<string, number>>;
 const BENCHES: Record<string, () => Promise<Bench>> = {
   actors: async () => (await import('./actors.ts')).runActorsBench,
   procgen: async () => (await import('./procgen.ts')).runProcgenBench,
+  net: async () => (await import('./net.ts')).runNetBench,
+  llm: async () => (await import('./llm.ts')).runLlmBench,
+  minds: async () => (await import('./minds.ts')).runMindsBench,
 };
 
 /** `npm run bench [name…] [--smoke]`: runs benchmarks, prints tables, writes bench/results/<name>.json. */

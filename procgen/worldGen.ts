@@ -191,6 +191,13 @@ class ProceduralWorld implements WorldGen {
     return this.moveCost(tx, ty) < Infinity;
   }
 
+  cover(tx: number, ty: number): number {
+    if (!Number.isFinite(tx) || !Number.isFinite(ty)) return 0;
+    const x = Math.floor(tx), y = Math.floor(ty);
+    const c = this.entryAt(x, y).chunk;
+    return c.cover[(y - c.y0) * c.size + (x - c.x0)] as number;
+  }
+
   tile(tx: number, ty: number): TileInfo {
     const x = Math.floor(tx), y = Math.floor(ty);
     const c = this.entryAt(x, y).chunk;

@@ -68,13 +68,21 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override onCreate(raw: unknown): void {
     const options = (this.config = parseRoomOptions(raw));
-    this.gen = createWorldGen({ seed: options.seed });
+    // Keep every chunk of the populated region cached (monsters roam it), plus a margin for players.
+    const chunksAcross = Math.ceil(options.worldSize / 64) + 2;
+    this.gen = createWorldGen({
+      seed: options.seed,
+      spawns: { densityScale: options.monsterDensity, packRadius: 4 },
+      cache: { maxChunks: chunksAcross * chunksAcross + 256 },
+    });
     this.sim = new Simulation({
       seed: options.seed,
       registry: defaultRegistry(),
       terrain: this.gen,
       dt: 1 / options.tickRate,
       record: false,
+      lodRadius: options.lodRadius,
+      lodStride: options.lodStride,
       setup: { seed: options.seed, worldSize: options.worldSize },
     });
     const half = Math.floor(options.worldSize / 2);
@@ -107,6 +115,14 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     void this.setMetadata({ seed: String(options.seed), worldSize: options.worldSize });
     const t0 = performance.now();
     this.onStep(this.sim.step(), t0); // spawn the world's monsters before anyone joins
+  }
+
+  /** Encode and send the state patches, timing it (per-view encoding is the known cost of interest management). */
+  override broadcastPatch(): boolean {
+    const t0 = performance.now();
+    const sent = super.broadcastPatch();
+    this.services.observer?.patch?.(this.roomId, performance.now() - t0);
+    return sent;
   }
 
   /** Advance the simulation by `dtMs` of wall time (whole fixed steps; leftover carried). */

@@ -4,6 +4,8 @@ import type { StepReport, World } from '../actors/index.ts';
 export interface RoomObserver {
   /** After each simulation step. `durationMs` is the wall time of the step and projection. */
   step?(roomId: string, world: World, report: StepReport, durationMs: number): void;
+  /** After the state patches were encoded and sent. */
+  patch?(roomId: string, durationMs: number): void;
   /** Bytes sent to a client (patches and messages). */
   bytesSent?(roomId: string, bytes: number): void;
   /** A client message refused: `invalid`, `unknown-type`, `rate`, `not-ready`. */

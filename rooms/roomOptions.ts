@@ -7,6 +7,8 @@ export const WorldRoomOptionsSchema = z.object({
   seed: z.union([z.string().min(1).max(128), z.number().int().safe()]).default('lairmind'),
   /** Side in tiles of the square region, centred on (0, 0), whose generated monster packs are spawned. */
   worldSize: z.number().int().min(32).max(8192).default(512),
+  /** Multiplies the generated monster density (0 spawns no wild packs). */
+  monsterDensity: z.number().min(0).max(100).default(1),
   /** Scenario file name (scenarios are loaded by the designers' tools). */
   scenario: z.string().min(1).max(128).optional(),
   maxClients: z.number().int().min(1).max(2000).default(200),
@@ -15,7 +17,11 @@ export const WorldRoomOptionsSchema = z.object({
   /** State patches sent per second. */
   patchRate: z.number().int().min(1).max(60).default(20),
   /** Radius of a client's view in world units; entities leave it beyond radius × 1.25. */
-  viewRadius: z.number().min(4).max(256).default(24),
+  viewRadius: z.number().min(4).max(4096).default(24),
+  /** Monsters with no player within this radius step at a reduced rate (0 turns it off). */
+  lodRadius: z.number().min(0).max(4096).default(48),
+  /** ... every this many ticks. */
+  lodStride: z.number().int().min(1).max(20).default(4),
   /** Views are recomputed every this many ticks. */
   viewRefreshTicks: z.number().int().min(1).max(60).default(5),
   /** Seconds a dropped client may take to reconnect; its avatar waits in place. */

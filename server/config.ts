@@ -22,10 +22,12 @@ export const ServerConfigSchema = z.object({
   /** Defaults of the `world` room (a creating client may override them). */
   SEED: z.string().min(1).default('lairmind'),
   WORLD_SIZE: int(32, 8192).default(512),
+  /** Multiplies the generated monster density. */
+  MONSTER_DENSITY: z.coerce.number().min(0).max(100).default(1),
   TICK_RATE: int(1, 120).default(20),
   PATCH_RATE: int(1, 60).default(20),
   MAX_CLIENTS: int(1, 2000).default(200),
-  VIEW_RADIUS: z.coerce.number().min(4).max(256).default(24),
+  VIEW_RADIUS: z.coerce.number().min(4).max(4096).default(24),
   RECONNECT_SECONDS: z.coerce.number().min(0).max(600).default(20),
   /** Schema encoder buffer in KiB (raise for very large rooms). */
   ENCODER_BUFFER_KB: int(16, 65536).default(1024),

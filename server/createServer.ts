@@ -3,7 +3,11 @@ import type { Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
 import { Encoder } from '@colyseus/schema';
 import type { Mind } from '../actors/index.ts';
+import { Redis } from 'ioredis';
+import { LlmGateway, registerLlmMetrics } from '../llm/index.ts';
+import { MindService, mindsConfigFromEnv } from '../minds/index.ts';
 import { worldRoom } from '../rooms/index.ts';
+import type { RoomObserver } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -17,6 +21,10 @@ import type { TransportInfo } from './transport.ts';
 /** A running server. */
 export interface RunningServer {
   readonly port: number;
+  /** The local minds (layers 2 and 3). */
+  readonly minds: MindService;
+  /** The LLM gateway (layer 4). */
+  readonly llm: LlmGateway;
   readonly server: Server;
   readonly metrics: ServerMetrics;
   readonly transport: TransportInfo;
@@ -38,6 +46,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Minds by port; the built-in ones are used when omitted. */
   readonly minds?: Readonly<Record<string, Mind | undefined>>;
+  /** Another observer of the rooms besides the metrics (benchmarks, tests). */
+  readonly observer?: RoomObserver;
 }
 
 /**
@@ -50,7 +60,25 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const transport = await createTransport(config.TRANSPORT, logger);
   const presence = await createPresence(config.REDIS_URL, logger);
   const metrics = new ServerMetrics(logger);
-  const minds = opts.minds ?? {};
+  const mindService = await MindService.create({ config: mindsConfigFromEnv(), logger: (line) => logger.warn({ component: 'minds' }, line) });
+  const status = mindService.status();
+  logger.info({ minds: { personality: status.personality, policy: status.policy, intent: status.intent, reply: status.reply } }, 'minds: local models loaded');
+  const minds = opts.minds ?? { personality: mindService.personality, think: mindService.think, chat: mindService.chat };
+  const llmRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  llmRedis?.on('error', () => {}); // reported once by the presence watcher
+  const llm = new LlmGateway({ ...(llmRedis && { redis: llmRedis }), logger });
+  const unregisterLlmMetrics = registerLlmMetrics(llm, metrics.registry);
+  logger.info({ providers: (await llm.health()).providers }, 'llm: gateway ready (the local tactician answers when no provider key is set)');
+
+  const llmHealth = async (): Promise<HealthReport['components'][string]> => {
+    try {
+      const h = await llm.health();
+      const open = Object.entries(h.breakers).filter(([, b]) => b.status !== 'closed').map(([k]) => k);
+      return { status: 'ok', providers: h.providers, shared: h.shared, openBreakers: open };
+    } catch (err) {
+      return { status: 'down', error: err instanceof Error ? err.message : String(err) };
+    }
+  };
 
   const health = async (): Promise<HealthReport> => {
     const redisOk = await presence.healthy();
@@ -58,8 +86,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       transport: { status: 'ok', kind: transport.kind, native: transport.native },
       presence: { status: redisOk ? 'ok' : 'down', kind: presence.kind },
       driver: { status: redisOk ? 'ok' : 'down', kind: presence.kind },
-      minds: { status: 'ok', ports: Object.keys(minds).filter((k) => minds[k]) },
-      llm: { status: 'off', providers: [] },
+      minds: { status: 'ok', ports: Object.keys(minds).filter((k) => minds[k]), runtime: mindService.status() },
+      llm: await llmHealth(),
     };
     return { status: Object.values(components).some((c) => c.status === 'down') ? 'degraded' : 'ok', components };
   };
@@ -72,9 +100,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     gracefullyShutdown: false,
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
-      world: defineRoom(worldRoom({ minds, observer: metrics }), {
+      world: defineRoom(worldRoom({ minds, observer: opts.observer ? fanOut(metrics, opts.observer) : metrics }), {
         seed: config.SEED,
         worldSize: config.WORLD_SIZE,
+        monsterDensity: config.MONSTER_DENSITY,
         tickRate: config.TICK_RATE,
         patchRate: config.PATCH_RATE,
         maxClients: config.MAX_CLIENTS,
@@ -111,6 +140,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
   return {
     port: config.PORT,
+    minds: mindService,
+    llm,
     server,
     metrics,
     transport,
@@ -119,7 +150,22 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     health,
     async close() {
       await server.gracefullyShutdown(false);
+      unregisterLlmMetrics();
+      await mindService.close();
+      llmRedis?.disconnect();
       await presence.close();
     },
+  };
+}
+
+/** One observer that forwards every call to several. */
+function fanOut(...observers: RoomObserver[]): RoomObserver {
+  return {
+    step: (...a) => observers.forEach((o) => o.step?.(...a)),
+    patch: (...a) => observers.forEach((o) => o.patch?.(...a)),
+    bytesSent: (...a) => observers.forEach((o) => o.bytesSent?.(...a)),
+    messageRefused: (...a) => observers.forEach((o) => o.messageRefused?.(...a)),
+    disposed: (...a) => observers.forEach((o) => o.disposed?.(...a)),
+    log: (...a) => observers.forEach((o) => o.log?.(...a)),
   };
 }

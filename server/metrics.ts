@@ -12,6 +12,7 @@ export class ServerMetrics implements RoomObserver {
   readonly registry = new Registry();
   private readonly worlds = new Map<string, World>();
   private readonly tick: Histogram;
+  private readonly patchTime: Histogram;
   private readonly bytes: Counter;
   private readonly dropped: Counter;
   private readonly refused: Counter;
@@ -24,6 +25,12 @@ export class ServerMetrics implements RoomObserver {
       name: 'lairmind_tick_duration_seconds',
       help: 'Wall time of one simulation step with its projection',
       buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.012, 0.016, 0.025, 0.035, 0.05, 0.075, 0.1, 0.25],
+      registers,
+    });
+    this.patchTime = new Histogram({
+      name: 'lairmind_patch_duration_seconds',
+      help: 'Wall time to encode and send one round of state patches',
+      buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.035, 0.075, 0.25],
       registers,
     });
     this.bytes = new Counter({ name: 'lairmind_patch_bytes_total', help: 'Bytes sent to clients (state patches and messages)', registers });
@@ -77,6 +84,10 @@ export class ServerMetrics implements RoomObserver {
     this.worlds.set(roomId, world);
     this.tick.observe(durationMs / 1000);
     for (const p of report.problems) this.dropped.inc({ reason: p.code });
+  }
+
+  patch(_roomId: string, durationMs: number): void {
+    this.patchTime.observe(durationMs / 1000);
   }
 
   bytesSent(_roomId: string, bytes: number): void {

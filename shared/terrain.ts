@@ -9,6 +9,8 @@ export interface TerrainQuery {
   isWalkable(tx: number, ty: number): boolean;
   /** Movement cost multiplier of tile (tx, ty): 1 is open ground, higher is slower; Infinity if unwalkable. */
   moveCost(tx: number, ty: number): number;
+  /** Cover of tile (tx, ty), 0 (none) .. 1 (full); 0 when the ground does not say. */
+  cover?(tx: number, ty: number): number;
   /** Extent of the walkable world, when it is bounded. */
   readonly bounds?: TerrainBounds;
 }

@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { runActorsBench } from '../bench/actors.ts';
+import { runNetBench } from '../bench/net.ts';
 
-// A smoke-size run keeps the benchmark working; its figures are not judged here.
-describe('bench:actors (smoke)', () => {
-  it('reports every metric the issue names for each size', async () => {
+// Smoke-size runs keep the benchmarks working; their figures are not judged here.
+describe('benchmarks (smoke)', () => {
+  it('bench:actors reports every metric for each size', async () => {
     const m = await runActorsBench({ smoke: true });
     for (const k of ['step_p50_ms', 'step_p99_ms', 'msgs_per_s', 'heap_bytes_per_actor', 'baseline_step_p50_ms', 'overhead_ratio']) {
       expect(Number.isFinite(m[`${k}@1000`]), k).toBe(true);
     }
     expect(m['msgs_per_s@1000']).toBeGreaterThan(0);
   });
+
+  it('bench:net reports every metric for each client count, interest below full sync', async () => {
+    const m = await runNetBench({ smoke: true });
+    for (const k of [1, 4]) {
+      for (const name of ['tick_p50_ms', 'tick_p99_ms', 'down_bytes_per_client_s', 'full_sync_bytes_per_client_s', 'interest_ratio', 'server_rss_mb']) {
+        expect(Number.isFinite(m[`${name}@${k}`]), `${name}@${k}`).toBe(true);
+      }
+      expect(m[`interest_ratio@${k}`]).toBeLessThan(1);
+    }
+  }, 120_000);
 });

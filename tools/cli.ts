@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerWorld } from './commands/world.ts';
+import { registerClassify } from './commands/classify.ts';
+import { registerReply } from './commands/reply.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -12,6 +14,8 @@ export function buildCli(): Command {
   registerServe(program);
   registerSimulate(program);
   registerWorld(program);
+  registerClassify(program);
+  registerReply(program);
   return program;
 }
 

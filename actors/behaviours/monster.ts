@@ -4,6 +4,10 @@ import type { Body } from '../body.ts';
 import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
+import { MIND_PORTS } from '../ports.ts';
+import type { Action, Intent, Personality } from '../ports.ts';
+import { askChat, askPersonality, decisionOf, NEUTRAL_TRAITS, perceive, personalityOf, remember } from './monsterMind.ts';
+import type { PlayerMemory } from './monsterMind.ts';
 
 /** Tunables of a monster, shared by every monster of a species. Distances in world units, times in seconds. */
 export const MonsterParamsSchema = z.object({
@@ -16,7 +20,7 @@ export const MonsterParamsSchema = z.object({
   damage: z.number().nonnegative().max(10_000).default(10),
   /** Seconds between attacks. */
   cooldown: z.number().positive().max(60).default(1),
-  /** Flees from threats while hp is below this fraction of max hp. */
+  /** Flees from threats while hp is below this fraction of max hp (scaled by courage). */
   fleeBelow: z.number().min(0).max(1).default(0.25),
   /** Seconds from death to respawn. */
   respawnDelay: z.number().positive().max(3600).default(10),
@@ -24,6 +28,16 @@ export const MonsterParamsSchema = z.object({
   wanderSpeed: z.number().min(0).max(1).default(0.4),
   /** Wanders back toward home when farther than this. */
   homeRadius: z.number().positive().max(1024).default(24),
+  /** Chance (0..1) that an idle monster rests (grazes, sleeps) for 3–10 s instead of walking on for 1–4 s. */
+  restChance: z.number().min(0).max(1).default(0.6),
+  /** Layer 3 (the decision model) runs only while a player is within this radius; otherwise reflexes only. */
+  activation: z.number().min(0).max(256).default(20),
+  /** Seconds between decisions while awake. */
+  thinkEvery: z.number().positive().max(30).default(0.5),
+  /** Seconds a mind may take before the monster gives up on that answer. */
+  mindTimeout: z.number().positive().max(30).default(2),
+  /** Ask for a personality after spawn (layer 2). */
+  personality: z.boolean().default(true),
 }).strict();
 
 export type MonsterParams = z.output<typeof MonsterParamsSchema>;
@@ -37,52 +51,86 @@ export interface MonsterState {
   readonly target: ActorId;
   /** Time of the next allowed attack. */
   readonly nextAttack: number;
-  /** Time to pick a new wandering heading. */
+  /** Time to pick a new wandering heading (or to stop resting). */
   readonly nextTurn: number;
+  /** Idle and standing still until `nextTurn`. */
+  readonly resting: boolean;
   /** Waypoints around an obstacle toward the target (flat x, y list in world units), or null. */
   readonly path: readonly number[] | null;
   /** Index of the next waypoint in `path`. */
   readonly pathStep: number;
   /** Earliest time to ask for another path. */
   readonly nextPathAt: number;
+  /** Layer 2: traits, temperament and voice, once they arrived. */
+  readonly personality: Personality | null;
+  /** The personality was asked for (once). */
+  readonly personalityAsked: boolean;
+  /** A player is within activation range: layer 3 decides (level of detail). */
+  readonly awake: boolean;
+  /** Time of the next level-of-detail check and decision. */
+  readonly nextThink: number;
+  /** Layer-3 decision in force until `decisionUntil`. */
+  readonly decision: Action | null;
+  readonly decisionUntil: number;
+  /** Time it was last hit. */
+  readonly lastHitAt: number;
+  /** The player whose line it is answering, or 0. */
+  readonly chatWith: ActorId;
+  /** What it remembers of players, by actor id. */
+  readonly memory: Readonly<Record<string, PlayerMemory>>;
 }
-
-const BARKS = ['Grrr…', 'Hsss!', '*snarls*', '*bares its teeth*', '*growls low*'] as const;
 
 /** Seconds between path requests while blocked, and after a search failed. */
 const PATH_RETRY = 2;
 /** A path is dropped when the target has moved this far (world units) from its end. */
 const PATH_DRIFT = 4;
+/** Above this disposition a monster leaves that player alone. */
+const FRIENDLY = 0.5;
+
+const BARKS = ['Grrr…', 'Hsss!', '*snarls*', '*bares its teeth*', '*growls low*'] as const;
 
 const hostile = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction !== me.faction;
 
 /**
- * Reflexes of a monster, every tick: wander around home; notice the nearest hostile within perception; chase
- * it and attack with a cooldown; flee while badly hurt; retaliate when hit; die at 0 hp and respawn after a
- * delay.
+ * A monster. Reflexes every tick: wander around home; notice the nearest hostile within perception; chase it
+ * (around walls by path finding) and attack with a cooldown; flee while badly hurt; retreat-and-regroup; die at
+ * 0 hp and respawn after a delay. Layer 2 gives it a personality after spawn (traits shape its courage and
+ * aggression). While a player is near, layer 3 decides what to do every `thinkEvery` seconds (attack, flank,
+ * hold, retreat, call the pack …), and it answers players who talk to it, remembering each of them.
  */
 export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   name: 'monster',
   params: MonsterParamsSchema as unknown as z.ZodType<MonsterParams>,
-  init: () => ({ mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0, path: null, pathStep: 0, nextPathAt: 0 }),
+  init: () => ({
+    mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0, resting: false, path: null, pathStep: 0, nextPathAt: 0,
+    personality: null, personalityAsked: false, awake: false, nextThink: 0, decision: null, decisionUntil: 0,
+    lastHitAt: -60, chatWith: NO_ACTOR, memory: {},
+  }),
   receive(state, message, ctx) {
     switch (message.type) {
-      case 'tick':
-        return state.mode === 'dead' ? { state } : reflexes(state, ctx);
+      case 'tick': {
+        if (state.mode === 'dead') return { state };
+        if (!state.personalityAsked && ctx.params.personality) {
+          const r = reflexes({ ...state, personalityAsked: true }, ctx);
+          return { state: r.state, effects: [askPersonality(ctx, ctx.params.mindTimeout), ...(r.effects ?? [])] };
+        }
+        return reflexes(state, ctx);
+      }
       case 'hit':
-        return state.target === NO_ACTOR && state.mode !== 'dead' ? { state: { ...state, target: message.from } } : { state };
+        if (state.mode === 'dead') return { state };
+        return { state: { ...state, lastHitAt: ctx.time, target: state.target === NO_ACTOR ? message.from : state.target } };
       case 'died':
         return {
-          state: { ...state, mode: 'dead', target: NO_ACTOR },
+          state: { ...state, mode: 'dead', target: NO_ACTOR, path: null, decision: null },
           effects: [{ type: 'timer', key: 'respawn', delay: ctx.params.respawnDelay }],
         };
       case 'timer':
         if (message.key === 'respawn') return { state: { ...state, mode: 'wander', nextTurn: 0 }, effects: [{ type: 'respawn' }] };
         return { state };
       case 'signal':
-        // Spoken to: a wordless answer until a dialogue mind is wired in.
-        if (message.topic !== 'talk' || state.mode === 'dead') return { state };
-        return { state, effects: [{ type: 'emit', event: { kind: 'bark', text: ctx.rng.pick(BARKS) } }] };
+        return signal(state, message.topic, message.from, message.data, ctx);
+      case 'reply':
+        return reply(state, message, ctx);
       case 'path':
         if (state.mode !== 'chase') return { state };
         return message.ok && message.waypoints.length >= 2
@@ -94,13 +142,87 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   },
 };
 
+function signal(state: MonsterState, topic: string, from: ActorId, data: unknown, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
+  if (state.mode === 'dead') return { state };
+  if (topic === 'talk') {
+    const d = (data ?? {}) as { text?: unknown; name?: unknown };
+    const text = typeof d.text === 'string' ? d.text : '';
+    const name = typeof d.name === 'string' ? d.name : 'stranger';
+    return { state: { ...state, chatWith: from }, effects: [askChat(ctx, state.personality, state.memory, from, name, text, ctx.params.mindTimeout)] };
+  }
+  if (topic === 'help') {
+    // A pack mate calls: take on its target unless busy.
+    const target = typeof data === 'number' ? data : NO_ACTOR;
+    return target !== NO_ACTOR && state.target === NO_ACTOR ? { state: { ...state, target } } : { state };
+  }
+  return { state };
+}
+
+function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBehaviour.receive>[1], { type: 'reply' }>, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
+  switch (message.port) {
+    case MIND_PORTS.personality: {
+      const p = message.ok ? personalityOf(message.value) : null;
+      return p ? { state: { ...state, personality: p } } : { state };
+    }
+    case MIND_PORTS.think: {
+      const d = message.ok ? decisionOf(message.value) : null;
+      return d ? { state: { ...state, decision: d.action, decisionUntil: ctx.time + ctx.params.thinkEvery * 2 } } : { state };
+    }
+    case MIND_PORTS.chat: {
+      const player = state.chatWith;
+      if (!message.ok || state.mode === 'dead') {
+        return { state: { ...state, chatWith: NO_ACTOR }, effects: state.mode === 'dead' ? [] : [{ type: 'emit', event: { kind: 'bark', text: ctx.rng.pick(BARKS) } }] };
+      }
+      const v = message.value as { intent?: unknown; reply?: unknown } | null;
+      const text = typeof v?.reply === 'string' && v.reply ? v.reply.slice(0, 280) : ctx.rng.pick(BARKS);
+      const intent = (typeof v?.intent === 'string' ? v.intent : 'unknown') as Intent;
+      const name = state.memory[String(player)]?.name ?? 'stranger';
+      const memory = player === NO_ACTOR ? state.memory : remember(state.memory, player, name, intent, ctx.time);
+      return { state: { ...state, chatWith: NO_ACTOR, memory }, effects: [{ type: 'emit', event: { kind: 'say', text } }] };
+    }
+    default:
+      return { state };
+  }
+}
+
 function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
   const me = ctx.body;
   if (!me) return { state };
   const p = ctx.params;
-  const threat = ctx.nearest(p.perception, hostile);
+  const traits = state.personality?.traits ?? NEUTRAL_TRAITS;
+  const memory = state.memory;
+  const accept = hasFriends(memory) ? (c: Readonly<Body>, self: Readonly<Body>) => hostile(c, self) && !((memory[String(c.id)]?.disposition ?? 0) > FRIENDLY) : hostile;
+  const threat = ctx.nearest(p.perception, accept);
 
-  if (threat && me.hp < p.fleeBelow * me.maxHp) {
+  // Level of detail: layer 3 runs only with a player near. Checked (and decided) every `thinkEvery` seconds.
+  let effects: Effect[] | undefined;
+  if (ctx.time >= state.nextThink) {
+    const awake = p.activation > 0 && ctx.nearestPlayer(p.activation) !== undefined;
+    state = { ...state, awake, nextThink: ctx.time + p.thinkEvery };
+    if (awake) {
+      effects = [{ type: 'ask', port: MIND_PORTS.think, payload: { perception: perceive(ctx, me, p.perception, threat, state.lastHitAt), traits }, timeout: p.mindTimeout }];
+    }
+  }
+  const decision = state.decision && ctx.time < state.decisionUntil ? state.decision : null;
+  const r = act(state, ctx, me, threat, decision, traits.courage, accept);
+  if (!effects) return r;
+  return { state: r.state, effects: r.effects ? [...effects, ...r.effects] : effects };
+}
+
+function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
+  for (const k in memory) if ((memory[k] as PlayerMemory).disposition > FRIENDLY) return true;
+  return false;
+}
+
+/** Reflexes, shaped by the current layer-3 decision (if any) and courage. */
+function act(
+  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, courage: number,
+  accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean,
+): Transition<MonsterState> {
+  const p = ctx.params;
+  // Braver monsters flee later: the threshold scales from 1.5× (courage 0) to 0.5× (courage 1).
+  const fleeBelow = p.fleeBelow * (1.5 - courage);
+  if (threat && (me.hp < fleeBelow * me.maxHp || decision === 'retreat')) {
     const dx = me.x - threat.x;
     const dy = me.y - threat.y;
     const d = Math.sqrt(dx * dx + dy * dy) || 1;
@@ -111,9 +233,9 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
   if (state.target !== NO_ACTOR) {
     const t = ctx.bodyOf(state.target);
     const leash = p.perception * p.leash;
-    if (t && t.alive && (t.x - me.x) ** 2 + (t.y - me.y) ** 2 <= leash * leash) target = t;
+    if (t && t.alive && (t.x - me.x) ** 2 + (t.y - me.y) ** 2 <= leash * leash && accept(t, me)) target = t;
   }
-  target ??= threat;
+  if (decision !== 'wander') target ??= threat;
 
   if (target) {
     const dx = target.x - me.x;
@@ -133,12 +255,29 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
         : { ...state, mode: 'fight' as const, target: target.id, nextAttack };
       return { state: next, effects };
     }
-    return chase(state, ctx, me, target, dx, dy, d);
+    if (decision === 'hold') {
+      const next = state.target === target.id ? state : { ...state, target: target.id };
+      return withMove(next, me, 0, 0);
+    }
+    if (decision === 'callPack' && state.decisionUntil > ctx.time) {
+      const r = chase(state, ctx, me, target, dx, dy, d, 0);
+      const call: Effect[] = [{ type: 'emit', event: { kind: 'bark', text: 'Awoooo!' } }];
+      for (const ally of ctx.within(me.x, me.y, p.perception * 2)) {
+        if (ally.id !== me.id && ally.faction === me.faction) call.push({ type: 'send', to: ally.id, message: { type: 'signal', topic: 'help', from: me.id, data: target.id } });
+      }
+      // Call once per decision.
+      return { state: { ...r.state, decision: null }, effects: [...call, ...(r.effects ?? [])] };
+    }
+    const flank = decision === 'flankLeft' ? Math.PI / 4 : decision === 'flankRight' ? -Math.PI / 4 : 0;
+    return chase(state, ctx, me, target, dx, dy, d, d > reach * 3 ? flank : 0);
   }
 
-  // Wander: a new heading every few seconds, or at once when a wall stopped us; drift home when far.
-  if (ctx.time < state.nextTurn && (me.vx !== 0 || me.vy !== 0) && state.mode === 'wander') return { state };
+  // Idle: rest a while, or walk a new heading for a few seconds (at once when a wall stopped us); drift home when far.
+  if (ctx.time < state.nextTurn && state.mode === 'wander' && (state.resting || me.vx !== 0 || me.vy !== 0)) return { state };
   const rng = ctx.rng;
+  if (state.mode === 'wander' && !state.resting && rng.chance(p.restChance)) {
+    return withMove({ ...state, target: NO_ACTOR, resting: true, nextTurn: ctx.time + rng.float(3, 10), path: null, pathStep: 0 }, me, 0, 0);
+  }
   const hx = me.homeX - me.x;
   const hy = me.homeY - me.y;
   const angle = hx * hx + hy * hy > p.homeRadius * p.homeRadius
@@ -146,7 +285,7 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
     : rng.float(0, 2 * Math.PI);
   const speed = me.speed * p.wanderSpeed;
   return withMove(
-    { mode: 'wander', target: NO_ACTOR, nextAttack: state.nextAttack, nextTurn: ctx.time + rng.float(1, 4), path: null, pathStep: 0, nextPathAt: state.nextPathAt },
+    { ...state, mode: 'wander', target: NO_ACTOR, resting: false, nextTurn: ctx.time + rng.float(1, 4), path: null, pathStep: 0 },
     me,
     Math.cos(angle) * speed,
     Math.sin(angle) * speed,
@@ -154,11 +293,12 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
 }
 
 /**
- * Run at the target: straight at it, or along a found path when a wall was in the way. A body the terrain
- * stopped dead while chasing asks for a path (at most every PATH_RETRY seconds).
+ * Run at the target: straight at it (turned by `flank` radians to come at its side), or along a found path when
+ * a wall was in the way. A body the terrain stopped dead while chasing asks for a path (at most every PATH_RETRY
+ * seconds).
  */
 function chase(
-  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>, dx: number, dy: number, d: number,
+  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>, dx: number, dy: number, d: number, flank: number,
 ): Transition<MonsterState> {
   let next = state.mode === 'chase' && state.target === target.id ? state : { ...state, mode: 'chase' as const, target: target.id, path: null, pathStep: 0 };
   const path = next.path;
@@ -181,7 +321,10 @@ function chase(
     return { state: { ...next, nextPathAt: ctx.time + PATH_RETRY }, effects: [{ type: 'findPath', x: target.x, y: target.y }] };
   }
   const s = me.speed / (d || 1);
-  return withMove(next, me, dx * s, dy * s);
+  if (flank === 0) return withMove(next, me, dx * s, dy * s);
+  const c = Math.cos(flank);
+  const sn = Math.sin(flank);
+  return withMove(next, me, (dx * c - dy * sn) * s, (dx * sn + dy * c) * s);
 }
 
 /** A transition that sets the velocity, emitting a move effect only when it actually changes. */
@@ -189,4 +332,3 @@ function withMove(state: MonsterState, me: Readonly<Body>, vx: number, vy: numbe
   if (Math.abs(vx - me.vx) < 1e-6 && Math.abs(vy - me.vy) < 1e-6) return { state };
   return { state, effects: [{ type: 'move', vx, vy }] };
 }
-

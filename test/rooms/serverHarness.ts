@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Callbacks, Client } from '@colyseus/sdk';
 import type { Room as ClientRoom } from '@colyseus/sdk';
 import { matchMaker } from '@colyseus/core';
@@ -7,21 +6,12 @@ import type { RunningServer } from '../../server/index.ts';
 import type { WorldRoom } from '../../rooms/index.ts';
 import { createLogger } from '../../server/index.ts';
 import WebSocket from 'ws';
+import { freePort } from '../../tools/freePort.ts';
+
+export { freePort };
 
 // Node 20 has no global WebSocket; the SDK's reconnect path needs one.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start a real server (real transport) on a free port with quiet logs. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { url: string }> {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from '../../tools/freePort.ts';
 
 /** A real `redis-server` (Debian's) on a free loopback port, started for a test and stopped after it. */
 export interface TestRedis {
@@ -10,17 +11,6 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Start it again on the same port (after {@link stop}). */
   restart(): Promise<TestRedis>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function accepts(port: number): Promise<boolean> {

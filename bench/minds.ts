@@ -1,0 +1,92 @@
+// Benchmark of the local minds: a tick's think batch through the MindService vs onnxruntime alone, and the chat path.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { MindRequest, Perception } from '../actors/index.ts';
+import { BUILD_SEED, BUILTIN_MODELS_DIR, MindService, ORDERS, POLICY_INPUTS, intentCorpus, policyFeatures } from '../minds/index.ts';
+import { Rng } from '../shared/index.ts';
+import { quantile, round } from './stats.ts';
+
+const SIZES = [100, 1000, 5000] as const;
+
+function thinkRequests(n: number, rng: Rng): MindRequest[] {
+  return Array.from({ length: n }, (_, i) => {
+    const perception: Perception = {
+      threatDist: rng.chance(0.8) ? rng.float(0, 20) : -1, threatBearing: rng.float(-3, 3), allyDist: rng.chance(0.6) ? rng.float(0, 20) : -1, allyBearing: rng.float(-3, 3),
+      health: rng.next(), targetHealth: rng.next(), packNearby: rng.int(0, 6), terrainCost: 1, cover: rng.next(), sinceHit: rng.float(0, 60),
+      order: rng.chance(0.7) ? 'none' : rng.pick(ORDERS),
+    };
+    const traits = { aggression: rng.next(), courage: rng.next(), sociability: rng.next(), greed: rng.next(), curiosity: rng.next(), cunning: rng.next() };
+    return { requestId: i, actor: i + 1, port: 'think', payload: { perception, traits }, deadline: 1e9 };
+  });
+}
+
+async function timeIt(reps: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
+
+/** Run the minds benchmark; returns flat metrics and prints a table. */
+export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<string, number>> {
+  const reps = opts.smoke ? 5 : 200;
+  const service = await MindService.create({ logger: (l) => console.warn(l) });
+  const raw = await ort.InferenceSession.create(readFileSync(join(BUILTIN_MODELS_DIR, 'policy', 'onnx', 'model.onnx')), {
+    executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+  });
+  const out: Record<string, number> = {};
+  const rng = Rng.create('bench-minds');
+  for (const a of SIZES) {
+    const requests = thinkRequests(a, rng);
+    const x = new Float32Array(a * POLICY_INPUTS);
+    requests.forEach((r, i) => {
+      const p = r.payload as { perception: Perception; traits: Parameters<typeof policyFeatures>[1] };
+      policyFeatures(p.perception, p.traits, x, i * POLICY_INPUTS);
+    });
+    const tensor = new ort.Tensor('float32', x, [a, POLICY_INPUTS]);
+    await timeIt(20, () => service.think.serve(requests)); // warm-up
+    await timeIt(20, () => raw.run({ features: tensor }, ['logits_probs']));
+    // Interleave the two so machine noise hits both alike.
+    const svc: number[] = [], ortMs: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      svc.push(...(await timeIt(1, () => service.think.serve(requests))));
+      ortMs.push(...(await timeIt(1, () => raw.run({ features: tensor }, ['logits_probs']))));
+    }
+    const tick = quantile(svc, 0.5), rawTick = quantile(ortMs, 0.5);
+    out[`mind_tick_ms@${a}`] = round(tick, 4);
+    out[`decisions_per_s@${a}`] = Math.round(a / (tick / 1000));
+    out[`raw_ort_decisions_per_s@${a}`] = Math.round(a / (rawTick / 1000));
+    out[`service_vs_raw@${a}`] = round(rawTick / tick, 3);
+  }
+
+  const { test } = intentCorpus(`${BUILD_SEED}/intent-corpus`);
+  const lines = test.map((e) => e.text);
+  await timeIt(20, () => service.chat.classify([lines[0] as string]));
+  const single = await timeIt(opts.smoke ? 10 : 300, async () => service.chat.classify([rng.pick(lines)]));
+  out.intent_p50_ms = round(quantile(single, 0.5), 4);
+  const batch = lines.slice(0, 512);
+  await timeIt(3, () => service.chat.classify(batch));
+  out.intent_batch512_ms = round(quantile(await timeIt(opts.smoke ? 3 : 50, () => service.chat.classify(batch)), 0.5), 4);
+  const persona = { name: 'Fenrik', role: 'the old wolf of the Grey Hollow', species: 'wolf', mood: 'wary', knows: ['my lair is the Grey Hollow, north of the river', 'the ford lies east, past the broken mill'] };
+  const replies = await timeIt(opts.smoke ? 10 : 300, () => service.chat.answer([{ player: 1, playerName: 'Ada', text: rng.pick(lines), persona, disposition: rng.float(-1, 1), memory: [] }]));
+  out.reply_p50_ms = round(quantile(replies, 0.5), 4);
+  const res = await service.chat.classify(lines);
+  out.intent_heldout_accuracy = round(res.filter((r, i) => r.intent === test[i]?.intent).length / test.length, 4);
+
+  await raw.release();
+  await service.close();
+  const rows: Record<string, Record<string, number>> = {};
+  for (const a of SIZES) {
+    rows[`A=${a}`] = {
+      mind_tick_ms: out[`mind_tick_ms@${a}`] as number, decisions_per_s: out[`decisions_per_s@${a}`] as number,
+      raw_ort_decisions_per_s: out[`raw_ort_decisions_per_s@${a}`] as number, service_vs_raw: out[`service_vs_raw@${a}`] as number,
+    };
+  }
+  console.table(rows);
+  console.table({ intent_p50_ms: out.intent_p50_ms, intent_batch512_ms: out.intent_batch512_ms, reply_p50_ms: out.reply_p50_ms, intent_heldout_accuracy: out.intent_heldout_accuracy });
+  return out;
+}

@@ -1,0 +1,149 @@
+import type { Redis } from 'ioredis';
+import type { ZodType } from 'zod';
+import { ValidationError } from '../shared/index.ts';
+import type { Clock, Rng } from '../shared/index.ts';
+import type { BudgetAlert, BudgetConfig } from './budgets.ts';
+import type { GuardOptions } from './guard.ts';
+import type { OperationPreset } from './presets.ts';
+import type { ProvidersConfig } from './providerConfig.ts';
+import type { ModelRegistry } from './registry.ts';
+import type { RoutingDecision, RoutingOptions } from './router.ts';
+import type { Sleep } from './sleep.ts';
+import type { BreakerPolicy, BreakerState } from './stores/breakerState.ts';
+import type { BreakerStore } from './stores/breakerStore.ts';
+import type { CacheStore } from './stores/cacheStore.ts';
+import type { CounterStore } from './stores/counterStore.ts';
+import type { CallRecord } from './telemetry.ts';
+import type { TierDefinition } from './tiers.ts';
+import type { ChatMessage, ProviderAdapter } from './types.ts';
+
+/** Retries on the same model, before moving down the chain. */
+export interface RetryPolicy {
+  /** Retries per link after the first try (timeouts, 429, 5xx, connection errors). Default 1. */
+  readonly maxRetries: number;
+  /** First backoff, ms; doubles per retry, with equal jitter. Default 50. */
+  readonly baseDelayMs: number;
+  /** Largest backoff, ms. Default 500. */
+  readonly maxDelayMs: number;
+  /** A Retry-After above this (ms) falls back at once instead of waiting. Default 1000. */
+  readonly retryAfterCapMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 1, baseDelayMs: 50, maxDelayMs: 500, retryAfterCapMs: 1000 };
+
+/** A pino-compatible logger (only these methods are used). Messages are redacted before logging. */
+export interface GatewayLogger {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** Everything a gateway can be configured with; all optional (no keys, no Redis ⇒ local only, memory). */
+export interface GatewayOptions {
+  /** Model registry (default: llm/models.yaml). */
+  readonly registry?: ModelRegistry;
+  /** Providers and keys (default: {@link providersFromEnv}). */
+  readonly providers?: ProvidersConfig;
+  /** Extra or replacement adapters by provider name (custom providers, tests). */
+  readonly adapters?: Readonly<Record<string, ProviderAdapter>>;
+  /** Share breakers, cache, budgets and rate limits through this Redis (ioredis) client. */
+  readonly redis?: Redis;
+  /** Redis key prefix (default `llm:`). */
+  readonly keyPrefix?: string;
+  /** Replace individual stores (otherwise memory, or Redis when `redis` is set). */
+  readonly stores?: { readonly counters?: CounterStore; readonly breakers?: BreakerStore; readonly cache?: CacheStore };
+  /** Clock for breaker, budget, rate-limit and cache windows (ms). Default: wall clock. */
+  readonly clock?: Clock;
+  /** Randomness for backoff jitter, nonces and canaries. */
+  readonly rng?: Rng;
+  /** Backoff sleep (default: real timers). */
+  readonly sleep?: Sleep;
+  readonly routing?: RoutingOptions;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly breaker?: Partial<BreakerPolicy>;
+  /** Response cache; `maxEntries` bounds the memory LRU (default 10 000). */
+  readonly cache?: { readonly enabled?: boolean; readonly maxEntries?: number };
+  readonly budgets?: BudgetConfig;
+  readonly tiers?: Readonly<Record<string, TierDefinition>>;
+  /** Tier applied when a call names none (default: none, i.e. no tier limits). */
+  readonly defaultTier?: string;
+  /** Per-operation presets over the built-in ones. */
+  readonly presets?: Readonly<Record<string, Partial<OperationPreset>>>;
+  readonly guard?: GuardOptions;
+  readonly logger?: GatewayLogger;
+  /** A tenant passed a threshold of its daily budget (or its tier's cost alert). */
+  readonly onAlert?: (alert: BudgetAlert) => void;
+  /** Call records kept for `telemetry.recent()` (default 1000). */
+  readonly telemetryCapacity?: number;
+}
+
+/** One gateway call. */
+export interface CallRequest<T = string> {
+  /** Operation type (`tactics`, `dialogue`, …): picks the preset, cache TTL, tier layer and local handler. */
+  readonly operation: string;
+  /** The prompt. Wrap player text with `untrusted(label, text)`; system messages must be trusted. */
+  readonly messages: readonly ChatMessage[];
+  /** Output schema: sent as the provider's JSON-schema mode, validated, repaired once. Absent ⇒ free text. */
+  readonly schema?: ZodType<T>;
+  /** Structured input for the local handler (the game's own view of the situation). */
+  readonly input?: unknown;
+  /** Who pays: player or tenant id (default `anonymous`). */
+  readonly tenant?: string;
+  /** Room or session id for the room budget. */
+  readonly room?: string;
+  /** Tier name for rate limits and tier budget. */
+  readonly tier?: string;
+  /** Caller's cancel signal: aborts everything and rejects with CallAbortedError. */
+  readonly signal?: AbortSignal;
+  /** Total deadline for the call from now, ms (default: the preset's). */
+  readonly deadlineMs?: number;
+  /** Per-call preset overrides (temperature, maxTokens, timeoutMs, cacheable, …). */
+  readonly overrides?: Partial<OperationPreset>;
+  /** Per-call routing (strategy, pinned, constraints, maxFallbacks). */
+  readonly routing?: RoutingOptions;
+  /** When a tier/budget refuses or every cloud link fails, answer from local (default true). */
+  readonly localFallback?: boolean;
+}
+
+/** A successful call. */
+export interface CallResult<T> {
+  readonly value: T;
+  readonly provider: string;
+  readonly model: string;
+  readonly cached: boolean;
+  readonly record: CallRecord;
+  /** The routing decision (undefined for cache hits and local-only calls). */
+  readonly decision: RoutingDecision | undefined;
+}
+
+/** Snapshot for `/health`. */
+export interface GatewayHealth {
+  /** Configured providers (never keys). `local` is always there. */
+  readonly providers: readonly string[];
+  readonly models: readonly string[];
+  readonly breakers: Readonly<Record<string, BreakerState>>;
+  readonly shared: boolean;
+}
+
+/** A stream of text chunks plus the final record. */
+export interface LlmStream extends AsyncIterable<string> {
+  /** Resolves when the stream ends, with the full text and the record. */
+  readonly result: Promise<CallResult<string>>;
+}
+
+/** Check a call request's shape; throws a ValidationError naming each bad field. */
+export function validateRequest(req: { operation: unknown; messages: unknown; deadlineMs?: unknown }): void {
+  const issues: { path: PropertyKey[]; message: string }[] = [];
+  if (typeof req.operation !== 'string' || req.operation.length === 0) issues.push({ path: ['operation'], message: 'expected a non-empty string' });
+  if (!Array.isArray(req.messages)) issues.push({ path: ['messages'], message: 'expected an array of messages' });
+  else
+    req.messages.forEach((m: { role?: unknown; content?: unknown }, k: number) => {
+      if (m === null || typeof m !== 'object') issues.push({ path: ['messages', k], message: 'expected { role, content }' });
+      else {
+        if (m.role !== 'system' && m.role !== 'user' && m.role !== 'assistant') issues.push({ path: ['messages', k, 'role'], message: 'expected system, user or assistant' });
+        if (typeof m.content !== 'string' && !Array.isArray(m.content)) issues.push({ path: ['messages', k, 'content'], message: 'expected a string or an array of parts' });
+      }
+    });
+  if (req.deadlineMs !== undefined && !(typeof req.deadlineMs === 'number' && req.deadlineMs > 0)) issues.push({ path: ['deadlineMs'], message: 'expected a number > 0 (ms)' });
+  if (issues.length) throw new ValidationError('llm request', issues);
+}
+

@@ -1,0 +1,220 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng } from '../../shared/index.ts';
+import { ACTION_LABELS, BIOMES, INTENT_LABELS, LATENT_SIZE, SPECIES, TEMPERAMENTS, TRAIT_KEYS, VOICES } from '../catalog.ts';
+import { forwardBag, forwardDense, trainMlp } from '../nn/mlp.ts';
+import type { Example, Mlp } from '../nn/mlp.ts';
+import { bagMlpOnnx, denseMlpOnnx } from '../nn/mlpGraph.ts';
+import { PERSONALITY_HEADS, PERSONALITY_INPUTS, personalityFeatures, teacherTraits, temperamentScores, voiceScores } from '../personalityModel.ts';
+import { ORDERS, POLICY_HEADS, POLICY_INPUTS, TEACHER_TEMPERATURE, policyFeatures, teacherScores } from '../policyModel.ts';
+import { MAX_TOKENS, PAD_ID, UNK_ID, basicTokens, tokenIds } from '../text.ts';
+import { intentCorpus } from './intentCorpus.ts';
+import type { IntentExample } from './intentCorpus.ts';
+
+/** The seed every built-in model is trained from. */
+export const BUILD_SEED = 'lairmind-models-v1';
+
+const softmax = (xs: readonly number[], temperature: number): number[] => {
+  const m = Math.max(...xs);
+  const e = xs.map((x) => Math.exp((x - m) / temperature));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+};
+const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
+
+function writeFolder(dir: string, files: Record<string, string | Uint8Array>): void {
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+}
+
+// ---- personality ----------------------------------------------------------------------------------------
+
+function personalityExamples(rng: Rng, n: number): Example[] {
+  const out: Example[] = [];
+  for (let i = 0; i < n; i++) {
+    const req = { species: rng.pick(SPECIES), biome: rng.pick(BIOMES), latent: Array.from({ length: LATENT_SIZE }, () => rng.next()) };
+    const x = new Float32Array(PERSONALITY_INPUTS);
+    personalityFeatures(req, x, 0);
+    const traits = teacherTraits(req);
+    out.push({ x, targets: [traits, softmax(temperamentScores(traits), 0.05), softmax(voiceScores(req.species, traits), 0.05)] });
+  }
+  return out;
+}
+
+// ---- policy -------------------------------------------------------------------------------------------
+
+/** A random perception + traits, covering the ranges the simulation produces. */
+export function samplePolicyInput(rng: Rng): Float32Array {
+  const seen = rng.chance(0.8), ally = rng.chance(0.6);
+  const perception = {
+    threatDist: seen ? rng.float(0, 22) : -1,
+    threatBearing: rng.float(-Math.PI, Math.PI),
+    allyDist: ally ? rng.float(0, 22) : -1,
+    allyBearing: rng.float(-Math.PI, Math.PI),
+    health: rng.chance(0.3) ? 1 : rng.next(),
+    targetHealth: rng.next(),
+    packNearby: rng.int(0, 7),
+    terrainCost: rng.chance(0.6) ? 1 : rng.float(1, 4),
+    cover: rng.chance(0.5) ? 0 : rng.next(),
+    sinceHit: rng.chance(0.3) ? rng.float(0, 3) : rng.float(0, 60),
+    order: rng.chance(0.6) ? ('none' as const) : rng.pick(ORDERS),
+  };
+  const traits = { aggression: rng.next(), courage: rng.next(), sociability: rng.next(), greed: rng.next(), curiosity: rng.next(), cunning: rng.next() };
+  const x = new Float32Array(POLICY_INPUTS);
+  policyFeatures(perception, traits, x, 0);
+  return x;
+}
+
+function policyExamples(rng: Rng, n: number): Example[] {
+  const out: Example[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = samplePolicyInput(rng);
+    out.push({ x, targets: [softmax(teacherScores(x), TEACHER_TEMPERATURE)] });
+  }
+  return out;
+}
+
+// ---- intent -------------------------------------------------------------------------------------------
+
+/** Whole-word vocabulary of the training lines: words seen at least twice, most frequent first. */
+function buildVocab(train: readonly IntentExample[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const ex of train) for (const w of basicTokens(ex.text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const words = [...counts].filter(([, c]) => c >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
+  const vocab = new Map<string, number>([['[PAD]', PAD_ID], ['[UNK]', UNK_ID]]);
+  for (const w of words) vocab.set(w, vocab.size);
+  return vocab;
+}
+
+/** tokenizer.json in the Hugging Face `tokenizers` format: BERT normaliser and pre-tokeniser, WordPiece over whole words. */
+function tokenizerJson(vocab: ReadonlyMap<string, number>): unknown {
+  const special = (id: number, content: string): unknown => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  return {
+    version: '1.0',
+    truncation: { direction: 'Right', max_length: MAX_TOKENS, strategy: 'LongestFirst', stride: 0 },
+    padding: null,
+    added_tokens: [special(PAD_ID, '[PAD]'), special(UNK_ID, '[UNK]')],
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: null,
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(vocab) },
+  };
+}
+
+/** Share of `examples` whose argmax under `m` is their label. */
+export function bagAccuracy(m: Mlp, vocab: ReadonlyMap<string, number>, examples: readonly IntentExample[]): number {
+  const [logits] = forwardBag(m, examples.map((e) => tokenIds(e.text, vocab)));
+  const k = INTENT_LABELS.length;
+  let right = 0;
+  examples.forEach((e, r) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if ((logits as Float32Array)[r * k + c] as number > ((logits as Float32Array)[r * k + best] as number)) best = c;
+    if (INTENT_LABELS[best] === e.intent) right++;
+  });
+  return right / Math.max(1, examples.length);
+}
+
+/** What {@link buildModels} reports. */
+export interface BuildReport {
+  readonly dir: string;
+  readonly intentTrainLines: number;
+  readonly intentHeldOutLines: number;
+  readonly intentVocab: number;
+  readonly intentTrainAccuracy: number;
+  readonly intentHeldOutAccuracy: number;
+  readonly policyTeacherAgreement: number;
+  readonly ms: number;
+}
+
+/**
+ * Train the built-in models from seeded synthetic data and write them under `dir` in the Hugging Face folder
+ * layout: `personality/`, `policy/`, `intent/` (each `config.json`, `onnx/model.onnx`; intent also
+ * `tokenizer.json` and `tokenizer_config.json`). Deterministic: the same code writes the same bytes.
+ */
+export function buildModels(dir: string): BuildReport {
+  const t0 = performance.now();
+  const root = Rng.create(BUILD_SEED);
+
+  // personality
+  const personality = trainMlp(personalityExamples(root.fork('personality-data'), 6000), {
+    inputs: PERSONALITY_INPUTS, hidden: 48, heads: PERSONALITY_HEADS, sparse: false, epochs: 30, batch: 32, lr: 0.01, seed: `${BUILD_SEED}/personality-train`,
+  });
+  writeFolder(join(dir, 'personality'), {
+    'config.json': json({
+      model_type: 'lairmind-mlp',
+      lairmind: {
+        kind: 'personality', version: 1, seed: BUILD_SEED, inputs: PERSONALITY_INPUTS, species: SPECIES, biomes: BIOMES, latent: LATENT_SIZE,
+        outputs: { traits: TRAIT_KEYS, temperament: TEMPERAMENTS, voice: VOICES },
+      },
+    }),
+    'onnx/model.onnx': denseMlpOnnx(personality, 'lairmind-personality', 'species one-hot, biome one-hot, latent -> traits (sigmoid), temperament logits, voice logits'),
+  });
+
+  // policy
+  const policyData = policyExamples(root.fork('policy-data'), 24000);
+  const policy = trainMlp(policyData, {
+    inputs: POLICY_INPUTS, hidden: 64, heads: POLICY_HEADS, sparse: false, epochs: 20, batch: 32, lr: 0.006, seed: `${BUILD_SEED}/policy-train`,
+  });
+  writeFolder(join(dir, 'policy'), {
+    'config.json': json({
+      model_type: 'lairmind-mlp',
+      lairmind: { kind: 'policy', version: 1, seed: BUILD_SEED, inputs: POLICY_INPUTS, orders: ORDERS, traits: TRAIT_KEYS, actions: ACTION_LABELS, teacher_temperature: TEACHER_TEMPERATURE },
+      id2label: Object.fromEntries(ACTION_LABELS.map((a, i) => [String(i), a])),
+    }),
+    'onnx/model.onnx': denseMlpOnnx(policy, 'lairmind-policy', 'perception features + traits -> action logits (and their softmax, logits_probs)', true),
+  });
+  const policyTeacherAgreement = agreement(policy, root.fork('policy-check'));
+
+  // intent
+  const corpus = intentCorpus(`${BUILD_SEED}/intent-corpus`);
+  const vocab = buildVocab(corpus.train);
+  const intent = trainMlp(corpus.train.map((e) => ({ ids: tokenIds(e.text, vocab), targets: [INTENT_LABELS.map((l) => (l === e.intent ? 1 : 0))] })), {
+    inputs: vocab.size, hidden: 64, heads: [{ name: 'logits', size: INTENT_LABELS.length, kind: 'softmax' }], sparse: true, epochs: 25, batch: 32, lr: 0.01, l2: 1e-5, seed: `${BUILD_SEED}/intent-train`,
+  });
+  const intentHeldOutAccuracy = bagAccuracy(intent, vocab, corpus.test);
+  const intentTrainAccuracy = bagAccuracy(intent, vocab, corpus.train);
+  writeFolder(join(dir, 'intent'), {
+    'config.json': json({
+      model_type: 'bert',
+      architectures: ['BertForSequenceClassification'],
+      id2label: Object.fromEntries(INTENT_LABELS.map((l, i) => [String(i), l])),
+      label2id: Object.fromEntries(INTENT_LABELS.map((l, i) => [l, i])),
+      lairmind: {
+        kind: 'intent', version: 1, seed: BUILD_SEED, architecture: 'embedding bag (mean) -> relu -> logits',
+        train_lines: corpus.train.length, heldout_lines: corpus.test.length, heldout_accuracy: Math.round(intentHeldOutAccuracy * 1e4) / 1e4,
+      },
+    }),
+    'tokenizer.json': json(tokenizerJson(vocab)),
+    'tokenizer_config.json': json({ tokenizer_class: 'BertTokenizer', do_lower_case: true, pad_token: '[PAD]', unk_token: '[UNK]', model_max_length: MAX_TOKENS }),
+    'onnx/model.onnx': bagMlpOnnx(intent, 'lairmind-intent', 'bag of whole-word tokens -> intent logits'),
+  });
+
+  return {
+    dir,
+    intentTrainLines: corpus.train.length,
+    intentHeldOutLines: corpus.test.length,
+    intentVocab: vocab.size,
+    intentTrainAccuracy,
+    intentHeldOutAccuracy,
+    policyTeacherAgreement,
+    ms: performance.now() - t0,
+  };
+}
+
+/** Share of fresh random inputs where the trained policy's argmax equals the teacher's. */
+function agreement(m: Mlp, rng: Rng): number {
+  const am = (xs: ArrayLike<number>): number => {
+    let best = 0;
+    for (let c = 1; c < xs.length; c++) if ((xs[c] as number) > (xs[best] as number)) best = c;
+    return best;
+  };
+  let same = 0;
+  const n = 2000;
+  for (let i = 0; i < n; i++) {
+    const x = samplePolicyInput(rng);
+    const [z] = forwardDense(m, x, 1);
+    if (am(z as Float32Array) === am(teacherScores(x))) same++;
+  }
+  return same / n;
+}

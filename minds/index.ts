@@ -1,0 +1,22 @@
+// Public face of minds/: local implementations of the mind ports (layers 2 and 3) on small ONNX models.
+export { MindService } from './mindService.ts';
+export type { MindServiceOptions, MindServiceStatus } from './mindService.ts';
+export { ThinkMind, PersonalityMind, ChatMind } from './minds.ts';
+export type { MindStats } from './minds.ts';
+export { MindsConfigSchema, parseMindsConfig, mindsConfigFromEnv, BUILTIN_MODELS_DIR } from './config.ts';
+export type { MindsConfig, MindsConfigInput } from './config.ts';
+export { ModelFolderError } from './modelFolder.ts';
+export type { SessionLike, SessionFactory, MindLogger } from './denseRunner.ts';
+export type { TextClassifier, TextClassifierFactory, IntentResult } from './intentClassifier.ts';
+export type { TextGenerator, TextGeneratorFactory } from './replyWriter.ts';
+export { replyPrompt } from './replyWriter.ts';
+export { grammarReply, voiceOf } from './replyGrammar.ts';
+export type { ReplyContext, Stance } from './replyGrammar.ts';
+export { normalizeChat, MAX_CHAT_CHARS } from './text.ts';
+export { ChatRequestSchema, PersonaSchema } from './payloads.ts';
+export { SPECIES, BIOMES, TEMPERAMENTS, VOICES, LATENT_SIZE, ACTION_LABELS, INTENT_LABELS, TRAIT_KEYS } from './catalog.ts';
+export { ORDERS, POLICY_INPUTS, policyFeatures, teacherScores } from './policyModel.ts';
+export { buildModels, BUILD_SEED } from './build/buildModels.ts';
+export type { BuildReport } from './build/buildModels.ts';
+export { intentCorpus } from './build/intentCorpus.ts';
+export type { IntentExample } from './build/intentCorpus.ts';

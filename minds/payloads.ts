@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { ChatRequest, PersonalityRequest, ThinkRequest } from '../actors/index.ts';
+import { formatIssues } from '../shared/index.ts';
+import { INTENT_LABELS, TRAIT_KEYS } from './catalog.ts';
+import { ORDERS } from './policyModel.ts';
+
+// Think payloads arrive by the thousand each tick: checked by hand (zod costs microseconds per object).
+const PERCEPTION_NUMBERS = ['threatDist', 'threatBearing', 'allyDist', 'allyBearing', 'health', 'targetHealth', 'packNearby', 'terrainCost', 'cover', 'sinceHit'] as const;
+const ORDER_SET = new Set<string>(ORDERS);
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** `undefined` when `p` is a valid {@link ThinkRequest}, else what is wrong (naming the field). */
+export function thinkProblem(p: unknown): string | undefined {
+  return isValidThink(p) ? undefined : thinkDiagnosis(p);
+}
+
+/** The fast path: named property reads only (a keyed loop over field names costs ~0.3 µs per request). */
+function isValidThink(p: unknown): boolean {
+  if (typeof p !== 'object' || p === null) return false;
+  const per = (p as ThinkRequest).perception, t = (p as ThinkRequest).traits;
+  if (typeof per !== 'object' || per === null || typeof t !== 'object' || t === null) return false;
+  return Number.isFinite(per.threatDist) && Number.isFinite(per.threatBearing) && Number.isFinite(per.allyDist) && Number.isFinite(per.allyBearing)
+    && Number.isFinite(per.health) && Number.isFinite(per.targetHealth) && Number.isFinite(per.packNearby) && Number.isFinite(per.terrainCost)
+    && Number.isFinite(per.cover) && Number.isFinite(per.sinceHit) && ORDER_SET.has(per.order)
+    && Number.isFinite(t.aggression) && Number.isFinite(t.courage) && Number.isFinite(t.sociability) && Number.isFinite(t.greed)
+    && Number.isFinite(t.curiosity) && Number.isFinite(t.cunning);
+}
+
+function thinkDiagnosis(p: unknown): string {
+  if (!isObj(p)) return 'payload: expected a ThinkRequest object';
+  const per = p.perception, tr = p.traits;
+  if (!isObj(per)) return 'perception: expected an object';
+  for (const k of PERCEPTION_NUMBERS) {
+    const v = per[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `perception.${k}: expected a finite number, got ${JSON.stringify(v) ?? 'undefined'}`;
+  }
+  if (typeof per.order !== 'string' || !ORDER_SET.has(per.order)) return `perception.order: expected one of ${ORDERS.join(', ')}, got ${JSON.stringify(per.order) ?? 'undefined'}`;
+  if (!isObj(tr)) return 'traits: expected an object';
+  for (const k of TRAIT_KEYS) {
+    const v = tr[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `traits.${k}: expected a finite number in [0, 1], got ${JSON.stringify(v) ?? 'undefined'}`;
+  }
+  return 'payload: not a valid ThinkRequest';
+}
+
+/** `undefined` when `p` is a valid {@link PersonalityRequest}, else what is wrong. */
+export function personalityProblem(p: unknown): string | undefined {
+  if (!isObj(p)) return 'payload: expected a PersonalityRequest object';
+  if (typeof p.species !== 'string') return 'species: expected a string';
+  if (typeof p.biome !== 'string') return 'biome: expected a string';
+  if (!Array.isArray(p.latent)) return 'latent: expected an array of numbers in [0, 1)';
+  const bad = p.latent.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad >= 0) return `latent[${bad}]: expected a finite number`;
+  return undefined;
+}
+
+const PersonaSchema = z.object({
+  name: z.string().min(1).max(80),
+  role: z.string().max(120),
+  knows: z.array(z.string().max(400)).max(64),
+  mood: z.string().max(60),
+  voice: z.string().max(40).optional(),
+  species: z.string().max(40).optional(),
+});
+
+/** A chat payload (also the shape of a `--persona` file's persona). */
+export const ChatRequestSchema = z.object({
+  player: z.number().int(),
+  playerName: z.string().max(80),
+  text: z.string(),
+  persona: PersonaSchema,
+  disposition: z.number().min(-1).max(1),
+  memory: z.array(z.object({ intent: z.enum(INTENT_LABELS), at: z.number() })).max(256),
+});
+
+export { PersonaSchema };
+
+/** The parsed request, or what is wrong with it (paths of the bad fields). */
+export function parseChat(p: unknown): { ok: true; value: ChatRequest } | { ok: false; error: string } {
+  const r = ChatRequestSchema.safeParse(p);
+  if (r.success) return { ok: true, value: r.data as ChatRequest };
+  return { ok: false, error: formatIssues(r.error.issues.map((i) => ({ path: i.path, message: i.message }))) };
+}
+
+export type { ChatRequest, PersonalityRequest, ThinkRequest };

@@ -1,0 +1,102 @@
+import type { OrderKind, Perception, Traits } from '../actors/index.ts';
+import type { HeadSpec } from './nn/mlp.ts';
+
+/** Coordinator orders in feature order. */
+export const ORDERS: readonly OrderKind[] = ['none', 'engage', 'flankLeft', 'flankRight', 'surround', 'bait', 'guardLeader', 'retreat', 'regroup', 'focus'];
+/** The policy model's input width. */
+export const POLICY_INPUTS = 14 + ORDERS.length + 6;
+/** Its output: logits over ACTIONS. */
+export const POLICY_HEADS: readonly HeadSpec[] = [{ name: 'logits', size: 9, kind: 'softmax' }];
+
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
+const ORDER_INDEX: Record<string, number> = Object.fromEntries(ORDERS.map((o, i) => [o, i]));
+const TAU = 2 * Math.PI;
+
+/**
+ * sin(x) to within ~0.001 (a parabola with one correction term): features need direction, not precision, and
+ * Math.sin/cos cost a third of feature extraction. Training uses the same function, so the model sees the same numbers.
+ */
+export function approxSin(x: number): number {
+  let a = x - TAU * Math.floor((x + Math.PI) / TAU); // wrap to [-π, π)
+  const y = (4 / Math.PI) * a - (4 / (Math.PI * Math.PI)) * a * (a < 0 ? -a : a);
+  a = 0.225 * (y * (y < 0 ? -y : y) - y) + y;
+  return a;
+}
+const approxCos = (x: number): number => approxSin(x + Math.PI / 2);
+
+/**
+ * Write the features of one perception + traits into `out` at `offset` (POLICY_INPUTS numbers). Distances
+ * are scaled by 20 world units and capped; bearings become sin/cos; pack size is scaled by 8.
+ */
+export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: number): void {
+  const seen = p.threatDist >= 0;
+  out[o] = seen ? 1 : 0;
+  out[o + 1] = seen ? clamp01(p.threatDist / 20) : 1;
+  out[o + 2] = seen ? approxSin(p.threatBearing) : 0;
+  out[o + 3] = seen ? approxCos(p.threatBearing) : 0;
+  const ally = p.allyDist >= 0;
+  out[o + 4] = ally ? 1 : 0;
+  out[o + 5] = ally ? clamp01(p.allyDist / 20) : 1;
+  out[o + 6] = ally ? approxSin(p.allyBearing) : 0;
+  out[o + 7] = ally ? approxCos(p.allyBearing) : 0;
+  out[o + 8] = clamp01(p.health);
+  out[o + 9] = clamp01(p.targetHealth);
+  out[o + 10] = clamp01(p.packNearby / 8);
+  out[o + 11] = clamp01((p.terrainCost - 1) / 4);
+  out[o + 12] = clamp01(p.cover);
+  out[o + 13] = clamp01(p.sinceHit / 60);
+  for (let k = 0; k < ORDERS.length; k++) out[o + 14 + k] = 0;
+  out[o + 14 + (ORDER_INDEX[p.order] ?? 0)] = 1;
+  const b = o + 14 + ORDERS.length;
+  out[b] = clamp01(t.aggression);
+  out[b + 1] = clamp01(t.courage);
+  out[b + 2] = clamp01(t.sociability);
+  out[b + 3] = clamp01(t.greed);
+  out[b + 4] = clamp01(t.curiosity);
+  out[b + 5] = clamp01(t.cunning);
+}
+
+/** Temperature of the teacher's softmax (the model is trained on these soft targets). */
+export const TEACHER_TEMPERATURE = 0.35;
+
+/**
+ * The rule teacher: a score per action (ACTIONS order) from the features written by {@link policyFeatures}.
+ * Traits shape it: aggression and courage push towards attack and chase, low courage and low health
+ * towards retreat, sociability towards calling the pack and following orders, cunning towards flanking,
+ * curiosity towards wandering.
+ */
+export function teacherScores(f: ArrayLike<number>, o = 0): number[] {
+  const seen = f[o] as number, d = f[o + 1] as number, sinB = f[o + 2] as number;
+  const ally = f[o + 4] as number;
+  const hp = f[o + 8] as number, thp = f[o + 9] as number, pack = f[o + 10] as number, terrain = f[o + 11] as number;
+  const cover = f[o + 12] as number, since = f[o + 13] as number;
+  const orderNone = f[o + 14] as number, orderRetreat = f[o + 14 + 7] as number;
+  const b = o + 14 + ORDERS.length;
+  const ag = f[b] as number, co = f[b + 1] as number, so = f[b + 2] as number, gr = f[b + 3] as number, cu = f[b + 4] as number, cn = f[b + 5] as number;
+  const hasOrder = 1 - orderNone;
+  const recentlyHit = 1 - Math.min(1, since * 20); // 1 right after a hit, 0 after 3 s
+  const near = 1 - d; // 1 at contact, 0 at 20 units
+  const fear = (1 - co) * 2.2 + (1 - hp) * 2.4 * (1.2 - co) + recentlyHit * (1 - co) * 0.8 - pack * 1.2 - ag * 0.8;
+  const strength = hp - thp * 0.6 + pack * 0.8;
+  const none = -4;
+  return [
+    // attack
+    seen ? ag * 2.6 + co * 1.2 + near * 2.2 - d * 1.5 + strength * 0.8 + gr * 0.3 - 1.8 : none,
+    // chase
+    seen ? ag * 1.8 + co * 0.6 + d * 1.6 - near * 0.6 + (1 - thp) * 0.8 + gr * 0.4 - terrain * 0.8 - 1.2 : none,
+    // flankLeft (threat to the left: bearing > 0)
+    seen ? cn * 2.4 + pack * 1.5 + ally * 0.3 + sinB * 0.8 - 1.9 - near * 0.3 : none,
+    // flankRight
+    seen ? cn * 2.4 + pack * 1.5 + ally * 0.3 - sinB * 0.8 - 1.9 - near * 0.3 : none,
+    // hold
+    cover * 1.2 + (1 - cu) * 0.5 + (seen ? (1 - ag) * 0.6 + co * 0.4 - 0.4 : -0.2) + terrain * 0.4 - 0.4,
+    // retreat
+    (seen ? fear - 0.4 + near * 0.3 : fear * 0.3 - 1.5) + orderRetreat * 2.5,
+    // callPack
+    seen ? so * 2.0 + ally * 0.6 + (1 - hp) * 0.8 - pack * 1.5 - 1.4 : none + 1,
+    // wander
+    seen ? none + 1 - ag : cu * 2.0 + (1 - cover) * 0.2 - 0.1,
+    // followOrder
+    hasOrder ? 1.1 + so * 1.8 - cn * 0.6 - ag * 0.3 - orderRetreat * 2.5 : none - 2,
+  ];
+}
