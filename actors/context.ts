@@ -84,6 +84,8 @@ export class WorldContext implements ActorContext<unknown> {
     const me = this.current.body;
     const players = this.world.players;
     if (!me || players.size === 0) return undefined;
+    // A far actor has no player within the level-of-detail radius.
+    if (this.current.far && radius <= this.world.config.lodRadius) return undefined;
     if (players.size > 32) return this.world.spatial.nearest(me, radius, isPlayerKind(this.world));
     let best: Body | undefined;
     let bestD2 = radius * radius;

@@ -155,28 +155,24 @@ function servePaths(world: World): void {
   }
 }
 
-/** Every LOD_EVERY steps (staggered by id), mark bodies with no player within the LOD radius as far. */
+/** Level of detail is recomputed every LOD_EVERY steps. */
 const LOD_EVERY = 10;
 
+/**
+ * Every LOD_EVERY steps, mark bodies with no player within the LOD radius as far: everything is far, then the
+ * spatial index clears the flag around each player (cost: bodies + players × bodies near them).
+ */
 function updateLevelOfDetail(world: World): void {
-  const r2 = world.config.lodRadius * world.config.lodRadius;
-  const phase = world.tick % LOD_EVERY;
-  for (const actor of world.actors.values()) {
-    const b = actor.body;
-    if (!b || actor.id % LOD_EVERY !== phase) continue;
-    if (actor.kind === 'player') {
-      actor.far = false;
-      continue;
-    }
-    let far = true;
-    for (const pid of world.players) {
-      const p = world.actors.get(pid)?.body;
-      if (p && (p.x - b.x) ** 2 + (p.y - b.y) ** 2 <= r2) {
-        far = false;
-        break;
-      }
-    }
-    actor.far = far;
+  if (world.tick % LOD_EVERY !== 0) return;
+  for (const actor of world.actors.values()) actor.far = actor.body !== null && actor.kind !== 'player';
+  const r = world.config.lodRadius;
+  for (const pid of world.players) {
+    const p = world.actors.get(pid)?.body;
+    if (!p) continue;
+    world.spatial.forEachWithin(p.x, p.y, r, (b) => {
+      const a = world.actors.get(b.id);
+      if (a) a.far = false;
+    });
   }
 }
 
