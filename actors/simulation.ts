@@ -1,4 +1,4 @@
-import { FixedStep, ValidationError } from '../shared/index.ts';
+import { FixedStep, parseWith, ValidationError } from '../shared/index.ts';
 import type { TerrainQuery } from '../shared/index.ts';
 import type { BehaviourRegistry } from './behaviour.ts';
 import { EventLogSchema } from './eventLog.ts';
@@ -128,9 +128,7 @@ export class Simulation {
 
 /** Check a parsed JSON value is an event log; the error names the bad field. */
 export function parseEventLog(value: unknown): EventLog {
-  const r = EventLogSchema.safeParse(value);
-  if (!r.success) throw new ValidationError('event log', r.error.issues);
-  return r.data as EventLog;
+  return parseWith(EventLogSchema, value, 'event log') as EventLog;
 }
 
 /**

@@ -6,8 +6,6 @@ export type { WorldParams, WorldParamsInput, NoiseLayer, BiomeThresholds } from 
 export { parseSpeciesTable, SpeciesTableSchema } from './speciesTable.ts';
 export type { SpeciesTable, SpeciesTableInput, Species, NameGrammar } from './speciesTable.ts';
 export { DEFAULT_SPECIES } from './defaultSpecies.ts';
-export { ProcgenValidationError, formatPath } from './validation.ts';
-export type { ProcgenIssue } from './validation.ts';
 export { BIOMES, BIOME_NAMES, Biome, classifyBiome } from './biomes.ts';
 export type { BiomeName, BiomeInfo, BiomeRules } from './biomes.ts';
 export { Feature, FEATURE_NAMES, FEATURE_EFFECTS } from './features.ts';

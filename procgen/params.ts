@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith } from './validation.ts';
+import { parseWith } from '../shared/index.ts';
 import { BIOME_NAMES } from './biomes.ts';
 
 /** Fractal (fBm) noise layer settings. Frequencies are in cycles per tile. */
@@ -134,7 +134,7 @@ export type NoiseLayer = z.output<typeof NoiseLayerSchema>;
 export type BiomeThresholds = z.output<typeof BiomeThresholdsSchema>;
 
 /**
- * Validate world parameters and fill defaults. Throws a `ProcgenValidationError` whose message names every
+ * Validate world parameters and fill defaults. Throws a `ValidationError` whose message names every
  * bad field, e.g. `invalid world params: noise.height.octaves: Too big: expected number to be <=12`.
  */
 export function parseWorldParams(input: unknown): WorldParams {

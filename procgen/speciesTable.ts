@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BIOME_NAMES } from './biomes.ts';
-import { parseWith } from './validation.ts';
+import { parseWith } from '../shared/index.ts';
 
 const range = (lo: number, hi: number, int: boolean) => {
   const n = int ? z.number().int().min(lo).max(hi) : z.number().min(lo).max(hi);
@@ -84,7 +84,7 @@ export type Species = z.output<typeof SpeciesSchema>;
 export type NameGrammar = z.output<typeof NameGrammarSchema>;
 
 /**
- * Validate a species table (e.g. parsed from YAML/JSON). Throws a `ProcgenValidationError` naming every bad
+ * Validate a species table (e.g. parsed from YAML/JSON). Throws a `ValidationError` naming every bad
  * field, e.g. `invalid species table: species.wolf.packSize: range must be [min, max] with min <= max`.
  */
 export function parseSpeciesTable(input: unknown): SpeciesTable {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../shared/index.ts';
+import { parseWith } from '../shared/index.ts';
 
 /** Options of a `world` room (from the creating client, merged over the server's defaults). */
 export const WorldRoomOptionsSchema = z.object({
@@ -26,6 +26,15 @@ export const WorldRoomOptionsSchema = z.object({
   viewRefreshTicks: z.number().int().min(1).max(60).default(5),
   /** Seconds a dropped client may take to reconnect; its avatar waits in place. */
   reconnectSeconds: z.number().min(0).max(600).default(20),
+  /**
+   * Testing only: extra milliseconds of busy work added to every simulation step, to prove that load-test budgets
+   * catch a slow room. Set by the server (DEBUG_SLOW_TICK_MS), never by clients: server defaults win.
+   */
+  debugSlowTickMs: z.number().min(0).max(1000).default(0),
+  /** LLM tier of the room's coordinator (gateway tiers: `free` plays on the local tactician, `premium`, `whale`). */
+  llmTier: z.string().min(1).max(32).default('free'),
+  /** USD the room's coordinator may spend on cloud plans over the room's life (then the local tactician plans). */
+  llmBudgetUsd: z.number().min(0).max(1000).default(0.05),
   /** A player's display name (join option). */
   name: z.string().max(32).optional(),
 }).passthrough();
@@ -34,7 +43,5 @@ export type WorldRoomOptions = z.output<typeof WorldRoomOptionsSchema>;
 
 /** Validate room options; the error names every bad field. */
 export function parseRoomOptions(input: unknown): WorldRoomOptions {
-  const r = WorldRoomOptionsSchema.safeParse(input ?? {});
-  if (!r.success) throw new ValidationError('room options', r.error.issues);
-  return r.data;
+  return parseWith(WorldRoomOptionsSchema, input ?? {}, 'room options');
 }

@@ -25,3 +25,15 @@ export class ValidationError extends Error {
     this.issues = issues;
   }
 }
+
+/** The part of a zod schema that {@link parseWith} needs. */
+export interface SafeParser<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly Issue[] } };
+}
+
+/** Parse `input` with `schema`, or throw a {@link ValidationError} naming every bad field of `what`. */
+export function parseWith<T>(schema: SafeParser<T>, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  throw new ValidationError(what, r.error.issues.map((i) => ({ path: i.path, message: i.message })), { cause: r.error });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProcgenValidationError, createWorldGen, parseWorldParams } from '../../procgen/index.ts';
+import { createWorldGen, parseWorldParams } from '../../procgen/index.ts';
+import { ValidationError } from '../../shared/index.ts';
 
 describe('parseWorldParams', () => {
   it('fills defaults from just a seed', () => {
@@ -22,7 +23,7 @@ describe('parseWorldParams', () => {
     [{}, 'seed:'],
   ];
   it.each(bad)('names the bad field (%j)', (input, fragment) => {
-    expect(() => parseWorldParams(input)).toThrow(ProcgenValidationError);
+    expect(() => parseWorldParams(input)).toThrow(ValidationError);
     expect(() => parseWorldParams(input)).toThrow(fragment);
   });
 

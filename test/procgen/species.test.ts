@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPECIES, ProcgenValidationError, createWorldGen, parseSpeciesTable, rollName } from '../../procgen/index.ts';
+import { DEFAULT_SPECIES, createWorldGen, parseSpeciesTable, rollName } from '../../procgen/index.ts';
+import { ValidationError } from '../../shared/index.ts';
 import { Rng } from '../../shared/index.ts';
 
 const clone = (): Record<string, any> => structuredClone(DEFAULT_SPECIES) as Record<string, any>;
@@ -24,7 +25,7 @@ describe('species tables', () => {
   it.each(cases)('%s: the error names the path', (_name, mutate, fragment) => {
     const t = clone();
     mutate(t);
-    expect(() => parseSpeciesTable(t)).toThrow(ProcgenValidationError);
+    expect(() => parseSpeciesTable(t)).toThrow(ValidationError);
     expect(() => parseSpeciesTable(t)).toThrow(fragment);
     expect(() => createWorldGen({ seed: 1 }, { species: t })).toThrow(fragment);
   });
