@@ -45,6 +45,10 @@ export interface ActorContext<P = unknown> {
   nearestPlayer(radius: number): Readonly<Body> | undefined;
   /** Every living body within `radius` of (x, y), in ascending id order. */
   within(x: number, y: number, radius: number): Readonly<Body>[];
+  /** Living bodies of every player actor, in ascending id order (bodiless actors such as coordinators use it). */
+  players(): Readonly<Body>[];
+  /** Display tags another actor was spawned with (species, name, pack …); empty when none or absent. */
+  tagsOf(id: ActorId): Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A named behaviour: how an actor of this kind starts and how it answers each message. */

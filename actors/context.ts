@@ -104,4 +104,17 @@ export class WorldContext implements ActorContext<unknown> {
   within(x: number, y: number, radius: number): Readonly<Body>[] {
     return this.world.spatial.within(x, y, radius).filter((b) => b.alive);
   }
+
+  players(): Readonly<Body>[] {
+    const out: Body[] = [];
+    for (const id of this.world.players) {
+      const b = this.world.actors.get(id)?.body;
+      if (b && b.alive) out.push(b);
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  tagsOf(id: ActorId): Readonly<Record<string, string | number | boolean>> {
+    return this.world.actors.get(id)?.tags ?? NO_TAGS;
+  }
 }

@@ -32,9 +32,9 @@ export type Effect =
   /**
    * Ask a mind port (`think`, `plan`, …) for an answer. The runtime assigns a request id; the reply comes back
    * as a `reply` message on a later tick, or a timeout reply after `timeout` seconds. A newer ask on the same
-   * port supersedes an older one.
+   * port (and the same `key`, when given) supersedes an older one: a coordinator asks per pack with `key`.
    */
-  | { readonly type: 'ask'; readonly port: string; readonly payload: unknown; readonly timeout: number }
+  | { readonly type: 'ask'; readonly port: string; readonly payload: unknown; readonly timeout: number; readonly key?: string }
   /** Decide about a child that escalated a failure. */
   | { readonly type: 'supervise'; readonly child: ActorId; readonly action: 'restart' | 'stop' | 'resume' }
   /**
@@ -91,6 +91,7 @@ export function effectProblem(e: unknown): string | null {
     case 'ask':
       if (typeof x.port !== 'string' || x.port.length === 0) return 'ask.port must be a non-empty string';
       if (!finite(x.timeout) || x.timeout <= 0) return `ask.timeout must be a finite number of seconds > 0, got ${String(x.timeout)}`;
+      if (x.key !== undefined && (typeof x.key !== 'string' || x.key.length === 0)) return 'ask.key must be a non-empty string when given';
       return null;
     case 'supervise':
       if (!actorId(x.child)) return `supervise.child must be an actor id, got ${String(x.child)}`;

@@ -34,6 +34,10 @@ export type { MonsterParams, MonsterState, MonsterMode } from './behaviours/mons
 export { playerBehaviour, PlayerParamsSchema } from './behaviours/player.ts';
 export type { PlayerParams, PlayerState } from './behaviours/player.ts';
 export { defaultRegistry } from './defaultRegistry.ts';
+export { npcBehaviour, NpcParamsSchema, NpcPersonaSchema } from './behaviours/npc.ts';
+export type { NpcParams, NpcState } from './behaviours/npc.ts';
+export { TraitOverridesParamSchema } from './behaviours/traitOverrides.ts';
+export * from './scenario/index.ts';
 export { demoSpawns } from './demoSpawns.ts';
 export type { DemoSpawnOptions } from './demoSpawns.ts';
 export { packSpawns, WILD } from './packSpawns.ts';
@@ -41,3 +45,13 @@ export { MIND_PORTS, TRAIT_NAMES, ACTIONS, INTENTS } from './ports.ts';
 export type {
   MindPortName, Traits, PersonalityRequest, Personality, OrderKind, Perception, ThinkRequest, Action, Decision, Intent, Persona, MemoryEntry, ChatRequest, ChatReply, Mind,
 } from './ports.ts';
+export {
+  MAX_PACK_SIZE, ROLES, TARGET_ROLES, POINT_ROLES, FORMATIONS, AssignmentSchema, PlanSchema, TACTICIAN_SOURCE, ORDER_TOPIC, PACK_TOPIC, HELP_TOPIC, TARGET_TOPIC, LEADER_DOWN_TOPIC,
+  buildBattleContext, terrainAround, nearestWalkable, detectEngagements, rosterAround, leaderOf, packOf, validatePlan, localTactician, membersByRole,
+  coordinatorBehaviour, CoordinatorParamsSchema, packPlans, coordinatorSpawn,
+} from './coordinator/index.ts';
+export type {
+  Role, Formation, Assignment, Plan, PlanSource, PlanRequest, PlanReply, Order, BattleContext, BattleInput, MemberView, PlayerView, TerrainSummary, Offset,
+  Engagement, EngagementView, PlanWorld, PlanRepair, PlanCheck, TacticianOptions, CoordinatorParams, CoordinatorState, CoordinatorStats, PackRecord, ActivePlan,
+  PendingPlan, PackPlanView,
+} from './coordinator/index.ts';

@@ -5,10 +5,10 @@ export interface TickMessage {
   readonly type: 'tick';
 }
 
-/** The answer to an `ask` effect, delivered on a later tick. */
+/** The answer to an `ask` effect, delivered on a later tick; `key` echoes a keyed ask's key. */
 export type ReplyMessage =
-  | { readonly type: 'reply'; readonly port: string; readonly requestId: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: 'reply'; readonly port: string; readonly requestId: number; readonly ok: false; readonly error: string };
+  | { readonly type: 'reply'; readonly port: string; readonly requestId: number; readonly ok: true; readonly value: unknown; readonly key?: string }
+  | { readonly type: 'reply'; readonly port: string; readonly requestId: number; readonly ok: false; readonly error: string; readonly key?: string };
 
 /** This actor's body took damage. */
 export interface HitMessage {

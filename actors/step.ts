@@ -107,11 +107,17 @@ function applyReply(world: World, reply: ReplyInput): void {
     report(world, 'stale-reply', `reply to request ${reply.requestId} (${pending.port}): actor ${pending.actor} ${actor ? 'restarted' : 'stopped'} since asking`, pending.actor);
     return;
   }
-  actor.asks?.delete(pending.port);
+  actor.asks?.delete(slotOf(pending.port, pending.key));
+  const key = pending.key === undefined ? null : { key: pending.key };
   const message: Message = reply.ok
-    ? { type: 'reply', port: pending.port, requestId: reply.requestId, ok: true, value: reply.value }
-    : { type: 'reply', port: pending.port, requestId: reply.requestId, ok: false, error: String(reply.error) };
+    ? { type: 'reply', port: pending.port, requestId: reply.requestId, ok: true, value: reply.value, ...key }
+    : { type: 'reply', port: pending.port, requestId: reply.requestId, ok: false, error: String(reply.error), ...key };
   enqueue(world, actor.id, message);
+}
+
+/** An actor's ask slot: one pending ask per port, or per port and key. */
+function slotOf(port: string, key: string | undefined): string {
+  return key === undefined ? port : `${port}#${key}`;
 }
 
 function fireTimers(world: World): void {
@@ -131,9 +137,9 @@ function expireAsks(world: World): void {
     if (p.superseded) continue;
     const actor = world.actors.get(p.actor);
     if (!actor || actor.incarnation !== p.incarnation) continue;
-    actor.asks?.delete(p.port);
+    actor.asks?.delete(slotOf(p.port, p.key));
     world.stats.askTimeouts++;
-    enqueue(world, actor.id, { type: 'reply', port: p.port, requestId, ok: false, error: 'timeout' });
+    enqueue(world, actor.id, { type: 'reply', port: p.port, requestId, ok: false, error: 'timeout', ...(p.key !== undefined && { key: p.key }) });
   }
 }
 
@@ -307,14 +313,17 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
     case 'ask': {
       const requestId = world.nextRequestId++;
       const asks = (actor.asks ??= new Map());
-      const previous = asks.get(e.port);
+      const slot = slotOf(e.port, e.key);
+      const previous = asks.get(slot);
       if (previous !== undefined) {
         const p = world.pending.get(previous);
         if (p) p.superseded = true;
       }
-      asks.set(e.port, requestId);
+      asks.set(slot, requestId);
       const deadline = world.time + e.timeout;
-      world.pending.set(requestId, { actor: id, incarnation: actor.incarnation, port: e.port, deadline, superseded: false });
+      world.pending.set(requestId, e.key === undefined
+        ? { actor: id, incarnation: actor.incarnation, port: e.port, deadline, superseded: false }
+        : { actor: id, incarnation: actor.incarnation, port: e.port, deadline, superseded: false, key: e.key });
       world.out.requests.push({ requestId, actor: id, port: e.port, payload: e.payload, deadline });
       world.stats.asks++;
       return;

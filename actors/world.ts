@@ -75,6 +75,8 @@ export interface PendingAsk {
   /** Simulation time after which the actor gets a timeout reply instead. */
   readonly deadline: number;
   superseded: boolean;
+  /** The ask's key (see the `ask` effect), echoed in its reply. */
+  readonly key?: string;
 }
 
 /** A request for a mind, issued this step, for the host to serve asynchronously. */

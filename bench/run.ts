@@ -10,6 +10,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   net: async () => (await import('./net.ts')).runNetBench,
   llm: async () => (await import('./llm.ts')).runLlmBench,
   minds: async () => (await import('./minds.ts')).runMindsBench,
+  battles: async () => (await import('./battles.ts')).runBattlesBench,
+  capacity: async () => (await import('./capacity.ts')).runCapacityBench,
 };
 
 /** `npm run bench [name…] [--smoke]`: runs benchmarks, prints tables, writes bench/results/<name>.json. */

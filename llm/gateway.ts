@@ -293,7 +293,7 @@ export class LlmGateway {
         messages,
         temperature: preset.temperature,
         maxTokens: preset.maxTokens,
-        timeoutMs: Math.max(1, Math.min(preset.timeoutMs, remaining)),
+        timeoutMs: Math.max(1, Math.floor(Math.min(preset.timeoutMs, remaining))), // SDKs want whole ms
         ...(jsonSchema ? { jsonSchema: { name: safeName(req.operation), schema: jsonSchema } } : {}),
       };
       const t = now();
@@ -440,7 +440,7 @@ export class LlmGateway {
         st.fallbackReason ??= `${link.id}: ${res.message}`;
         continue;
       }
-      const remaining = Math.max(1, Math.min(preset.timeoutMs, st.deadlineAt - now()));
+      const remaining = Math.max(1, Math.floor(Math.min(preset.timeoutMs, st.deadlineAt - now()))); // SDKs want whole ms
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(new DOMException('attempt timed out', 'TimeoutError')), remaining);
       const signal = req.signal ? AbortSignal.any([req.signal, ac.signal]) : ac.signal;

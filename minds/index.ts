@@ -20,3 +20,6 @@ export { buildModels, BUILD_SEED } from './build/buildModels.ts';
 export type { BuildReport } from './build/buildModels.ts';
 export { intentCorpus } from './build/intentCorpus.ts';
 export type { IntentExample } from './build/intentCorpus.ts';
+export { CloudTactics } from './cloudTactics.ts';
+export type { CloudTacticsOptions, CloudTacticsStats } from './cloudTactics.ts';
+export { TACTICS_SYSTEM, tacticsMessages, contextJson } from './tacticsPrompt.ts';

@@ -1,13 +1,16 @@
 import { CloseCode, ErrorCode, Room } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
-import { defaultRegistry, packSpawns, Simulation } from '../actors/index.ts';
-import type { ActorId, Mind, ReplyInput, StepReport } from '../actors/index.ts';
+import { coordinatorSpawn, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
+import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
 import { checkClientMessage, CLIENT_MESSAGE_TYPES, normaliseText } from './clientMessages.ts';
 import type { ClientMessage, ClientMessageType } from './clientMessages.ts';
 import { Interest } from './interest.ts';
 import { MindHost } from './mindHost.ts';
+import { inspectActor } from './actorInspection.ts';
+import type { ActorInspection } from './actorInspection.ts';
+import { DecisionLog } from './decisionLog.ts';
 import type { RoomObserver } from './observer.ts';
 import { Projection } from './projection.ts';
 import { RateLimiter } from './rateLimiter.ts';
@@ -29,7 +32,16 @@ export interface WorldRoomServices {
   readonly observer?: RoomObserver;
   /** Per-client message rate limit (default 30/s sustained, burst 60, 30 refusals after the warning). */
   readonly rateLimit?: RateLimitOptions;
+  /**
+   * Resolves the room option `scenario` (a name) to a validated scenario; throws when unknown, invalid, or not
+   * allowed for whoever created the room (`options` are the raw room options, which carry the server's proof
+   * when the admin API created the room).
+   */
+  readonly scenarios?: (name: string, options: Readonly<Record<string, unknown>>) => Scenario;
 }
+
+/** Spawn inputs from the admin API carry `ref` = this prefix + a sequence number. */
+const ADMIN_REF = 'admin:';
 
 interface Player {
   actor: ActorId;
@@ -50,10 +62,18 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   sim!: Simulation;
   projection!: Projection;
   interest!: Interest;
-  private minds!: MindHost;
+  private minds: MindHost | undefined;
   private readonly players = new Map<string, Player>();
   private replies: ReplyInput[] = [];
   private joins = 0;
+  /** While paused the simulation does not advance (the admin API steps it by hand). */
+  paused = false;
+  /** The scenario the room was created from, placed in its world. */
+  scenario: { readonly name: string; readonly scenario: Scenario; readonly plan: ScenarioPlan } | null = null;
+  /** Recent mind answers per actor, for the inspector. */
+  readonly decisions = new DecisionLog();
+  private adminSeq = 0;
+  private readonly adminSpawns: { readonly refs: Set<string>; readonly ids: ActorId[]; readonly resolve: (ids: ActorId[]) => void; queuedAt: number }[] = [];
 
   override messages = {
     move: (client: Client, payload: unknown) => this.receive(client, 'move', payload),
@@ -67,7 +87,23 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   };
 
   override onCreate(raw: unknown): void {
-    const options = (this.config = parseRoomOptions(raw));
+    let options = (this.config = parseRoomOptions(raw));
+    // The admin API's proof is checked once, below, and kept nowhere.
+    if ('adminKey' in options) {
+      const { adminKey: _proof, ...rest } = options as typeof options & { adminKey?: unknown };
+      options = this.config = rest as typeof options;
+    }
+    let scenario: Scenario | undefined;
+    if (options.scenario) {
+      if (!this.services.scenarios) throw new Error(`room option scenario: this server loads no scenarios (asked for '${options.scenario}')`);
+      scenario = this.services.scenarios(options.scenario, (raw ?? {}) as Record<string, unknown>);
+      // The scenario's world and LLM settings win over the room defaults.
+      const w = scenario.world;
+      options = this.config = {
+        ...options, seed: w.seed, worldSize: w.size, monsterDensity: w.monsterDensity, tickRate: w.tickRate,
+        llmTier: scenario.llm.tier, ...(scenario.llm.budgetUsd !== undefined && { llmBudgetUsd: scenario.llm.budgetUsd }), ...(scenario.llm.providers && { llmProviders: scenario.llm.providers }),
+      };
+    }
     // Keep every chunk of the populated region cached (monsters roam it), plus a margin for players.
     const chunksAcross = Math.ceil(options.worldSize / 64) + 2;
     this.gen = createWorldGen({
@@ -87,6 +123,13 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     });
     const half = Math.floor(options.worldSize / 2);
     for (const input of packSpawns(this.gen.spawnsInRegion(-half, -half, options.worldSize, options.worldSize))) this.sim.input(input);
+    if (scenario && options.scenario) {
+      const plan = planScenario(scenario, resolveSite(scenario, this.gen), { players: false });
+      for (const input of plan.inputs) this.sim.input(input);
+      this.scenario = { name: options.scenario, scenario, plan };
+    }
+    // Layer 4: one coordinator per room plans pack tactics (local tactician; cloud within the room's tier and budget).
+    this.sim.input(coordinatorSpawn({ tier: options.llmTier, budgetUsd: options.llmBudgetUsd, room: this.roomId || 'room' }));
 
     this.state = new WorldState({
       meta: new MetaState({
@@ -105,7 +148,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.minds = new MindHost(
       this.services.minds ?? {},
       (replies) => {
-        for (const r of replies) this.replies.push(r);
+        const tick = this.sim.world.tick;
+        for (const r of replies) {
+          this.replies.push(r);
+          this.decisions.replied(r, tick);
+        }
       },
       (port, err) => this.services.observer?.log?.('error', `mind '${port}' failed`, { room: this.roomId, error: err instanceof Error ? err.message : String(err) }),
     );
@@ -127,6 +174,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   /** Advance the simulation by `dtMs` of wall time (whole fixed steps; leftover carried). */
   update(dtMs: number): void {
+    if (this.paused) return;
     for (const r of this.replies) this.sim.reply(r);
     this.replies = [];
     let startedAt = performance.now();
@@ -141,8 +189,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.interest.forget(report.removed);
     this.projection.apply(report);
     for (const { ref, id } of report.refs) if (ref.startsWith(AVATAR_REF)) this.bindAvatar(ref.slice(AVATAR_REF.length), id);
-    this.minds.dispatch(report.requests);
+    if (this.adminSpawns.length) this.bindAdminSpawns(report);
+    this.decisions.forget(report.removed);
+    this.decisions.asked(report.requests);
+    this.minds?.dispatch(report.requests);
     this.interest.refresh(this.sim.world.tick);
+    if (this.config.debugSlowTickMs > 0) busyWait(this.config.debugSlowTickMs);
     this.services.observer?.step?.(this.roomId, this.sim.world, report, performance.now() - startedAt);
   }
 
@@ -189,8 +241,84 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   override onDispose(): void {
-    this.minds.close();
+    for (const b of this.adminSpawns.splice(0)) b.resolve(b.ids);
+    this.minds?.close(); // undefined when onCreate refused the options
     this.services.observer?.disposed?.(this.roomId);
+  }
+
+  /** Stop advancing the simulation (clients stay connected; state patches stop changing). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  /** Run `n` steps now (paused or not), with the mind answers that have arrived. Returns the tick reached. */
+  stepOnce(n = 1): number {
+    for (let i = 0; i < n; i++) {
+      for (const r of this.replies) this.sim.reply(r);
+      this.replies = [];
+      this.onStep(this.sim.step());
+    }
+    return this.sim.world.tick;
+  }
+
+  /**
+   * Queue already validated spawn inputs (from the admin API) for the next step; resolves with the new actors'
+   * ids once that step ran (a refused spawn has no id).
+   */
+  spawnInputs(inputs: readonly WorldInput[]): Promise<ActorId[]> {
+    const refs = new Set<string>();
+    for (const input of inputs) {
+      if (input.type !== 'spawn') {
+        this.sim.input(input);
+        continue;
+      }
+      const ref = `${ADMIN_REF}${++this.adminSeq}`;
+      refs.add(ref);
+      this.sim.input({ ...input, ref });
+    }
+    return new Promise((resolve) => this.adminSpawns.push({ refs, ids: [], resolve, queuedAt: this.sim.world.tick }));
+  }
+
+  /** Stop an actor (and its children) on the next step; false when there is no such actor. */
+  despawn(id: ActorId): boolean {
+    if (!this.sim.world.actors.has(id)) return false;
+    this.sim.input({ type: 'stop', actor: id });
+    return true;
+  }
+
+  /** What the inspector shows of an actor, or null when it is not in the world. */
+  inspect(id: ActorId): ActorInspection | null {
+    const world = this.sim.world;
+    const pack = world.actors.get(id)?.tags?.pack;
+    let plan: unknown;
+    if (pack !== undefined) {
+      for (const a of world.actors.values()) {
+        if (a.kind !== 'coordinator') continue;
+        plan = packPlans(a.state).find((p) => p.pack === String(pack));
+        break;
+      }
+    }
+    return inspectActor(world, id, this.decisions.of(id), plan ? { plan } : {});
+  }
+
+  private bindAdminSpawns(report: StepReport): void {
+    for (const { ref, id } of report.refs) {
+      if (!ref.startsWith(ADMIN_REF)) continue;
+      const batch = this.adminSpawns.find((b) => b.refs.has(ref));
+      batch?.ids.push(id);
+    }
+    const tick = this.sim.world.tick;
+    for (let i = this.adminSpawns.length - 1; i >= 0; i--) {
+      const b = this.adminSpawns[i] as (typeof this.adminSpawns)[number];
+      if (tick > b.queuedAt) {
+        this.adminSpawns.splice(i, 1);
+        b.resolve(b.ids);
+      }
+    }
   }
 
   /** The avatar of a session, once spawned. */
@@ -311,6 +439,14 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       observer.bytesSent?.(roomId, data.length);
       return (raw as (d: Uint8Array | Buffer, ...r: unknown[]) => void)(data, ...rest);
     };
+  }
+}
+
+/** Spin for `ms` milliseconds (the deliberately slowed room of load-test budget checks). */
+function busyWait(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy on purpose
   }
 }
 

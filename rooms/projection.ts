@@ -1,4 +1,5 @@
 import type { Actor, StepReport, World } from '../actors/index.ts';
+import { projectPlans } from './planProjection.ts';
 import { EntityState, SpeechState } from './state.ts';
 import type { WorldState } from './state.ts';
 
@@ -14,6 +15,8 @@ export class Projection {
   private speechSeq = 0;
   /** Entities that showed an attack animation last step, to reset. */
   private attacking: number[] = [];
+  /** The room coordinator's actor id once found (-1: not looked for yet; 0: none so far). */
+  private coordinator = -1;
 
   constructor(private readonly world: World, private readonly state: WorldState) {}
 
@@ -53,6 +56,7 @@ export class Projection {
       }
     }
     for (const ev of report.events) this.say(ev.actor, ev.event.kind, ev.event.text);
+    this.coordinator = projectPlans(this.world, this.state, this.coordinator, report.spawned);
     this.state.meta.tick = this.world.tick;
     return report.removed;
   }

@@ -52,6 +52,44 @@ export const TileEditState = schema({
 }, 'TileEdit');
 export type TileEditState = SchemaType<typeof TileEditState>;
 
+/** One member's part in a pack plan. */
+export const AssignmentState = schema({
+  member: t.uint32().default(0),
+  /** engage, flankLeft, flankRight, surround, bait, guardLeader, retreat, regroup, focus. */
+  role: t.string().default(''),
+  /** Target player's actor id, or 0. */
+  target: t.uint32().default(0),
+  /** Whether the assignment has a point; then (x, y) in world units. */
+  hasPoint: t.boolean().default(false),
+  x: t.float32().default(0),
+  y: t.float32().default(0),
+}, 'Assignment');
+export type AssignmentState = SchemaType<typeof AssignmentState>;
+
+/** The current plan of an engaged pack (layer 4), keyed in `plans` by pack id. */
+export const PlanState = schema({
+  pack: t.string().default(''),
+  leader: t.uint32().default(0),
+  /** Increases with every plan applied: a client can tell a new plan from an old one. */
+  seq: t.uint32().default(0),
+  formation: t.string().default(''),
+  assignments: t.array(AssignmentState),
+  /** Pack hp fraction at which it falls back (0 = fights to the end). */
+  retreatBelow: t.float32().default(0),
+  battleCry: t.string().default(''),
+  /** Tick the plan expires. */
+  expiresTick: t.uint32().default(0),
+  /** `tactician`, or the provider (`openai`, `anthropic`, `gemini`, …). */
+  source: t.string().default('tactician'),
+  model: t.string().default(''),
+  cached: t.boolean().default(false),
+  /** How many parts validation repaired or dropped. */
+  repairs: t.uint16().default(0),
+  /** The last cloud outcome (accepted, refused and why, stale …). */
+  note: t.string().default(''),
+}, 'Plan');
+export type PlanState = SchemaType<typeof PlanState>;
+
 /** What a client needs to regenerate the world and interpret the rest. */
 export const MetaState = schema({
   seed: t.string().default(''),
@@ -71,5 +109,7 @@ export const WorldState = schema({
   players: t.map(PlayerState),
   speech: t.array(SpeechState),
   tileEdits: t.array(TileEditState),
+  /** Current plan of each engaged pack, by pack id. */
+  plans: t.map(PlanState),
 }, 'WorldState');
 export type WorldState = SchemaType<typeof WorldState>;

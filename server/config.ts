@@ -16,6 +16,8 @@ export const ServerConfigSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Address (host:port) clients reach this process at, when several processes share rooms through Redis. */
   PUBLIC_ADDRESS: z.string().min(1).optional(),
+  /** Scenarios (comma-separated names) that any client may start a room with; others only through the admin API. */
+  PUBLIC_SCENARIOS: z.string().default('').transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Bearer token for the monitor and the admin API; without it they are off. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -29,6 +31,10 @@ export const ServerConfigSchema = z.object({
   MAX_CLIENTS: int(1, 2000).default(200),
   VIEW_RADIUS: z.coerce.number().min(4).max(4096).default(24),
   RECONNECT_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  /** Testing only: busy milliseconds added to every simulation step (a deliberately slowed room; 0 = off). */
+  DEBUG_SLOW_TICK_MS: z.coerce.number().min(0).max(1000).default(0),
+  /** Folder of scenario files (`<name>.yaml|.yml|.json`) that the room option `scenario` and the admin API name (default: scenarios/). */
+  SCENARIOS_DIR: z.string().min(1).optional(),
   /** Schema encoder buffer in KiB (raise for very large rooms). */
   ENCODER_BUFFER_KB: int(16, 65536).default(1024),
 });

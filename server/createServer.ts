@@ -1,18 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { defineRoom, defineServer, matchMaker } from '@colyseus/core';
 import type { Server } from '@colyseus/core';
 import { monitor } from '@colyseus/monitor';
 import { Encoder } from '@colyseus/schema';
-import type { Mind } from '../actors/index.ts';
+import type { BattleContext, Mind } from '../actors/index.ts';
+import { localTactician, PlanSchema } from '../actors/index.ts';
 import { Redis } from 'ioredis';
 import { LlmGateway, registerLlmMetrics } from '../llm/index.ts';
-import { MindService, mindsConfigFromEnv } from '../minds/index.ts';
+import { CloudTactics, MindService, mindsConfigFromEnv } from '../minds/index.ts';
 import { worldRoom } from '../rooms/index.ts';
 import type { RoomObserver } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
+import { createAdminRouter } from './admin/adminRouter.ts';
+import { ScenarioLibrary } from './scenarioFiles.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { ServerMetrics } from './metrics.ts';
+import { serveClient } from './staticClient.ts';
 import { createPresence } from './presence.ts';
 import type { PresenceSetup } from './presence.ts';
 import { assertPortFree, createTransport } from './transport.ts';
@@ -63,11 +68,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const mindService = await MindService.create({ config: mindsConfigFromEnv(), logger: (line) => logger.warn({ component: 'minds' }, line) });
   const status = mindService.status();
   logger.info({ minds: { personality: status.personality, policy: status.policy, intent: status.intent, reply: status.reply } }, 'minds: local models loaded');
-  const minds = opts.minds ?? { personality: mindService.personality, think: mindService.think, chat: mindService.chat };
+  const localMinds = { personality: mindService.personality, think: mindService.think, chat: mindService.chat };
   const llmRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
   llmRedis?.on('error', () => {}); // reported once by the presence watcher
   const llm = new LlmGateway({ ...(llmRedis && { redis: llmRedis }), logger });
   const unregisterLlmMetrics = registerLlmMetrics(llm, metrics.registry);
+  // Layer 4: the local tactician answers `tactics` when no cloud model may or can; cloud tactics serves the `plan` port.
+  llm.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
+  const minds = opts.minds ?? { ...localMinds, plan: new CloudTactics({ gateway: llm, schema: PlanSchema }) };
   logger.info({ providers: (await llm.health()).providers }, 'llm: gateway ready (the local tactician answers when no provider key is set)');
 
   const llmHealth = async (): Promise<HealthReport['components'][string]> => {
@@ -92,6 +100,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     return { status: Object.values(components).some((c) => c.status === 'down') ? 'degraded' : 'ok', components };
   };
 
+  const scenarios = new ScenarioLibrary(config.SCENARIOS_DIR);
+  // Proof, known only to this process, that a room was created by the admin API.
+  const adminKey = randomUUID();
   const server = defineServer({
     transport: transport.transport,
     presence: presence.presence,
@@ -100,7 +111,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     gracefullyShutdown: false,
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
-      world: defineRoom(worldRoom({ minds, observer: opts.observer ? fanOut(metrics, opts.observer) : metrics }), {
+      world: defineRoom(worldRoom({ minds, observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
+        // Clients may start only the scenarios the operator made public; the admin API may start any.
+        if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
+          throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);
+        }
+        return scenarios.load(name);
+      } }), {
         seed: config.SEED,
         worldSize: config.WORLD_SIZE,
         monsterDensity: config.MONSTER_DENSITY,
@@ -109,6 +126,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         maxClients: config.MAX_CLIENTS,
         viewRadius: config.VIEW_RADIUS,
         reconnectSeconds: config.RECONNECT_SECONDS,
+        debugSlowTickMs: config.DEBUG_SLOW_TICK_MS,
       }),
     },
     express: (app) => {
@@ -131,6 +149,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       } else {
         logger.info('monitor: off; set ADMIN_TOKEN (16+ characters) to mount it at /colyseus');
       }
+      if (config.ADMIN_TOKEN) {
+        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey } }));
+        logger.info({ scenarios: scenarios.dir }, 'admin API: mounted at /admin (Authorization: Bearer <ADMIN_TOKEN>)');
+      } else {
+        logger.info('admin API: off; set ADMIN_TOKEN (16+ characters) to turn it on at /admin');
+      }
+      serveClient(app as unknown as Parameters<typeof serveClient>[0], logger);
     },
   });
 

@@ -5,3 +5,5 @@ export type { ServerConfig } from './config.ts';
 export { createLogger } from './logger.ts';
 export { ServerMetrics } from './metrics.ts';
 export { hasAdminToken } from './adminAuth.ts';
+export { ScenarioLibrary, ScenarioNotFoundError, checkScenarioFile, loadScenarioFile, parseScenarioText, DEFAULT_SCENARIOS_DIR } from './scenarioFiles.ts';
+export type { ScenarioFileCheck } from './scenarioFiles.ts';

@@ -16,6 +16,7 @@ export class ServerMetrics implements RoomObserver {
   private readonly bytes: Counter;
   private readonly dropped: Counter;
   private readonly refused: Counter;
+  private readonly mindRequests: Counter;
   readonly clients: Gauge;
 
   constructor(private readonly logger?: Logger) {
@@ -36,6 +37,7 @@ export class ServerMetrics implements RoomObserver {
     this.bytes = new Counter({ name: 'lairmind_patch_bytes_total', help: 'Bytes sent to clients (state patches and messages)', registers });
     this.dropped = new Counter({ name: 'lairmind_dropped_messages_total', help: 'Messages the simulation dropped, by reason', labelNames: ['reason'], registers });
     this.refused = new Counter({ name: 'lairmind_refused_client_messages_total', help: 'Client messages refused at the room edge, by reason', labelNames: ['reason'], registers });
+    this.mindRequests = new Counter({ name: 'lairmind_mind_requests_total', help: 'Mind requests handed out by the simulation, by port (think = layer-3 decisions)', labelNames: ['port'], registers });
     this.clients = new Gauge({ name: 'lairmind_clients', help: 'Connected clients', registers });
     const worlds = this.worlds;
     new Gauge({
@@ -84,6 +86,7 @@ export class ServerMetrics implements RoomObserver {
     this.worlds.set(roomId, world);
     this.tick.observe(durationMs / 1000);
     for (const p of report.problems) this.dropped.inc({ reason: p.code });
+    for (const r of report.requests) this.mindRequests.inc({ port: r.port });
   }
 
   patch(_roomId: string, durationMs: number): void {

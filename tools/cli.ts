@@ -4,6 +4,10 @@ import { registerSimulate } from './commands/simulate.ts';
 import { registerWorld } from './commands/world.ts';
 import { registerClassify } from './commands/classify.ts';
 import { registerReply } from './commands/reply.ts';
+import { registerScenario } from './commands/scenario.ts';
+import { registerSpawn } from './commands/spawn.ts';
+import { registerInspect } from './commands/inspect.ts';
+import { registerLoadtest } from './commands/loadtest.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -16,6 +20,10 @@ export function buildCli(): Command {
   registerWorld(program);
   registerClassify(program);
   registerReply(program);
+  registerScenario(program);
+  registerSpawn(program);
+  registerInspect(program);
+  registerLoadtest(program);
   return program;
 }
 

@@ -6,8 +6,13 @@ import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
 import type { Action, Intent, Personality } from '../ports.ts';
-import { askChat, askPersonality, decisionOf, NEUTRAL_TRAITS, perceive, personalityOf, remember } from './monsterMind.ts';
+import { askChat, askPersonality, decisionOf, perceive, personalityOf, remember } from './monsterMind.ts';
 import type { PlayerMemory } from './monsterMind.ts';
+import { HELP_TOPIC, LEADER_DOWN_TOPIC, ORDER_TOPIC, PACK_TOPIC, TARGET_TOPIC } from '../coordinator/plan.ts';
+import type { Order } from '../coordinator/plan.ts';
+import { followOrder, orderOf, packInfoOf, tellMates } from './monsterOrders.ts';
+import type { PackInfo } from './monsterOrders.ts';
+import { neutralWith, TraitOverridesParamSchema, withOverrides } from './traitOverrides.ts';
 
 /** Tunables of a monster, shared by every monster of a species. Distances in world units, times in seconds. */
 export const MonsterParamsSchema = z.object({
@@ -38,6 +43,8 @@ export const MonsterParamsSchema = z.object({
   mindTimeout: z.number().positive().max(30).default(2),
   /** Ask for a personality after spawn (layer 2). */
   personality: z.boolean().default(true),
+  /** Traits forced by a designer (scenario trait overrides); the others come from the personality. */
+  traits: TraitOverridesParamSchema.optional(),
 }).strict();
 
 export type MonsterParams = z.output<typeof MonsterParamsSchema>;
@@ -78,7 +85,16 @@ export interface MonsterState {
   readonly chatWith: ActorId;
   /** What it remembers of players, by actor id. */
   readonly memory: Readonly<Record<string, PlayerMemory>>;
+  /** Layer 4: the coordinator's order in force until `order.until` (absent until the first order). */
+  readonly order?: Order | null;
+  /** Its pack, once a coordinator told it the roster (absent for monsters no coordinator has seen). */
+  readonly pack?: PackInfo | null;
+  /** Earliest time to call the pack for help again. */
+  readonly nextHelpAt?: number;
 }
+
+/** Seconds between two calls for help to the pack. */
+const HELP_EVERY = 2;
 
 /** Seconds between path requests while blocked, and after a search failed. */
 const PATH_RETRY = 2;
@@ -116,14 +132,23 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
         }
         return reflexes(state, ctx);
       }
-      case 'hit':
+      case 'hit': {
         if (state.mode === 'dead') return { state };
-        return { state: { ...state, lastHitAt: ctx.time, target: state.target === NO_ACTOR ? message.from : state.target } };
-      case 'died':
+        const next = { ...state, lastHitAt: ctx.time, target: state.target === NO_ACTOR ? message.from : state.target };
+        // In a pack: call the mates for help (rate-limited).
+        if (state.pack && ctx.time >= (state.nextHelpAt ?? 0)) {
+          return { state: { ...next, nextHelpAt: ctx.time + HELP_EVERY }, effects: tellMates(ctx.self, state.pack.mates, HELP_TOPIC, message.from) };
+        }
+        return { state: next };
+      }
+      case 'died': {
+        const effects: Effect[] = [{ type: 'timer', key: 'respawn', delay: ctx.params.respawnDelay }];
+        if (state.pack && state.pack.leader === ctx.self) effects.push(...tellMates(ctx.self, state.pack.mates, LEADER_DOWN_TOPIC, ctx.self));
         return {
-          state: { ...state, mode: 'dead', target: NO_ACTOR, path: null, decision: null },
-          effects: [{ type: 'timer', key: 'respawn', delay: ctx.params.respawnDelay }],
+          state: { ...state, mode: 'dead', target: NO_ACTOR, path: null, decision: null, ...(state.order && { order: null }) },
+          effects,
         };
+      }
       case 'timer':
         if (message.key === 'respawn') return { state: { ...state, mode: 'wander', nextTurn: 0 }, effects: [{ type: 'respawn' }] };
         return { state };
@@ -150,10 +175,28 @@ function signal(state: MonsterState, topic: string, from: ActorId, data: unknown
     const name = typeof d.name === 'string' ? d.name : 'stranger';
     return { state: { ...state, chatWith: from }, effects: [askChat(ctx, state.personality, state.memory, from, name, text, ctx.params.mindTimeout)] };
   }
-  if (topic === 'help') {
-    // A pack mate calls: take on its target unless busy.
+  if (topic === HELP_TOPIC || (topic === TARGET_TOPIC && state.pack?.leader === ctx.self)) {
+    // A pack mate calls (or reports a target to its leader): take on its target unless busy.
     const target = typeof data === 'number' ? data : NO_ACTOR;
     return target !== NO_ACTOR && state.target === NO_ACTOR ? { state: { ...state, target } } : { state };
+  }
+  if (topic === ORDER_TOPIC) {
+    const order = orderOf(data);
+    const next = { ...state, order: order && { role: order.role, target: order.target, x: order.x, y: order.y, anchorX: order.anchorX, anchorY: order.anchorY, slot: order.slot, slots: order.slots, leader: order.leader, until: order.until }, path: null, pathStep: 0 };
+    return order?.cry ? { state: next, effects: [{ type: 'emit', event: { kind: 'battleCry', text: order.cry.slice(0, 80) } }] } : { state: next };
+  }
+  if (topic === PACK_TOPIC) {
+    const pack = packInfoOf(data, from);
+    if (!pack) return { state };
+    // Tell the coordinator what kind of fighter it is (its traits, once known).
+    const effects: Effect[] = state.personality ? [{ type: 'send', to: from, message: { type: 'signal', topic: 'traits', from: ctx.self, data: state.personality.traits } }] : [];
+    return { state: { ...state, pack }, effects };
+  }
+  if (topic === LEADER_DOWN_TOPIC && state.pack) {
+    // The next living member (lowest id, itself included) leads.
+    let leader = ctx.self;
+    for (const m of state.pack.mates) if (m < leader && ctx.bodyOf(m)?.alive) leader = m;
+    return { state: { ...state, pack: { ...state.pack, leader } } };
   }
   return { state };
 }
@@ -162,7 +205,7 @@ function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBe
   switch (message.port) {
     case MIND_PORTS.personality: {
       const p = message.ok ? personalityOf(message.value) : null;
-      return p ? { state: { ...state, personality: p } } : { state };
+      return p ? { state: { ...state, personality: withOverrides(p, ctx.params.traits) } } : { state };
     }
     case MIND_PORTS.think: {
       const d = message.ok ? decisionOf(message.value) : null;
@@ -189,10 +232,11 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
   const me = ctx.body;
   if (!me) return { state };
   const p = ctx.params;
-  const traits = state.personality?.traits ?? NEUTRAL_TRAITS;
+  const traits = state.personality?.traits ?? neutralWith(p.traits);
   const memory = state.memory;
   const accept = hasFriends(memory) ? (c: Readonly<Body>, self: Readonly<Body>) => hostile(c, self) && !((memory[String(c.id)]?.disposition ?? 0) > FRIENDLY) : hostile;
   const threat = ctx.nearest(p.perception, accept);
+  const order = state.order && ctx.time < state.order.until ? state.order : null;
 
   // Level of detail: layer 3 runs only with a player near. Checked (and decided) every `thinkEvery` seconds.
   let effects: Effect[] | undefined;
@@ -200,11 +244,16 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
     const awake = p.activation > 0 && ctx.nearestPlayer(p.activation) !== undefined;
     state = { ...state, awake, nextThink: ctx.time + p.thinkEvery };
     if (awake) {
-      effects = [{ type: 'ask', port: MIND_PORTS.think, payload: { perception: perceive(ctx, me, p.perception, threat, state.lastHitAt), traits }, timeout: p.mindTimeout }];
+      effects = [{ type: 'ask', port: MIND_PORTS.think, payload: { perception: perceive(ctx, me, p.perception, threat, state.lastHitAt, order?.role ?? 'none'), traits }, timeout: p.mindTimeout }];
     }
   }
   const decision = state.decision && ctx.time < state.decisionUntil ? state.decision : null;
-  const r = act(state, ctx, me, threat, decision, traits.courage, accept);
+  const r = act(state, ctx, me, threat, decision, traits.courage, accept, order);
+  // In a pack: report a newly seen target to the leader.
+  const pack = state.pack;
+  if (pack && state.target === NO_ACTOR && r.state.target !== NO_ACTOR && pack.leader !== ctx.self) {
+    effects = [...(effects ?? []), { type: 'send', to: pack.leader, message: { type: 'signal', topic: TARGET_TOPIC, from: ctx.self, data: r.state.target } }];
+  }
   if (!effects) return r;
   return { state: r.state, effects: r.effects ? [...effects, ...r.effects] : effects };
 }
@@ -217,16 +266,31 @@ function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
 /** Reflexes, shaped by the current layer-3 decision (if any) and courage. */
 function act(
   state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, courage: number,
-  accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean,
+  accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean, order: Order | null = null,
 ): Transition<MonsterState> {
   const p = ctx.params;
   // Braver monsters flee later: the threshold scales from 1.5× (courage 0) to 0.5× (courage 1).
   const fleeBelow = p.fleeBelow * (1.5 - courage);
-  if (threat && (me.hp < fleeBelow * me.maxHp || decision === 'retreat')) {
+  // The reflex overrides any order; a layer-3 retreat only fills the gap when there is no order.
+  if (threat && (me.hp < fleeBelow * me.maxHp || (decision === 'retreat' && !order))) {
     const dx = me.x - threat.x;
     const dy = me.y - threat.y;
     const d = Math.sqrt(dx * dx + dy * dy) || 1;
     return withMove({ ...state, mode: 'flee', target: NO_ACTOR }, me, (dx / d) * me.speed, (dy / d) * me.speed);
+  }
+
+  if (order) {
+    const followed = followOrder(state, ctx, me, order, threat, state.pack?.leader ?? order.leader, accept, {
+      chase: (s, t) => {
+        const dx = t.x - me.x;
+        const dy = t.y - me.y;
+        return chase(s, ctx, me, t, dx, dy, Math.sqrt(dx * dx + dy * dy), 0);
+      },
+      move: (s, vx, vy) => withMove(s.mode === 'wander' || s.mode === 'flee' ? s : { ...s, mode: 'wander', resting: false }, me, vx, vy),
+      strike: (s, t) => strike(s, ctx, me, t),
+      reach: (t) => p.attackRange + me.radius + t.radius,
+    });
+    if (followed) return followed;
   }
 
   let target: Readonly<Body> | undefined;
@@ -242,19 +306,7 @@ function act(
     const dy = target.y - me.y;
     const d = Math.sqrt(dx * dx + dy * dy);
     const reach = p.attackRange + me.radius + target.radius;
-    if (d <= reach) {
-      const effects: Effect[] = [];
-      if (me.vx !== 0 || me.vy !== 0) effects.push({ type: 'move', vx: 0, vy: 0 });
-      let nextAttack = state.nextAttack;
-      if (ctx.time >= nextAttack) {
-        effects.push({ type: 'attack', target: target.id, damage: p.damage, range: p.attackRange });
-        nextAttack = ctx.time + p.cooldown;
-      }
-      const next = state.mode === 'fight' && state.target === target.id && nextAttack === state.nextAttack
-        ? state
-        : { ...state, mode: 'fight' as const, target: target.id, nextAttack };
-      return { state: next, effects };
-    }
+    if (d <= reach) return strike(state, ctx, me, target);
     if (decision === 'hold') {
       const next = state.target === target.id ? state : { ...state, target: target.id };
       return withMove(next, me, 0, 0);
@@ -290,6 +342,22 @@ function act(
     Math.cos(angle) * speed,
     Math.sin(angle) * speed,
   );
+}
+
+/** Stand and hit `target` (within reach) when the cooldown allows. */
+function strike(state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>): Transition<MonsterState> {
+  const p = ctx.params;
+  const effects: Effect[] = [];
+  if (me.vx !== 0 || me.vy !== 0) effects.push({ type: 'move', vx: 0, vy: 0 });
+  let nextAttack = state.nextAttack;
+  if (ctx.time >= nextAttack) {
+    effects.push({ type: 'attack', target: target.id, damage: p.damage, range: p.attackRange });
+    nextAttack = ctx.time + p.cooldown;
+  }
+  const next = state.mode === 'fight' && state.target === target.id && nextAttack === state.nextAttack
+    ? state
+    : { ...state, mode: 'fight' as const, target: target.id, nextAttack };
+  return { state: next, effects };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Body } from '../body.ts';
 import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
-import type { ChatRequest, Decision, Intent, MemoryEntry, Perception, Personality, Persona, Traits } from '../ports.ts';
+import type { ChatRequest, Decision, Intent, MemoryEntry, OrderKind, Perception, Personality, Persona, Traits } from '../ports.ts';
 
 /** What a monster remembers of one player. */
 export interface PlayerMemory {
@@ -53,7 +53,7 @@ function bearing(dx: number, dy: number, heading: number): number {
 }
 
 /** What a monster perceives, as the numbers the layer-3 policy reads. */
-export function perceive(ctx: ActorContext<unknown>, me: Readonly<Body>, radius: number, threat: Readonly<Body> | undefined, lastHitAt: number): Perception {
+export function perceive(ctx: ActorContext<unknown>, me: Readonly<Body>, radius: number, threat: Readonly<Body> | undefined, lastHitAt: number, order: OrderKind = 'none'): Perception {
   let ally: Readonly<Body> | undefined;
   let allyD2 = Infinity;
   let pack = 0;
@@ -81,7 +81,7 @@ export function perceive(ctx: ActorContext<unknown>, me: Readonly<Body>, radius:
     terrainCost: Number.isFinite(cost) ? cost : 1,
     cover: ctx.terrain.cover?.(tx, ty) ?? 0,
     sinceHit: Math.min(60, ctx.time - lastHitAt),
-    order: 'none',
+    order,
   };
 }
 

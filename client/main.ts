@@ -1,0 +1,35 @@
+import { App } from './app.ts';
+
+/**
+ * Entry point. Query parameters: `server` (game server origin; default this page's origin, or the dev server's
+ * target), `name`, `seed`, `room` (prefill the join form), `autojoin=1` (join at once), `designer=1`.
+ */
+const params = new URLSearchParams(location.search);
+const server = params.get('server') || (typeof __LAIRMIND_SERVER__ === 'string' && __LAIRMIND_SERVER__) || location.origin;
+const app = new App(server);
+
+/** For the browser console and end-to-end tests: read-only views of the page's state. */
+(globalThis as { lairmind?: unknown }).lairmind = {
+  app,
+  get roomId() {
+    return app.roomId;
+  },
+  get self() {
+    return app.self;
+  },
+  get status() {
+    return app.connectionStatus;
+  },
+  statusLog: () => [...app.statusLog],
+  entities: () => [...app.mirror.entities.values()].map((e) => ({ ...e })),
+  screenOf: (id: number) => app.screenOf(id),
+  plans: () => app.packPlans,
+};
+
+if (params.get('designer') === '1') app.setDesigner(true);
+if (params.get('autojoin') === '1') {
+  const name = params.get('name') || 'player';
+  const seed = params.get('seed') || undefined;
+  const roomId = params.get('room') || undefined;
+  app.join({ name, ...(seed && { seed }), ...(roomId && { roomId }) }).catch((err: unknown) => console.error(err));
+}

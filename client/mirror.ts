@@ -1,0 +1,97 @@
+import { Interpolator } from './interpolation.ts';
+
+/** An entity as the client keeps it (copied from the room state on each patch). */
+export interface EntityView {
+  readonly id: number;
+  kind: string;
+  species: string;
+  name: string;
+  /** Latest position from the server, world units (the drawn position is interpolated). */
+  x: number;
+  y: number;
+  hp: number;
+  maxHp: number;
+  /** `idle`, `walk`, `attack`, `dead`. */
+  anim: string;
+  pack: string;
+}
+
+/** The fields of a state entity the mirror reads. */
+interface StateEntity {
+  readonly id: number;
+  readonly kind: string;
+  readonly species: string;
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  readonly hp: number;
+  readonly maxHp: number;
+  readonly anim: string;
+  readonly pack: string;
+}
+
+/** Something with `forEach(value, key)`: a MapSchema on the client, a Map in tests. */
+interface Each<T> {
+  forEach(cb: (value: T, key: string) => void): void;
+}
+
+/**
+ * The client's copy of the entities it can see, with an interpolator fed one sample per patch. Works on
+ * anything shaped like the room state, so it is tested without a server.
+ */
+export class EntityMirror {
+  readonly entities = new Map<string, EntityView>();
+  readonly interpolator: Interpolator;
+
+  constructor(patchMs: number) {
+    this.interpolator = new Interpolator({ patchMs });
+  }
+
+  /** Copy the state's entities after a patch that arrived at `now` (ms); forget the ones gone from view. */
+  sync(state: { readonly entities?: Each<StateEntity> }, now: number): void {
+    const seen = new Set<string>();
+    state.entities?.forEach((e, key) => {
+      seen.add(key);
+      let v = this.entities.get(key);
+      if (!v) {
+        v = { id: e.id, kind: e.kind, species: e.species, name: e.name, x: e.x, y: e.y, hp: e.hp, maxHp: e.maxHp, anim: e.anim, pack: e.pack };
+        this.entities.set(key, v);
+      } else {
+        v.kind = e.kind;
+        v.species = e.species;
+        v.name = e.name;
+        v.x = e.x;
+        v.y = e.y;
+        v.hp = e.hp;
+        v.maxHp = e.maxHp;
+        v.anim = e.anim;
+        v.pack = e.pack;
+      }
+      this.interpolator.push(key, now, e.x, e.y);
+    });
+    for (const key of [...this.entities.keys()]) {
+      if (!seen.has(key)) {
+        this.entities.delete(key);
+        this.interpolator.remove(key);
+      }
+    }
+  }
+
+  /** Where entity `id` is drawn at `now` (ms): interpolated, or its latest position. */
+  drawnAt(id: number | string, now: number): { x: number; y: number } | undefined {
+    const key = String(id);
+    const e = this.entities.get(key);
+    if (!e) return undefined;
+    const p = this.interpolator.position(key, now);
+    return p && Number.isFinite(p.x) ? p : { x: e.x, y: e.y };
+  }
+
+  get(id: number | string): EntityView | undefined {
+    return this.entities.get(String(id));
+  }
+
+  clear(): void {
+    this.entities.clear();
+    this.interpolator.retain(new Set());
+  }
+}

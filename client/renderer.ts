@@ -1,0 +1,197 @@
+import type { Camera } from './camera.ts';
+import { entityColour, healthColour } from './colours.ts';
+import type { EntityView } from './mirror.ts';
+import type { PlanOverlay } from './plans.ts';
+import type { SpeechLine } from './speech.ts';
+import { wrapText } from './speech.ts';
+import type { TerrainLayer, TileEdit } from './terrainLayer.ts';
+
+/** Everything one frame draws. Positions in world units. */
+export interface Scene {
+  readonly camera: Camera;
+  readonly terrain: TerrainLayer | undefined;
+  readonly edits: readonly TileEdit[];
+  readonly entities: readonly { readonly e: EntityView; readonly x: number; readonly y: number }[];
+  readonly self: number;
+  readonly selected: number | undefined;
+  readonly bubbles: ReadonlyMap<number, SpeechLine>;
+  readonly overlay: PlanOverlay | undefined;
+  /** Where the avatar was last sent by a click, until it arrives. */
+  readonly marker: { readonly x: number; readonly y: number } | undefined;
+  /** The view radius around the avatar (drawn as a faint ring in designer mode), world units. */
+  readonly viewRadius: { readonly x: number; readonly y: number; readonly r: number } | undefined;
+}
+
+/** Body radius of an entity on screen, world units. */
+export const BODY_RADIUS = 0.42;
+
+/** Draw a frame: ground, click marker, bodies with health bars and names, plan overlay, speech bubbles. */
+export function drawScene(ctx: CanvasRenderingContext2D, s: Scene): void {
+  const cam = s.camera;
+  ctx.fillStyle = '#10141c';
+  ctx.fillRect(0, 0, cam.width, cam.height);
+  s.terrain?.draw(ctx, cam, s.edits);
+
+  if (s.viewRadius) {
+    const c = cam.toScreen(s.viewRadius.x, s.viewRadius.y);
+    ctx.strokeStyle = 'rgba(255,255,255,0.25)';
+    ctx.setLineDash([6, 6]);
+    ctx.beginPath();
+    ctx.arc(c.x, c.y, s.viewRadius.r * cam.scale, 0, Math.PI * 2);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  if (s.marker) {
+    const m = cam.toScreen(s.marker.x, s.marker.y);
+    ctx.strokeStyle = 'rgba(255,255,255,0.8)';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(m.x - 6, m.y - 6);
+    ctx.lineTo(m.x + 6, m.y + 6);
+    ctx.moveTo(m.x + 6, m.y - 6);
+    ctx.lineTo(m.x - 6, m.y + 6);
+    ctx.stroke();
+  }
+
+  const r = Math.max(3, BODY_RADIUS * cam.scale);
+  const font = Math.max(10, Math.min(14, cam.scale * 0.5));
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  // Dead first, own avatar last, so the living and the player stay on top.
+  const order = [...s.entities].sort((a, b) => rank(a.e, s.self) - rank(b.e, s.self));
+  for (const { e, x, y } of order) {
+    const p = cam.toScreen(x, y);
+    if (p.x < -50 || p.y < -50 || p.x > cam.width + 50 || p.y > cam.height + 50) continue;
+    const dead = e.anim === 'dead';
+    ctx.globalAlpha = dead ? 0.45 : 1;
+    ctx.fillStyle = dead ? '#777' : entityColour(e, e.id === s.self);
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.lineWidth = e.anim === 'attack' ? 3 : 1.5;
+    ctx.strokeStyle = e.anim === 'attack' ? '#ff3030' : 'rgba(0,0,0,0.7)';
+    ctx.stroke();
+    if (e.id === s.selected) {
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, r + 4, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+    if (!dead && e.maxHp > 0) {
+      const w = Math.max(16, r * 2.4), h = 4;
+      const f = Math.max(0, Math.min(1, e.hp / e.maxHp));
+      ctx.fillStyle = 'rgba(0,0,0,0.7)';
+      ctx.fillRect(p.x - w / 2 - 1, p.y - r - 9, w + 2, h + 2);
+      ctx.fillStyle = healthColour(f);
+      ctx.fillRect(p.x - w / 2, p.y - r - 8, w * f, h);
+    }
+    if (cam.scale >= 10 && e.name) {
+      ctx.font = `${font}px system-ui, sans-serif`;
+      outlinedText(ctx, e.name, p.x, p.y + r + font * 0.8, e.id === s.self ? '#ffe27a' : '#ffffff');
+    }
+  }
+
+  if (s.overlay) drawOverlay(ctx, cam, s.overlay);
+
+  const byId = new Map(s.entities.map((d) => [d.e.id, d]));
+  const placed: Box[] = [];
+  // Newest lines last, so they end up on top when bubbles are stacked.
+  for (const line of [...s.bubbles.values()].sort((a, b) => a.seq - b.seq)) {
+    const d = byId.get(line.actor);
+    if (!d) continue;
+    const p = cam.toScreen(d.x, d.y);
+    placed.push(drawBubble(ctx, line, p.x, p.y - r - 14, placed));
+  }
+}
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+function rank(e: EntityView, self: number): number {
+  return e.id === self ? 2 : e.anim === 'dead' ? 0 : 1;
+}
+
+function outlinedText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, colour: string): void {
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = 'rgba(0,0,0,0.85)';
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = colour;
+  ctx.fillText(text, x, y);
+}
+
+function drawOverlay(ctx: CanvasRenderingContext2D, cam: Camera, o: PlanOverlay): void {
+  ctx.lineWidth = 2.5;
+  for (const a of o.arrows) {
+    const f = cam.toScreen(a.from.x, a.from.y), t = cam.toScreen(a.to.x, a.to.y);
+    const ang = Math.atan2(t.y - f.y, t.x - f.x);
+    const len = Math.hypot(t.x - f.x, t.y - f.y);
+    if (len < 4) continue;
+    const end = { x: t.x - Math.cos(ang) * 8, y: t.y - Math.sin(ang) * 8 };
+    ctx.strokeStyle = a.colour;
+    ctx.fillStyle = a.colour;
+    ctx.setLineDash([8, 4]);
+    ctx.beginPath();
+    ctx.moveTo(f.x, f.y);
+    ctx.lineTo(end.x, end.y);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(end.x + Math.cos(ang) * 6, end.y + Math.sin(ang) * 6);
+    ctx.lineTo(end.x + Math.cos(ang + 2.5) * 10, end.y + Math.sin(ang + 2.5) * 10);
+    ctx.lineTo(end.x + Math.cos(ang - 2.5) * 10, end.y + Math.sin(ang - 2.5) * 10);
+    ctx.closePath();
+    ctx.fill();
+  }
+  for (const l of o.labels) {
+    const p = cam.toScreen(l.at.x, l.at.y);
+    ctx.font = l.title ? 'bold 13px system-ui, sans-serif' : '11px system-ui, sans-serif';
+    outlinedText(ctx, l.text, p.x, p.y, l.colour);
+  }
+}
+
+/** Draw a speech bubble whose tail points at (x, y), lifted above the bubbles already `placed`; returns its box. */
+function drawBubble(ctx: CanvasRenderingContext2D, line: SpeechLine, x: number, y: number, placed: readonly Box[]): Box {
+  const lines = wrapText(line.text, 32, 3);
+  ctx.font = line.kind === 'battleCry' ? 'bold 12px system-ui, sans-serif' : '12px system-ui, sans-serif';
+  const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 12;
+  const h = lines.length * 15 + 8;
+  let top = y - h;
+  for (let i = 0; i < 8; i++) {
+    const hit = placed.find((b) => overlaps(b, { x: x - w / 2, y: top, w, h }));
+    if (!hit) break;
+    top = hit.y - h - 4;
+  }
+  const tail = top + h;
+  ctx.fillStyle = line.kind === 'battleCry' ? 'rgba(255, 230, 220, 0.95)' : line.kind === 'bark' ? 'rgba(235, 235, 235, 0.9)' : 'rgba(255, 255, 255, 0.95)';
+  ctx.strokeStyle = line.kind === 'battleCry' ? '#c0392b' : '#333';
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.roundRect(x - w / 2, top, w, h, 6);
+  ctx.fill();
+  ctx.stroke();
+  if (tail > y - 1) {
+    ctx.beginPath();
+    ctx.moveTo(x - 5, tail);
+    ctx.lineTo(x, tail + 6);
+    ctx.lineTo(x + 5, tail);
+    ctx.fill();
+  } else {
+    // Lifted above another bubble: a thin leader line down to the speaker.
+    ctx.beginPath();
+    ctx.moveTo(x, tail);
+    ctx.lineTo(x, y + 6);
+    ctx.stroke();
+  }
+  ctx.fillStyle = '#111';
+  lines.forEach((l, i) => ctx.fillText(l, x, top + 11 + i * 15));
+  return { x: x - w / 2, y: top, w, h };
+}

@@ -1,0 +1,60 @@
+/** A speech line as the room state carries it. */
+export interface SpeechLine {
+  /** Increasing id. */
+  readonly seq: number;
+  readonly actor: number;
+  /** `say`, `bark`, `battleCry`. */
+  readonly kind: string;
+  readonly text: string;
+  /** Simulation tick it was said at. */
+  readonly tick: number;
+}
+
+/**
+ * The bubble to show over each actor: its latest line said within the last `seconds` of simulation time.
+ * `nowTick` is the room's current tick, `tickRate` its steps per second.
+ */
+export function activeBubbles(lines: Iterable<SpeechLine>, nowTick: number, tickRate: number, seconds = 5): Map<number, SpeechLine> {
+  const oldest = nowTick - seconds * tickRate;
+  const out = new Map<number, SpeechLine>();
+  for (const l of lines) {
+    if (l.tick < oldest || l.tick > nowTick + tickRate) continue;
+    const prev = out.get(l.actor);
+    if (!prev || l.seq > prev.seq) out.set(l.actor, l);
+  }
+  return out;
+}
+
+/** Lines newer than `afterSeq`, oldest first (for the chat log). */
+export function newLines(lines: Iterable<SpeechLine>, afterSeq: number): SpeechLine[] {
+  return [...lines].filter((l) => l.seq > afterSeq).sort((a, b) => a.seq - b.seq);
+}
+
+/** Split `text` into lines of at most `width` characters at spaces (long words are cut), at most `maxLines`. */
+export function wrapText(text: string, width: number, maxLines = 4): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(Boolean)) {
+    while (word.length > width) {
+      if (line) {
+        out.push(line);
+        line = '';
+      }
+      out.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ' ' + word;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  if (line) out.push(line);
+  if (out.length > maxLines) {
+    const kept = out.slice(0, maxLines);
+    kept[maxLines - 1] = (kept[maxLines - 1] as string).slice(0, Math.max(0, width - 1)) + '…';
+    return kept;
+  }
+  return out;
+}

@@ -1,0 +1,244 @@
+import { matchMaker } from '@colyseus/core';
+import express from 'express';
+import type { NextFunction, Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { checkScenario, inputIssues, planScenario, resolveSite } from '../../actors/index.ts';
+import type { Scenario } from '../../actors/index.ts';
+import type { LlmGateway } from '../../llm/index.ts';
+import { WorldRoom } from '../../rooms/index.ts';
+import { ValidationError } from '../../shared/index.ts';
+import { hasAdminToken } from '../adminAuth.ts';
+import type { ScenarioLibrary } from '../scenarioFiles.ts';
+import { ScenarioNotFoundError } from '../scenarioFiles.ts';
+import { AdminError, badRequest, sendError } from './adminErrors.ts';
+import { roomLlmReport } from './roomLlm.ts';
+import { parseSpawnRequest } from './spawnRequest.ts';
+
+/** What the admin API needs from the server. */
+export interface AdminDeps {
+  /** The bearer token (ADMIN_TOKEN). */
+  readonly token: string;
+  readonly scenarios: ScenarioLibrary;
+  readonly llm: LlmGateway;
+  /** Name of the room type rooms are created as (default `world`). */
+  readonly roomName?: string;
+  /** Room options that mark a room as created by the admin API (so it may use any scenario). */
+  readonly trustedOptions: Readonly<Record<string, unknown>>;
+}
+
+const CreateRoomSchema = z.object({
+  /** A scenario file name, or a scenario document. */
+  scenario: z.unknown(),
+}).strict();
+
+const StepSchema = z.object({ ticks: z.number().int().min(1).max(1200).default(1) }).strict();
+
+const ActorIdSchema = z.coerce.number().int().positive().max(2 ** 31);
+
+/**
+ * The admin HTTP API under `/admin` (bearer token): list rooms; create a room from a scenario; spawn a scenario or one
+ * entity into a live room; despawn; pause, resume and step a room; inspect an actor; a room's LLM use. Requests are
+ * validated in full before anything is applied: a 400 names each bad field and changes nothing.
+ */
+export function createAdminRouter(deps: AdminDeps): Router {
+  const router = express.Router();
+  const roomName = deps.roomName ?? 'world';
+  const spawnSeq = new Map<string, number>();
+
+  // Browsers (the designer panel) may call from another origin; the token, not a cookie, authorises.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    res.set('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    if (!hasAdminToken(req.headers.authorization, deps.token)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="lairmind admin"').json({ error: 'missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)' });
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: '4mb' }));
+
+  const route = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction): void => {
+    Promise.resolve()
+      .then(() => fn(req, res))
+      .catch(next);
+  };
+
+  router.get('/scenarios', route((_req, res) => {
+    res.json({ scenarios: deps.scenarios.names() });
+  }));
+
+  router.get('/rooms', route(async (_req, res) => {
+    const rooms = await matchMaker.query({ name: roomName });
+    res.json({
+      rooms: rooms.map((r) => {
+        const local = localRoom(r.roomId);
+        return {
+          roomId: r.roomId, name: r.name, clients: r.clients, maxClients: r.maxClients, locked: r.locked, metadata: r.metadata ?? null,
+          ...(local && { local: summary(local) }),
+        };
+      }),
+    });
+  }));
+
+  router.post('/rooms', route(async (req, res) => {
+    const body = CreateRoomSchema.safeParse(bodyOf(req));
+    if (!body.success) throw badRequest('create request', body.error.issues);
+    const raw = body.data.scenario;
+    let name: string;
+    if (typeof raw === 'string') {
+      loadNamed(deps.scenarios, raw, ['scenario']);
+      name = raw;
+    } else if (typeof raw === 'object' && raw !== null) {
+      const r = checkScenario(raw);
+      if (!r.ok) throw badRequest('create request', r.issues.map((i) => ({ path: ['scenario', ...i.path], message: i.message })));
+      name = deps.scenarios.register(r.scenario);
+    } else {
+      throw badRequest('create request', [{ path: ['scenario'], message: 'expected a scenario name or a scenario document' }]);
+    }
+    const room = await matchMaker.createRoom(roomName, { ...deps.trustedOptions, scenario: name });
+    res.status(201).json({ roomId: room.roomId, scenario: name });
+  }));
+
+  router.get('/rooms/:roomId', route((req, res) => {
+    const room = needRoom(req);
+    res.json(summary(room));
+  }));
+
+  router.post('/rooms/:roomId/spawn', route(async (req, res) => {
+    const room = needRoom(req);
+    const request = parseSpawnRequest(bodyOf(req), req.query as Record<string, unknown>);
+    const scenario = typeof request.scenario === 'string' ? loadNamed(deps.scenarios, request.scenario, ['scenario']) : request.scenario;
+    const half = room.config.worldSize / 2;
+    if (request.at && (Math.abs(request.at.x) > half || Math.abs(request.at.y) > half)) {
+      throw badRequest('spawn request', [{ path: ['at'], message: `(${request.at.x}, ${request.at.y}) is outside the world (±${half} world units)` }]);
+    }
+    const seq = (spawnSeq.get(room.roomId) ?? 0) + 1;
+    const instance = `a${seq}`;
+    let plan;
+    try {
+      plan = planScenario(scenario, resolveSite(scenario, room.gen, request.at), { instance, players: false, seed: `${String(room.config.seed)}/${instance}` });
+    } catch (err) {
+      if (err instanceof ValidationError) throw badRequest('scenario', err.issues);
+      throw err;
+    }
+    const issues = inputIssues(room.sim.world.registry, plan.inputs);
+    if (issues.length) throw badRequest('scenario', issues);
+    spawnSeq.set(room.roomId, seq);
+    const ids = await room.spawnInputs(plan.inputs);
+    res.json({ roomId: room.roomId, instance, spawned: ids, count: ids.length, packs: Object.fromEntries(plan.packs), tick: room.sim.world.tick, paused: room.paused });
+  }));
+
+  router.delete('/rooms/:roomId/actors/:actorId', route((req, res) => {
+    const room = needRoom(req);
+    const id = needActorId(req);
+    if (!room.despawn(id)) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
+    res.json({ roomId: room.roomId, despawned: id });
+  }));
+
+  router.post('/rooms/:roomId/pause', route((req, res) => {
+    const room = needRoom(req);
+    room.pause();
+    res.json({ roomId: room.roomId, paused: true, tick: room.sim.world.tick });
+  }));
+
+  router.post('/rooms/:roomId/resume', route((req, res) => {
+    const room = needRoom(req);
+    room.resume();
+    res.json({ roomId: room.roomId, paused: false, tick: room.sim.world.tick });
+  }));
+
+  router.post('/rooms/:roomId/step', route((req, res) => {
+    const room = needRoom(req);
+    const body = StepSchema.safeParse(bodyOf(req));
+    if (!body.success) throw badRequest('step request', body.error.issues);
+    if (!room.paused) throw new AdminError(409, `room '${room.roomId}' is running; pause it before stepping`);
+    const tick = room.stepOnce(body.data.ticks);
+    res.json({ roomId: room.roomId, paused: true, tick });
+  }));
+
+  router.get('/rooms/:roomId/actors/:actorId', route((req, res) => {
+    const room = needRoom(req);
+    const id = needActorId(req);
+    const inspection = room.inspect(id);
+    if (!inspection) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
+    res.json({ roomId: room.roomId, tick: room.sim.world.tick, actor: inspection });
+  }));
+
+  router.get('/rooms/:roomId/llm', route((req, res) => {
+    const room = needRoom(req);
+    res.json({ ...roomLlmReport(deps.llm, room.roomId, room.config), plans: room.decisions.sources().plan ?? {} });
+  }));
+
+  router.use((req: Request, res: Response) => {
+    sendError(res, new AdminError(404, `no admin route ${req.method} ${req.baseUrl}${req.path}`));
+  });
+
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof AdminError) return sendError(res, err);
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e?.type === 'entity.parse.failed') return sendError(res, badRequest('body', [{ path: [], message: `not valid JSON: ${e.message ?? ''}` }]));
+    if (e?.type === 'entity.too.large') return sendError(res, new AdminError(413, 'body: too large (at most 4 MB)'));
+    sendError(res, new AdminError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`));
+  });
+  return router;
+}
+
+/** The JSON body, with an empty body read as `{}` (transports differ in what they leave in `req.body`). */
+function bodyOf(req: Request): unknown {
+  const b = req.body as unknown;
+  return b === undefined || b === null || b === '' || (Buffer.isBuffer(b) && b.length === 0) ? {} : b;
+}
+
+/** The room on this process, if any. */
+function localRoom(roomId: string): WorldRoom | undefined {
+  const r = matchMaker.getLocalRoomById(roomId) as unknown;
+  return r instanceof WorldRoom ? r : undefined;
+}
+
+function needRoom(req: Request): WorldRoom {
+  const id = String(req.params.roomId);
+  const room = localRoom(id);
+  if (!room) throw new AdminError(404, `no room '${id}' on this server`);
+  return room;
+}
+
+function needActorId(req: Request): number {
+  const r = ActorIdSchema.safeParse(req.params.actorId);
+  if (!r.success) throw badRequest('actor id', [{ path: ['actorId'], message: `expected a positive integer, got '${String(req.params.actorId)}'` }]);
+  return r.data;
+}
+
+function loadNamed(lib: ScenarioLibrary, name: string, path: PropertyKey[]): Scenario {
+  try {
+    return lib.load(name);
+  } catch (err) {
+    if (err instanceof ScenarioNotFoundError) throw badRequest('scenario', [{ path, message: err.message }]);
+    if (err instanceof ValidationError) throw badRequest(`scenario '${name}'`, err.issues);
+    throw err;
+  }
+}
+
+/** A live room at a glance. */
+function summary(room: WorldRoom): Record<string, unknown> {
+  const w = room.sim.world;
+  let alive = 0;
+  for (const a of w.actors.values()) if (a.body?.alive) alive++;
+  return {
+    roomId: room.roomId,
+    tick: w.tick,
+    paused: room.paused,
+    actors: w.actors.size,
+    alive,
+    players: w.players.size,
+    clients: room.clients.length,
+    seed: String(room.config.seed),
+    worldSize: room.config.worldSize,
+    scenario: room.scenario ? { name: room.scenario.name, title: room.scenario.scenario.name, packs: Object.fromEntries(room.scenario.plan.packs) } : null,
+    stats: { deaths: w.stats.deaths, failures: w.stats.failures, asks: w.stats.asks, askTimeouts: w.stats.askTimeouts },
+  };
+}

@@ -1,0 +1,189 @@
+// End to end: build the client, start a real server, and play it in Debian's chromium through playwright-core.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorldState } from '../../rooms/index.ts';
+import { serverRoom, startTestServer } from '../rooms/serverHarness.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/client');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Whether the room state carries pack plans yet (the coordinator adds them). */
+const HAS_PLANS = 'plans' in (new WorldState() as object);
+
+/** Poll an async check every 100 ms until it returns a value or `ms` pass. */
+async function poll<T>(what: string, check: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const end = performance.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+interface PageEntity { id: number; kind: string; name: string; x: number; y: number; hp: number; anim: string }
+
+describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
+  let server: Server;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const httpBase = () => `http://127.0.0.1:${server.port}`;
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name) });
+  const me = () => page.evaluate(() => {
+    const l = (globalThis as unknown as { lairmind: { self: number; entities(): PageEntity[] } }).lairmind;
+    return l.entities().find((e) => e.id === l.self);
+  });
+  const entities = () => page.evaluate(() => (globalThis as unknown as { lairmind: { entities(): PageEntity[] } }).lairmind.entities());
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await build({ configFile: join(import.meta.dirname, '../../client/vite.config.ts'), logLevel: 'warn' });
+    server = await startTestServer({ MONSTER_DENSITY: '0.3' });
+    profile = mkdtempSync(join(tmpdir(), 'lairmind-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 700 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('loads, joins a room and draws a map that is not blank', async () => {
+    const res = await page.goto(`${httpBase()}/?autojoin=1&name=Tester`);
+    expect(res?.status()).toBe(200);
+    await page.waitForFunction(() => (globalThis as unknown as { lairmind: { self: number } }).lairmind.self > 0, null, { timeout: 10_000 });
+    await page.waitForTimeout(300); // a few frames
+    // Sample the canvas on a grid: a drawn map has many colours, a blank one has one.
+    const colours = await page.evaluate(() => {
+      const c = document.getElementById('view') as HTMLCanvasElement;
+      const data = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let y = 0; y < c.height; y += 17) for (let x = 0; x < c.width; x += 17) {
+        const i = (y * c.width + x) * 4;
+        seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+      }
+      return seen.size;
+    });
+    expect(colours).toBeGreaterThan(20);
+    expect(await page.textContent('#room-id')).toMatch(/room /);
+    await shot('01-joined.png');
+  });
+
+  it('moves the avatar with the keyboard', async () => {
+    const start = (await me())!;
+    let moved = 0;
+    for (const key of ['d', 's', 'a', 'w']) {
+      await page.keyboard.down(key);
+      await page.waitForTimeout(600);
+      await page.keyboard.up(key);
+      await page.waitForTimeout(250);
+      const now = (await me())!;
+      moved = Math.hypot(now.x - start.x, now.y - start.y);
+      if (moved > 1) break; // some directions may be walled off
+    }
+    expect(moved).toBeGreaterThan(1);
+    await shot('02-moved.png');
+  });
+
+  it('talks to an NPC next to the avatar and shows its reply', async () => {
+    const roomId = await page.evaluate(() => (globalThis as unknown as { lairmind: { roomId: string } }).lairmind.roomId);
+    const room = serverRoom(roomId);
+    const avatar = await page.evaluate(() => (globalThis as unknown as { lairmind: { self: number } }).lairmind.self);
+    const body = room.sim.world.actors.get(avatar)!.body!;
+    room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { perception: 0.1, wanderSpeed: 0, damage: 0 }, body: { x: body.x + 1.2, y: body.y, faction: 'dummies', maxHp: 200 }, tags: { species: 'dummy', name: 'Grumbold' } } });
+    const npc = await poll('the NPC in the page', async () => (await entities()).find((x) => x.name === 'Grumbold'));
+    await page.waitForFunction(() => /Grumbold/.test(document.getElementById('talk-hint')?.textContent ?? ''), null, { timeout: 3000 });
+    await page.fill('#talk-input', 'Hello there, beast!');
+    await page.press('#talk-input', 'Enter');
+    await page.waitForSelector(`#chat-log .line.mine:has-text("Hello there, beast!")`, { timeout: 5000 });
+    const reply = await page.waitForSelector(`#chat-log .line[data-actor="${npc.id}"][data-kind="say"]`, { timeout: 10_000 });
+    expect((await reply.textContent())!).toMatch(/^Grumbold: .+/);
+    await page.waitForTimeout(150);
+    await shot('03-talk.png');
+  });
+
+  it('designer mode: free camera, inspector for a clicked actor, spawn errors shown', async () => {
+    await page.click('#mode-toggle');
+    expect(await page.isVisible('#designer')).toBe(true);
+    const npc = (await entities()).find((x) => x.name === 'Grumbold')!;
+    const at = await page.evaluate((id) => (globalThis as unknown as { lairmind: { screenOf(id: number): { x: number; y: number } } }).lairmind.screenOf(id), npc.id);
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector('#inspector dd:has-text("Grumbold")', { timeout: 3000 });
+    // The free camera pans away from the avatar with the keyboard.
+    const before = await page.evaluate(() => (globalThis as unknown as { lairmind: { app: { camera: { x: number } } } }).lairmind.app.camera.x);
+    await page.keyboard.down('d');
+    await page.waitForTimeout(300);
+    await page.keyboard.up('d');
+    const after = await page.evaluate(() => (globalThis as unknown as { lairmind: { app: { camera: { x: number } } } }).lairmind.app.camera.x);
+    expect(after).toBeGreaterThan(before + 1);
+    // Spawning without the admin API (or with a wrong token) shows the server's answer, not a silent failure.
+    await page.fill('#admin-token', 'not-the-right-token-at-all');
+    await page.fill('#scenario-text', '{"name": "e2e", "spawn": []}');
+    await page.click('#spawn-button');
+    await page.waitForSelector('#spawn-result.error', { timeout: 5000 });
+    expect(await page.textContent('#spawn-result')).toMatch(/^\d{3}/);
+    await page.fill('#scenario-text', '{not json');
+    await page.click('#spawn-button');
+    await page.waitForSelector('#spawn-result.error:has-text("not valid JSON")', { timeout: 2000 });
+    await shot('04-designer.png');
+  });
+
+  it('shows a clear message when the connection drops, and reconnects on its own', async () => {
+    const roomId = await page.evaluate(() => (globalThis as unknown as { lairmind: { roomId: string } }).lairmind.roomId);
+    const room = serverRoom(roomId);
+    const avatar = await page.evaluate(() => (globalThis as unknown as { lairmind: { self: number } }).lairmind.self);
+    // Cut the socket from the server side without a goodbye, as a network failure would.
+    const ref = (room.clients[0] as unknown as { ref: { ws?: { close(): void }; terminate?(): void } }).ref;
+    if (ref.ws) ref.ws.close(); // uWebSockets.js: close() is the abrupt one
+    else ref.terminate?.(); // ws
+    await poll('the drop to be reported', async () => {
+      const log = await page.evaluate(() => (globalThis as unknown as { lairmind: { statusLog(): string[] } }).lairmind.statusLog());
+      return log.find((l) => l.startsWith('reconnecting: connection lost'));
+    });
+    await page.waitForFunction(() => (globalThis as unknown as { lairmind: { status: string } }).lairmind.status === 'connected', null, { timeout: 10_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { lairmind: { self: number } }).lairmind.self)).toBe(avatar);
+    expect(await page.textContent('#banner')).toMatch(/Reconnected/);
+    // Patches flow again: the tick shown keeps advancing.
+    const tick = Number(await page.textContent('#tick'));
+    await page.waitForFunction((t) => Number(document.getElementById('tick')?.textContent) > t + 10, tick, { timeout: 3000 });
+  });
+
+  it.skipIf(!HAS_PLANS)('designer mode shows a pack plan overlay', async () => {
+    // Engage a pack: hostile monsters next to the avatar make the coordinator plan for them.
+    const roomId = await page.evaluate(() => (globalThis as unknown as { lairmind: { roomId: string } }).lairmind.roomId);
+    const room = serverRoom(roomId);
+    const avatar = await page.evaluate(() => (globalThis as unknown as { lairmind: { self: number } }).lairmind.self);
+    const body = room.sim.world.actors.get(avatar)!.body!;
+    for (let i = 0; i < 3; i++) {
+      room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', body: { x: body.x - 6 - 1.5 * i, y: body.y + 3 + i, faction: 'wild', maxHp: 30 }, tags: { species: 'wolf', name: `Wolf${i}`, pack: 'e2e-pack' } } });
+    }
+    if (!(await page.isVisible('#designer'))) await page.click('#mode-toggle');
+    await page.waitForFunction(() => (globalThis as unknown as { lairmind: { plans(): unknown[] } }).lairmind.plans().length > 0, null, { timeout: 10_000 });
+    await page.waitForSelector('#plans-list .plan', { timeout: 2000 });
+    await page.waitForTimeout(200);
+    // The overlay draws in the plan source's colour; count those pixels.
+    const overlayPixels = await page.evaluate(() => {
+      const c = document.getElementById('view') as HTMLCanvasElement;
+      const data = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+      const targets = [[0xff, 0x9f, 0x1c], [0x4c, 0xc9, 0xf0], [0xc7, 0x7d, 0xff], [0xcc, 0xcc, 0xcc]];
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (targets.some(([r, g, b]) => Math.abs(data[i]! - r!) < 6 && Math.abs(data[i + 1]! - g!) < 6 && Math.abs(data[i + 2]! - b!) < 6)) n++;
+      }
+      return n;
+    });
+    expect(overlayPixels).toBeGreaterThan(30);
+    await shot('05-plan-overlay.png');
+  });
+});

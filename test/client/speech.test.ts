@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { activeBubbles, newLines, wrapText } from '../../client/speech.ts';
+
+const line = (seq: number, actor: number, tick: number, text = `line ${seq}`, kind = 'say') => ({ seq, actor, kind, text, tick });
+
+describe('speech', () => {
+  it('shows each actor\'s latest line from the last few seconds', () => {
+    const lines = [line(1, 7, 0), line(2, 7, 150), line(3, 8, 160), line(4, 9, 10)];
+    const b = activeBubbles(lines, 200, 20, 5);
+    expect([...b.keys()].sort()).toEqual([7, 8]);
+    expect(b.get(7)!.seq).toBe(2);
+    expect(activeBubbles(lines, 1000, 20, 5).size).toBe(0);
+  });
+
+  it('lists lines newer than the last one seen, in order', () => {
+    expect(newLines([line(5, 1, 0), line(3, 1, 0), line(4, 2, 0)], 3).map((l) => l.seq)).toEqual([4, 5]);
+  });
+
+  it('wraps text at spaces, cuts long words, and ellipsises past the line limit', () => {
+    expect(wrapText('the quick brown fox jumps', 10)).toEqual(['the quick', 'brown fox', 'jumps']);
+    expect(wrapText('abcdefghijkl', 5)).toEqual(['abcde', 'fghij', 'kl']);
+    const w = wrapText('one two three four five six', 4, 2);
+    expect(w).toHaveLength(2);
+    expect(w[1]!.endsWith('…')).toBe(true);
+    expect(wrapText('', 10)).toEqual([]);
+  });
+});

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignBehaviours, Bot, parseMix } from '../../tools/bots/index.ts';
+import { serverRoom, startTestServer, waitFor } from '../rooms/serverHarness.ts';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+describe('bot behaviours against a real server', () => {
+  let server: Server;
+  const bots: Bot[] = [];
+  const bot = async (behaviour: 'wanderer' | 'fighter' | 'talker' | 'idler', index: number): Promise<Bot> => {
+    const b = new Bot({ url: server.url, behaviour, seed: 'bots-test', index, pingEveryMs: 250 });
+    bots.push(b);
+    expect(await b.start()).toBe(true);
+    await waitFor(`${behaviour} sees itself`, () => b.view?.self());
+    return b;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ MONSTER_DENSITY: '6', WORLD_SIZE: '128' });
+  });
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await server?.close();
+  });
+
+  it('a wanderer walks about, decoding patches, with no errors', async () => {
+    const b = await bot('wanderer', 0);
+    const start = { x: b.view!.self()!.x, y: b.view!.self()!.y };
+    await waitFor('the wanderer to move 1 unit', () => {
+      const me = b.view!.self();
+      return me && Math.hypot(me.x - start.x, me.y - start.y) > 1;
+    }, 8000);
+    expect(b.sent.move).toBeGreaterThan(0);
+    expect(b.sent.attack + b.sent.talk).toBe(0);
+    expect(b.patches).toBeGreaterThan(5);
+    expect(b.bytes).toBeGreaterThan(0);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('an idler stays put and only pings', async () => {
+    const b = await bot('idler', 1);
+    const start = { x: b.view!.self()!.x, y: b.view!.self()!.y };
+    await waitFor('pings', () => b.sent.ping >= 4, 5000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const me = b.view!.self()!;
+    expect(Math.hypot(me.x - start.x, me.y - start.y)).toBeLessThan(0.01);
+    expect(b.sent.move + b.sent.attack + b.sent.talk).toBe(0);
+    expect(b.patches).toBeGreaterThan(5);
+    expect(b.lastRttMs).toBeGreaterThan(0);
+    expect(b.lastRttMs).toBeLessThan(1000);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('a fighter seeks monsters and damages them', async () => {
+    const b = await bot('fighter', 2);
+    const room = serverRoom(b.room!.roomId);
+    // hp of each target when the fighter first went for it; success is a later drop (or its death).
+    const first = new Map<number, number>();
+    await waitFor('a monster the fighter attacked to lose hp', () => b.attacked.some((id) => {
+      const body = room.sim.world.actors.get(id)?.body;
+      if (!first.has(id)) first.set(id, body?.alive ? body.hp : Infinity);
+      return !body || !body.alive || body.hp < (first.get(id) as number);
+    }), 20_000);
+    expect(b.sent.attack).toBeGreaterThan(0);
+    expect(b.attacked.every((id) => room.sim.world.actors.get(id)?.kind !== 'player')).toBe(true);
+    expect(b.errors.filter((e) => e.kind !== 'server-error')).toEqual([]);
+  }, 30_000);
+
+  it('a talker talks to creatures with varied lines and hears them answer', async () => {
+    const b = await bot('talker', 3);
+    await waitFor('an answer from someone the talker spoke to', () => {
+      const spokenTo = new Set(b.said.map((s) => s.to));
+      return b.view!.speech.some((line) => spokenTo.has(line.actor) && line.kind !== 'battleCry');
+    }, 20_000);
+    await waitFor('three lines said', () => b.said.length >= 3, 15_000);
+    expect(new Set(b.said.map((s) => s.text)).size).toBeGreaterThan(1);
+    expect(b.sent.talk).toBe(b.said.length);
+    expect(b.errors.filter((e) => e.kind !== 'server-error')).toEqual([]);
+  }, 40_000);
+
+  it('bots with the same seed and index make the same choices', () => {
+    const a = new Bot({ url: 'ws://127.0.0.1:1', behaviour: 'wanderer', seed: 's', index: 7 });
+    const c = new Bot({ url: 'ws://127.0.0.1:1', behaviour: 'wanderer', seed: 's', index: 7 });
+    const d = new Bot({ url: 'ws://127.0.0.1:1', behaviour: 'wanderer', seed: 's', index: 8 });
+    const draws = (x: Bot) => [x.rng.float(), x.rng.float(), x.rng.float()];
+    expect(draws(a)).toEqual(draws(c));
+    expect(draws(a)).not.toEqual(draws(d));
+  });
+});
+
+describe('bot mix', () => {
+  it('parses weights and interleaves behaviours in proportion', () => {
+    const mix = parseMix('fighter:50,wanderer:40,talker:10');
+    const names = assignBehaviours(mix, 100);
+    const count = (n: string) => names.filter((x) => x === n).length;
+    expect([count('fighter'), count('wanderer'), count('talker')]).toEqual([50, 40, 10]);
+    expect(new Set(names.slice(0, 10))).toEqual(new Set(['fighter', 'wanderer', 'talker']));
+  });
+
+  it('names the bad part of a mix', () => {
+    expect(() => parseMix('fighter:50,dancer:10')).toThrow(/invalid --mix: dancer: unknown behaviour/);
+    expect(() => parseMix('fighter:x')).toThrow(/fighter: weight must be a non-negative number/);
+    expect(() => parseMix('idler:0')).toThrow(/at least one behaviour needs a positive weight/);
+  });
+});

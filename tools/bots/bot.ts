@@ -1,0 +1,211 @@
+import { Client } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
+import { Rng } from '../../shared/index.ts';
+import type { BotAction, BotBehaviour, BotBehaviourName } from './behaviour.ts';
+import { BOT_BEHAVIOURS } from './behaviours.ts';
+import { NULL_SINK } from './botSink.ts';
+import type { BotErrorKind, BotSink } from './botSink.ts';
+import { BotView } from './botView.ts';
+import { installWebSocket } from './wsPolyfill.ts';
+
+export interface BotOptions {
+  /** Server address, e.g. `ws://127.0.0.1:2567`. */
+  readonly url: string;
+  /** Room name to join or create (default `world`); ignored when `roomId` is given. */
+  readonly room?: string;
+  /** Join this room id instead of join-or-create. */
+  readonly roomId?: string;
+  readonly behaviour: BotBehaviourName | BotBehaviour;
+  /** Seed of the bot's random stream (with `index`, fixes every choice it makes). */
+  readonly seed: string | number;
+  /** The bot's number in its population. */
+  readonly index: number;
+  /** Display name (default `bot-<index>`). */
+  readonly name?: string;
+  /** Milliseconds between round-trip pings (default 1000; 0 = none). */
+  readonly pingEveryMs?: number;
+  readonly sink?: BotSink;
+}
+
+/** Messages a bot sent, by type. */
+export interface BotSent {
+  move: number;
+  attack: number;
+  talk: number;
+  ping: number;
+}
+
+/**
+ * One bot: a real SDK client that joins a world room, decodes its state like a game client, pings the room
+ * and plays by its behaviour. Every choice comes from its seeded stream; wall-clock timers drive it.
+ */
+export class Bot {
+  readonly behaviour: BotBehaviour;
+  readonly name: string;
+  readonly rng: Rng;
+  readonly sent: BotSent = { move: 0, attack: 0, talk: 0, ping: 0 };
+  /** Errors by kind, with the latest message. */
+  readonly errors: { kind: BotErrorKind; message: string }[] = [];
+  /** Lines this bot said, in order. */
+  readonly said: { to: number; text: string }[] = [];
+  /** Targets attacked, in order. */
+  readonly attacked: number[] = [];
+  status: 'idle' | 'joining' | 'connected' | 'failed' | 'left' = 'idle';
+  room?: Room;
+  view?: BotView;
+  patches = 0;
+  bytes = 0;
+  /** The latest ping round trip in milliseconds (NaN before the first pong). */
+  lastRttMs = NaN;
+  private readonly memory: Record<string, unknown> = {};
+  private readonly sink: BotSink;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private stopping = false;
+
+  constructor(readonly options: BotOptions) {
+    installWebSocket();
+    this.behaviour = typeof options.behaviour === 'string' ? BOT_BEHAVIOURS[options.behaviour] : options.behaviour;
+    this.name = options.name ?? `bot-${options.index}`;
+    this.rng = Rng.create(String(options.seed)).fork(`bot:${options.index}`);
+    this.sink = options.sink ?? NULL_SINK;
+  }
+
+  /** Join and start playing. Resolves true once in the room, false when the join failed (reported to the sink). */
+  async start(): Promise<boolean> {
+    if (this.status !== 'idle') throw new Error(`bot ${this.name} already started`);
+    this.status = 'joining';
+    const t0 = performance.now();
+    let room: Room;
+    try {
+      const client = new Client(this.options.url);
+      const joinOptions = { name: this.name };
+      room = this.options.roomId ? await client.joinById(this.options.roomId, joinOptions) : await client.joinOrCreate(this.options.room ?? 'world', joinOptions);
+    } catch (err) {
+      this.status = 'failed';
+      this.fail('join', err instanceof Error ? err.message : String(err));
+      return false;
+    }
+    this.sink.joined(performance.now() - t0);
+    this.room = room;
+    room.reconnection.enabled = false;
+    this.status = 'connected';
+    if (this.stopping) {
+      await this.stop();
+      return true;
+    }
+    this.view = new BotView(room);
+    this.countFrames(room);
+    room.onStateChange(() => {
+      this.patches++;
+      this.sink.patch();
+    });
+    room.onMessage('pong', (body: { t?: unknown }) => {
+      if (typeof body?.t !== 'number') return;
+      this.lastRttMs = performance.now() - body.t;
+      this.sink.rtt(this.lastRttMs);
+    });
+    room.onMessage('warning', (body: { message?: unknown }) => this.fail('rate-warning', String(body?.message ?? 'warning')));
+    room.onMessage('*', () => {});
+    room.onError((code, message) => this.fail('server-error', `${code}: ${String(message)}`));
+    room.onLeave((code) => {
+      this.clearTimers();
+      if (!this.stopping) this.fail('disconnect', `closed with code ${code}`);
+      this.status = 'left';
+      this.sink.left();
+    });
+    const ping = this.options.pingEveryMs ?? 1000;
+    if (ping > 0) this.every(ping, () => this.send('ping', { t: performance.now() }));
+    this.every(this.behaviour.everyMs, () => this.act());
+    return true;
+  }
+
+  /** Leave the room (or cancel a join in progress) and stop all timers. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.clearTimers();
+    const room = this.room;
+    if (room && this.status === 'connected') {
+      this.status = 'left';
+      try {
+        await room.leave(true);
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  /** Run one decision of the behaviour now and send its actions. */
+  act(): void {
+    // Like a game client, a bot plays once the server has reported its avatar.
+    if (!this.view || this.status !== 'connected' || !this.view.selfId()) return;
+    let actions: readonly BotAction[];
+    try {
+      actions = this.behaviour.decide(this.view, this.rng, this.memory);
+    } catch (err) {
+      this.fail('exception', err instanceof Error ? err.message : String(err));
+      return;
+    }
+    for (const a of actions) {
+      switch (a.type) {
+        case 'move':
+          this.send('move', 'dir' in a ? { dir: a.dir } : { to: a.to });
+          break;
+        case 'attack':
+          this.attacked.push(a.target);
+          this.send('attack', { target: a.target });
+          break;
+        case 'talk':
+          this.said.push({ to: a.to, text: a.text });
+          this.send('talk', { to: a.to, text: a.text });
+          break;
+      }
+    }
+  }
+
+  private send(type: keyof BotSent, body: unknown): void {
+    if (this.status !== 'connected' || !this.room) return;
+    try {
+      this.room.send(type, body);
+      this.sent[type]++;
+      this.sink.sent(type);
+    } catch (err) {
+      this.fail('exception', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private fail(kind: BotErrorKind, message: string): void {
+    this.errors.push({ kind, message });
+    this.sink.error(kind, message);
+  }
+
+  /** Run `fn` every `ms`, the first time after a seeded fraction of `ms` (bots started together do not act in step). */
+  private every(ms: number, fn: () => void): void {
+    const first = setTimeout(() => {
+      fn();
+      const iv = setInterval(fn, ms);
+      this.timers.push(iv);
+    }, this.rng.float(0, ms));
+    this.timers.push(first);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+  }
+
+  /** Count every frame from the server (patches and messages) before the SDK decodes it. */
+  private countFrames(room: Room): void {
+    const events = (room as unknown as { connection: { events: { onmessage?: (e: { data: ArrayBuffer }) => void } } }).connection.events;
+    const decode = events.onmessage;
+    events.onmessage = (e) => {
+      const n = e.data.byteLength;
+      this.bytes += n;
+      this.sink.received(n);
+      try {
+        decode?.(e);
+      } catch (err) {
+        this.fail('exception', `decode: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+  }
+}

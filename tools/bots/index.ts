@@ -1,0 +1,12 @@
+export { Bot } from './bot.ts';
+export type { BotOptions, BotSent } from './bot.ts';
+export { BotView } from './botView.ts';
+export type { SeenEntity, SeenSpeech } from './botView.ts';
+export type { BotAction, BotBehaviour, BotBehaviourName } from './behaviour.ts';
+export { BOT_BEHAVIOURS, BOT_BEHAVIOUR_NAMES, isBotBehaviourName } from './behaviours.ts';
+export { talkLine } from './talker.ts';
+export { parseMix, assignBehaviours } from './mix.ts';
+export type { BotMix } from './mix.ts';
+export { NULL_SINK } from './botSink.ts';
+export type { BotErrorKind, BotSink } from './botSink.ts';
+export { installWebSocket } from './wsPolyfill.ts';

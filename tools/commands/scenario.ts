@@ -1,0 +1,93 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseEventLog } from '../../actors/index.ts';
+import type { EventLog, Mind } from '../../actors/index.ts';
+import { LlmGateway } from '../../llm/index.ts';
+import { MindService } from '../../minds/index.ts';
+import { checkScenarioFile, loadScenarioFile } from '../../server/index.ts';
+import { formatPath } from '../../shared/index.ts';
+import { formatSummary } from '../scenario/runReport.ts';
+import { runScenario } from '../scenario/runScenario.ts';
+import { headlessMinds } from '../scenario/headlessMinds.ts';
+import { SCENARIO_SCHEMA_FILE, scenarioJsonSchema } from '../scenario/scenarioJsonSchema.ts';
+
+interface RunFlags {
+  ticks: string;
+  seed?: string;
+  record?: string;
+  replay?: string;
+  report?: string;
+  minds: string;
+}
+
+/** `--seed 42` is the number 42 (as in the room options); anything else is a string seed. */
+function seedOf(raw: string): string | number {
+  return /^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw;
+}
+
+/** Register `lairmind scenario validate | run | schema`. */
+export function registerScenario(program: Command): void {
+  const scenario = program.command('scenario').description('Designer scenarios: validate files, run them headless, replay recorded runs');
+
+  scenario
+    .command('validate')
+    .description('check scenario files (YAML or JSON); lists every error with its path; exit status 1 if any file is invalid')
+    .argument('<files...>', 'scenario files')
+    .action((files: string[]) => {
+      let bad = 0;
+      for (const file of files) {
+        const r = checkScenarioFile(file);
+        if (r.ok) {
+          console.log(`${file}: ok (${r.scenario.name})`);
+          continue;
+        }
+        bad++;
+        console.error(`${file}: ${r.issues.length} error${r.issues.length === 1 ? '' : 's'}`);
+        for (const i of r.issues) console.error(`  ${formatPath(i.path)}: ${i.message}`);
+      }
+      if (bad) process.exitCode = 1;
+    });
+
+  scenario
+    .command('run')
+    .description('run a scenario headless (no network) and print a summary: deaths, damage, plans by source, LLM calls and cost, tick timing')
+    .argument('<file>', 'scenario file')
+    .requiredOption('--ticks <n>', 'most steps to run (a win or lose condition may end sooner)')
+    .option('--seed <seed>', "override the scenario's world seed")
+    .option('--record <log>', 'write the event log (inputs and every mind reply) to this file')
+    .option('--replay <log>', 'replay a recorded log instead of asking minds; checks the final state hash')
+    .option('--report <out>', 'write the JSON report to this file')
+    .option('--minds <which>', 'local (the built-in models) or none (no local models: reflexes, and the tactician for plans)', 'local')
+    .action(async (file: string, o: RunFlags) => {
+      const ticks = Number(o.ticks);
+      if (!Number.isInteger(ticks) || ticks < 1 || ticks > 10_000_000) throw new Error(`--ticks must be an integer from 1 to 10000000, got '${o.ticks}'`);
+      if (o.minds !== 'local' && o.minds !== 'none') throw new Error(`--minds must be local or none, got '${o.minds}'`);
+      const scn = loadScenarioFile(file);
+      const raw = o.replay ? (JSON.parse(readFileSync(o.replay, 'utf8')) as unknown) : undefined;
+      // Checked here for a clear error; the raw log keeps the recorded final hash for the comparison.
+      if (raw !== undefined) parseEventLog(raw);
+      const replay = raw as (EventLog & { finalHash?: string }) | undefined;
+      const service = !replay && o.minds === 'local' ? await MindService.create({ logger: (line) => console.warn(line) }) : undefined;
+      // No network: the gateway answers from its local handler (the tactician) only.
+      const llm = new LlmGateway({ providers: {} });
+      const minds: Record<string, Mind | undefined> = replay ? {} : headlessMinds(service, llm);
+      try {
+        const run = await runScenario(scn, { ticks, ...(o.seed !== undefined && { seed: seedOf(o.seed) }), minds, llm, ...(replay && { replay }) });
+        console.log(formatSummary(run.report));
+        if (o.record && run.log) writeFileSync(o.record, JSON.stringify(run.log) + '\n');
+        if (o.report) writeFileSync(o.report, JSON.stringify(run.report, null, 2) + '\n');
+        if (run.report.replay?.matches === false) process.exitCode = 1;
+      } finally {
+        await service?.close();
+      }
+    });
+
+  scenario
+    .command('schema')
+    .description(`write the JSON Schema of scenario files for editors (default ${SCENARIO_SCHEMA_FILE})`)
+    .option('--out <file>', 'output file', SCENARIO_SCHEMA_FILE)
+    .action((o: { out: string }) => {
+      writeFileSync(o.out, scenarioJsonSchema());
+      console.log(`wrote ${o.out}`);
+    });
+}

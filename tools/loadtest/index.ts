@@ -1,0 +1,13 @@
+export { runLoadtest, writeReports } from './runLoadtest.ts';
+export type { RunHooks } from './runLoadtest.ts';
+export { LoadtestOptionsSchema, parseLoadtestOptions, parseDuration, httpBase, MAX_BOTS, MAX_DURATION_S, MAX_RAMP_S, MAX_WORKERS } from './options.ts';
+export type { LoadtestOptions, LoadtestOptionsInput } from './options.ts';
+export { reportJson, summaryText } from './report.ts';
+export type { LoadtestReport, LoadtestSummary, SeriesPoint } from './report.ts';
+export { renderHtmlReport } from './htmlReport.ts';
+export { parsePromText, bucketsOf, bucketsDelta, histogramQuantile, sumOf } from './promText.ts';
+export { readScrape, scrapeServer, windowBetween } from './serverScrape.ts';
+export { startServerProcess } from './serverProcess.ts';
+export type { ServerProcess, ServerProcessOptions } from './serverProcess.ts';
+export { runSmoke, SMOKE_TICK_P99_BUDGET_MS } from './smoke.ts';
+export type { SmokeOptions } from './smoke.ts';

@@ -1,0 +1,202 @@
+import { checkOutcome, coordinatorSpawn, defaultRegistry, parseEventLog, parseScenario, planScenario, resolveSite, Simulation } from '../../actors/index.ts';
+import type { BehaviourRegistry, EventLog, Mind, MindRequest, Outcome, ReplyInput, Scenario, ScenarioPlan, StepReport } from '../../actors/index.ts';
+import type { LlmGateway } from '../../llm/index.ts';
+import { createWorldGen } from '../../procgen/index.ts';
+import type { WorldGen } from '../../procgen/index.ts';
+import { DecisionLog } from '../../rooms/index.ts';
+import { buildRunReport } from './runReport.ts';
+import type { RunReport } from './runReport.ts';
+
+/** What a recorded run stores as its setup: enough to rebuild the world for a replay. */
+export interface ScenarioRunSetup {
+  readonly kind: 'lairmind-scenario-run';
+  readonly scenario: Scenario;
+  /** The seed the run used (the scenario's, or the `--seed` override). */
+  readonly seed: string | number;
+}
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** Steps to run at most (a win or lose condition may end the run sooner). */
+  readonly ticks: number;
+  /** Overrides the scenario's world seed. */
+  readonly seed?: string | number;
+  /** Minds by port (`personality`, `think`, `chat`, `plan`); a port without one gets error replies. */
+  readonly minds?: Readonly<Record<string, Mind | undefined>>;
+  /** The gateway behind the `plan` mind, for LLM calls and cost in the report. */
+  readonly llm?: LlmGateway;
+  /** Keep the event log (default true). */
+  readonly record?: boolean;
+  /** Replay this log instead of planning and asking minds: inputs and replies come from it. */
+  readonly replay?: EventLog;
+  /** Behaviours (default: the built-in registry). */
+  readonly registry?: BehaviourRegistry;
+  /** Adds the room-level actors a room would spawn, once before the first step (default: the coordinator). */
+  readonly setupWorld?: (sim: Simulation, scenario: Scenario) => void;
+  /** Called after each step. */
+  readonly onStep?: (report: StepReport, sim: Simulation) => void;
+}
+
+/** A finished run. */
+export interface ScenarioRun {
+  readonly sim: Simulation;
+  readonly report: RunReport;
+  /** The event log with the final hash (null when not recording). */
+  readonly log: (EventLog & { finalHash: string }) | null;
+}
+
+/** The procedural world a scenario runs in. */
+export function scenarioWorld(scenario: Scenario, seed: string | number = scenario.world.seed): WorldGen {
+  const chunks = Math.ceil(scenario.world.size / 64) + 2;
+  return createWorldGen({ seed, spawns: { densityScale: scenario.world.monsterDensity, packRadius: 4 }, cache: { maxChunks: chunks * chunks + 256 } });
+}
+
+/**
+ * Run a scenario headless, with no network: the world from its seed, its spawns, triggers and simulated players,
+ * minds answering each step's requests before the next step (so a run is a pure function of the scenario, the seed
+ * and the minds), until a win or lose condition holds or `ticks` steps ran. Every input and mind reply goes through
+ * the Simulation and is recorded, so {@link runScenario} with `replay` reproduces the final state hash bit for bit.
+ */
+export async function runScenario(input: Scenario, opts: RunScenarioOptions): Promise<ScenarioRun> {
+  const started = performance.now();
+  const log = opts.replay ? parseEventLog(opts.replay) : null;
+  const setup = log ? setupOf(log) : null;
+  const scenario = setup ? setup.scenario : input;
+  const seed = setup ? setup.seed : (opts.seed ?? scenario.world.seed);
+  const gen = scenarioWorld(scenario, seed);
+  const runSetup: ScenarioRunSetup = { kind: 'lairmind-scenario-run', scenario, seed };
+  const sim = new Simulation({
+    seed,
+    registry: opts.registry ?? defaultRegistry(),
+    terrain: gen,
+    dt: log ? log.dt : 1 / scenario.world.tickRate,
+    record: opts.record !== false,
+    setup: runSetup,
+    ...(log?.world ?? {}),
+  });
+  const plan: ScenarioPlan = planScenario(scenario, resolveSite(scenario, gen), { seed });
+  const decisions = new DecisionLog();
+  const stats = new RunStats();
+  const maxTicks = log ? log.ticks : opts.ticks;
+  let outcome: Outcome | null = null;
+  let mindMs = 0;
+
+  if (!log) {
+    if (opts.setupWorld) opts.setupWorld(sim, scenario);
+    else sim.input(roomCoordinator(scenario));
+    for (const i of plan.inputs) sim.input(i);
+  }
+  let entry = 0;
+  const entries = log?.entries ?? [];
+  for (let tick = 1; tick <= maxTicks; tick++) {
+    if (log) {
+      while (entry < entries.length && (entries[entry] as { tick: number }).tick === tick) {
+        const e = entries[entry++] as EventLog['entries'][number];
+        if ('input' in e) sim.input(e.input);
+        else sim.reply(e.reply);
+      }
+    }
+    const t0 = performance.now();
+    const report = sim.step();
+    stats.step(report, sim, performance.now() - t0);
+    decisions.asked(report.requests);
+    opts.onStep?.(report, sim);
+    if (!log && report.requests.length) {
+      const m0 = performance.now();
+      const replies = await serveAll(report.requests, opts.minds ?? {});
+      mindMs += performance.now() - m0;
+      for (const r of replies) {
+        sim.reply(r);
+        decisions.replied(r, sim.world.tick);
+      }
+    } else if (log) {
+      // Replayed replies are the ones recorded for the next tick.
+      for (let k = entry; k < entries.length && (entries[k] as { tick: number }).tick === tick + 1; k++) {
+        const e = entries[k] as EventLog['entries'][number];
+        if ('reply' in e) decisions.replied(e.reply, sim.world.tick);
+      }
+    }
+    outcome = checkOutcome(sim.world, plan.win, plan.lose);
+    if (outcome && !log) break;
+  }
+  const finalHash = sim.hash();
+  const recorded = sim.log ? Object.assign(sim.log, { finalHash }) : null;
+  const report = buildRunReport({
+    scenario, seed, sim, stats, decisions, outcome, finalHash, plan,
+    llm: opts.llm, mindMs, wallMs: performance.now() - started,
+    replay: log ? { expectedHash: (opts.replay as { finalHash?: unknown }).finalHash as string | undefined } : undefined,
+  });
+  return { sim, report, log: recorded };
+}
+
+/** The coordinator a room created from this scenario would have (its LLM tier and budget). */
+export function roomCoordinator(scenario: Scenario): ReturnType<typeof coordinatorSpawn> {
+  return coordinatorSpawn({ tier: scenario.llm.tier, ...(scenario.llm.budgetUsd !== undefined && { budgetUsd: scenario.llm.budgetUsd }), room: `scenario-${scenario.name}`.slice(0, 128) });
+}
+
+/** Validate a log's setup as a scenario run's. */
+function setupOf(log: EventLog): ScenarioRunSetup {
+  const s = log.setup as Partial<ScenarioRunSetup> | null;
+  if (!s || s.kind !== 'lairmind-scenario-run' || (typeof s.seed !== 'string' && typeof s.seed !== 'number')) {
+    throw new Error('event log: setup is not a scenario run (record one with `lairmind scenario run FILE --record LOG`)');
+  }
+  return { kind: 'lairmind-scenario-run', scenario: parseScenario(s.scenario), seed: s.seed };
+}
+
+/** Serve one step's requests: each port's batch to its mind; ports without a mind, and failures, get error replies. */
+async function serveAll(requests: readonly MindRequest[], minds: Readonly<Record<string, Mind | undefined>>): Promise<ReplyInput[]> {
+  const byPort = new Map<string, MindRequest[]>();
+  for (const r of requests) {
+    const list = byPort.get(r.port);
+    if (list) list.push(r);
+    else byPort.set(r.port, [r]);
+  }
+  const out: ReplyInput[] = [];
+  for (const [port, batch] of byPort) {
+    const mind = minds[port];
+    let replies: ReplyInput[];
+    if (!mind) replies = batch.map((r) => ({ requestId: r.requestId, ok: false, error: `no mind serves port '${port}'` }));
+    else {
+      try {
+        replies = await mind.serve(batch);
+      } catch (err) {
+        replies = batch.map((r) => ({ requestId: r.requestId, ok: false, error: `mind '${port}' failed: ${err instanceof Error ? err.message : String(err)}` }));
+      }
+      const answered = new Set(replies.map((r) => r.requestId));
+      for (const r of batch) if (!answered.has(r.requestId)) replies.push({ requestId: r.requestId, ok: false, error: `mind '${port}' gave no answer` });
+    }
+    out.push(...replies);
+  }
+  return out;
+}
+
+/** Running tallies of a run: step times, deaths and damage by side. */
+export class RunStats {
+  readonly stepMs: number[] = [];
+  readonly deathsByFaction: Record<string, number> = {};
+  readonly deathsBySpecies: Record<string, number> = {};
+  readonly damageByFaction: Record<string, number> = {};
+  readonly damageTakenByFaction: Record<string, number> = {};
+  readonly events: { tick: number; actor: number; kind: string; text: string }[] = [];
+
+  step(report: StepReport, sim: Simulation, ms: number): void {
+    this.stepMs.push(ms);
+    const actors = sim.world.actors;
+    const killed = new Set<number>();
+    for (const a of report.attacks) {
+      const att = actors.get(a.attacker);
+      const tgt = actors.get(a.target);
+      const af = att?.body?.faction ?? '?';
+      const tf = tgt?.body?.faction ?? '?';
+      this.damageByFaction[af] = (this.damageByFaction[af] ?? 0) + a.damage;
+      this.damageTakenByFaction[tf] = (this.damageTakenByFaction[tf] ?? 0) + a.damage;
+      if (tgt?.body && !tgt.body.alive && !killed.has(a.target)) {
+        killed.add(a.target);
+        this.deathsByFaction[tf] = (this.deathsByFaction[tf] ?? 0) + 1;
+        const sp = String(tgt.tags?.species ?? tgt.kind);
+        this.deathsBySpecies[sp] = (this.deathsBySpecies[sp] ?? 0) + 1;
+      }
+    }
+    for (const e of report.events) if (this.events.length < 200) this.events.push({ tick: sim.world.tick, actor: e.actor, kind: e.event.kind, text: e.event.text });
+  }
+}
