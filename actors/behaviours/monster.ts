@@ -85,12 +85,12 @@ export interface MonsterState {
   readonly chatWith: ActorId;
   /** What it remembers of players, by actor id. */
   readonly memory: Readonly<Record<string, PlayerMemory>>;
-  /** Layer 4: the coordinator's order in force until `order.until` (absent until the first order). */
-  readonly order?: Order | null;
-  /** Its pack, once a coordinator told it the roster (absent for monsters no coordinator has seen). */
-  readonly pack?: PackInfo | null;
+  /** Layer 4: the coordinator's order in force until `order.until`, or null. */
+  readonly order: Order | null;
+  /** Its pack, once a coordinator told it the roster, or null. */
+  readonly pack: PackInfo | null;
   /** Earliest time to call the pack for help again. */
-  readonly nextHelpAt?: number;
+  readonly nextHelpAt: number;
 }
 
 /** Seconds between two calls for help to the pack. */
@@ -120,7 +120,7 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   init: () => ({
     mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0, resting: false, path: null, pathStep: 0, nextPathAt: 0,
     personality: null, personalityAsked: false, awake: false, nextThink: 0, decision: null, decisionUntil: 0,
-    lastHitAt: -60, chatWith: NO_ACTOR, memory: {},
+    lastHitAt: -60, chatWith: NO_ACTOR, memory: {}, order: null, pack: null, nextHelpAt: 0,
   }),
   receive(state, message, ctx) {
     switch (message.type) {
@@ -136,7 +136,7 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
         if (state.mode === 'dead') return { state };
         const next = { ...state, lastHitAt: ctx.time, target: state.target === NO_ACTOR ? message.from : state.target };
         // In a pack: call the mates for help (rate-limited).
-        if (state.pack && ctx.time >= (state.nextHelpAt ?? 0)) {
+        if (state.pack && ctx.time >= state.nextHelpAt) {
           return { state: { ...next, nextHelpAt: ctx.time + HELP_EVERY }, effects: tellMates(ctx.self, state.pack.mates, HELP_TOPIC, message.from) };
         }
         return { state: next };
@@ -145,7 +145,7 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
         const effects: Effect[] = [{ type: 'timer', key: 'respawn', delay: ctx.params.respawnDelay }];
         if (state.pack && state.pack.leader === ctx.self) effects.push(...tellMates(ctx.self, state.pack.mates, LEADER_DOWN_TOPIC, ctx.self));
         return {
-          state: { ...state, mode: 'dead', target: NO_ACTOR, path: null, decision: null, ...(state.order && { order: null }) },
+          state: { ...state, mode: 'dead', target: NO_ACTOR, path: null, decision: null, order: null },
           effects,
         };
       }
