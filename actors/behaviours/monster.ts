@@ -242,7 +242,8 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
   let effects: Effect[] | undefined;
   if (ctx.time >= state.nextThink) {
     const awake = p.activation > 0 && ctx.nearestPlayer(p.activation) !== undefined;
-    state = { ...state, awake, nextThink: ctx.time + p.thinkEvery };
+    // Asleep and staying asleep: nothing to write (the check is cheap and repeats next time).
+    if (awake || state.awake) state = { ...state, awake, nextThink: ctx.time + p.thinkEvery };
     if (awake) {
       effects = [{ type: 'ask', port: MIND_PORTS.think, payload: { perception: perceive(ctx, me, p.perception, threat, state.lastHitAt, order?.role ?? 'none'), traits }, timeout: p.mindTimeout }];
     }
