@@ -22,7 +22,8 @@ export interface DemoSpawnOptions {
 export function demoSpawns(opts: DemoSpawnOptions): WorldInput[] {
   const rng = Rng.create(opts.seed).fork('demo-spawns');
   const factions = opts.factions ?? ['wolves', 'goblins'];
-  const params = factions.map(() => ({ perception: 6, damage: 12, cooldown: 1, respawnDelay: 8 }));
+  // Reflexes only (no personality, no layer-3 activation): the runtime's own cost, as the actors benchmark measures it.
+  const params = factions.map(() => ({ perception: 6, damage: 12, cooldown: 1, respawnDelay: 8, personality: false, activation: 0 }));
   const inputs: WorldInput[] = [];
   for (let i = 0; i < opts.count; i++) {
     const f = i % factions.length;
