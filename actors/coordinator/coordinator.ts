@@ -365,17 +365,11 @@ function sourceOf(v: unknown): PlanSource | null {
 }
 
 /** The current plan of each engaged pack, for projections and inspectors. */
-export interface PackPlanView {
+/** A pack's plan in force, with the pack it is for, as the room shows it. */
+export interface PackPlanView extends ActivePlan {
   readonly pack: string;
   readonly leader: ActorId;
   readonly players: readonly ActorId[];
-  readonly seq: number;
-  readonly plan: Plan;
-  readonly source: PlanSource;
-  readonly madeAt: number;
-  readonly expiresAt: number;
-  readonly origin: { readonly x: number; readonly y: number };
-  readonly repairs: readonly string[];
   readonly note: string;
 }
 

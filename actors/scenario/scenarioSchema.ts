@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { BIOME_NAMES, DEFAULT_SPECIES } from '../../procgen/index.ts';
 import { ValidationError } from '../../shared/index.ts';
 import { MAX_PACK_SIZE } from '../coordinator/plan.ts';
+import { NpcPersonaSchema } from '../behaviours/npc.ts';
+import { TraitOverridesParamSchema } from '../behaviours/traitOverrides.ts';
 import type { Issue } from '../../shared/index.ts';
 
 /**
@@ -34,14 +36,7 @@ export const RegionSchema = z.object({
 const unit = z.number().min(0).max(1);
 
 /** Personality traits to force (each 0..1); the rest come from the personality model. */
-export const TraitOverridesSchema = z.object({
-  aggression: unit.optional(),
-  courage: unit.optional(),
-  sociability: unit.optional(),
-  greed: unit.optional(),
-  curiosity: unit.optional(),
-  cunning: unit.optional(),
-}).strict();
+export const TraitOverridesSchema = TraitOverridesParamSchema;
 
 /** Monster tunables to override (see the monster behaviour's parameters). Distances in world units, times in seconds. */
 export const MonsterTuningSchema = z.object({
@@ -109,14 +104,8 @@ export const MonsterSpawnSchema = z.object({
 /** A non-player character with a persona: answers players through the chat mind, remembers them, wanders near home. */
 export const NpcSchema = z.object({
   id: Name.optional(),
-  name: z.string().min(1).max(48),
-  /** What it is to the world (`blacksmith`, `innkeeper`, `hermit` …). */
-  role: z.string().min(1).max(64),
-  /** Facts it knows and may share. */
-  knows: z.array(z.string().min(1).max(200)).max(16).default([]),
-  mood: z.string().min(1).max(32).default('calm'),
-  voice: z.string().min(1).max(32).optional(),
-  species: z.string().min(1).max(32).default('human'),
+  /** Name, role (`blacksmith`, `innkeeper` …), what it knows and may share, mood, voice, species. */
+  ...NpcPersonaSchema.shape,
   ...placement,
   /** Wanders within this radius of home (world units; 0 stands still). */
   wander: z.number().min(0).max(32).default(3),
