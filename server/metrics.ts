@@ -80,6 +80,28 @@ export class ServerMetrics implements RoomObserver {
         this.set(n);
       },
     });
+    new Gauge({
+      name: 'lairmind_minds_active',
+      help: 'Actors by level of detail: awake (layer 3 deciding, a player near), reflex (reflexes only), far (stepped at a reduced rate)',
+      labelNames: ['level'],
+      registers,
+      collect() {
+        let awake = 0;
+        let reflex = 0;
+        let far = 0;
+        for (const w of worlds.values()) {
+          for (const a of w.actors.values()) {
+            if (!a.body || a.kind === 'player') continue;
+            if (a.far) far++;
+            else if ((a.state as { awake?: unknown } | null)?.awake === true) awake++;
+            else reflex++;
+          }
+        }
+        this.set({ level: 'awake' }, awake);
+        this.set({ level: 'reflex' }, reflex);
+        this.set({ level: 'far' }, far);
+      },
+    });
   }
 
   step(roomId: string, world: World, report: StepReport, durationMs: number): void {

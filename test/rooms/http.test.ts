@@ -36,7 +36,7 @@ describe('HTTP endpoints (ws transport)', () => {
     await waitFor('error', () => a.mirror.errors.length);
     await new Promise((r) => setTimeout(r, 200));
     const text = await (await fetch(`${http}/metrics`)).text();
-    for (const name of ['lairmind_rooms 1', 'lairmind_clients 1', 'lairmind_tick_duration_seconds_bucket', 'lairmind_patch_bytes_total', 'lairmind_actors{kind="monster"', 'lairmind_actors{kind="player"', 'lairmind_mind_queue_depth', 'lairmind_refused_client_messages_total{reason="invalid"} 1', 'lairmind_process_resident_memory_bytes', 'lairmind_process_cpu_seconds_total']) {
+    for (const name of ['lairmind_rooms 1', 'lairmind_clients 1', 'lairmind_tick_duration_seconds_bucket', 'lairmind_patch_bytes_total', 'lairmind_actors{kind="monster"', 'lairmind_actors{kind="player"', 'lairmind_mind_queue_depth', 'lairmind_minds_active{level="awake"}', 'lairmind_minds_active{level="far"}', 'lairmind_refused_client_messages_total{reason="invalid"} 1', 'lairmind_process_resident_memory_bytes', 'lairmind_process_cpu_seconds_total']) {
       expect(text, name).toContain(name);
     }
     expect(Number(/lairmind_patch_bytes_total (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
