@@ -24,12 +24,32 @@ const NO_TAGS: Readonly<Record<string, string | number | boolean>> = Object.free
  */
 export class WorldContext implements ActorContext<unknown> {
   private actor: Actor | null = null;
+  // Plain fields, set by bind(): behaviours read them many times per message, so no getters on the hot path.
+  self: ActorId = 0;
+  parent: ActorId = 0;
+  body: Readonly<Body> | null = null;
+  params: unknown = undefined;
+  tags: Readonly<Record<string, string | number | boolean>> = NO_TAGS;
+  time = 0;
+  tick = 0;
+  dt: number;
+  terrain: TerrainQuery;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: World) {
+    this.dt = world.config.dt;
+    this.terrain = world.terrain;
+  }
 
-  /** Point the context at `actor` for the calls that follow. */
+  /** Point the context at `actor` for the calls that follow (and at the world's current time). */
   bind(actor: Actor): this {
     this.actor = actor;
+    this.self = actor.id;
+    this.parent = actor.parent;
+    this.body = actor.body;
+    this.params = actor.params;
+    this.tags = actor.tags ?? NO_TAGS;
+    this.time = this.world.time;
+    this.tick = this.world.tick;
     return this;
   }
 
@@ -38,33 +58,6 @@ export class WorldContext implements ActorContext<unknown> {
     return this.actor;
   }
 
-  get self(): ActorId {
-    return this.current.id;
-  }
-  get parent(): ActorId {
-    return this.current.parent;
-  }
-  get body(): Readonly<Body> | null {
-    return this.current.body;
-  }
-  get params(): unknown {
-    return this.current.params;
-  }
-  get tags(): Readonly<Record<string, string | number | boolean>> {
-    return this.current.tags ?? NO_TAGS;
-  }
-  get time(): number {
-    return this.world.time;
-  }
-  get tick(): number {
-    return this.world.tick;
-  }
-  get dt(): number {
-    return this.world.config.dt;
-  }
-  get terrain(): TerrainQuery {
-    return this.world.terrain;
-  }
   get rng(): Rng {
     const a = this.current;
     if (!a.rng) a.rng = this.world.rng.fork(`actor:${a.id}`);

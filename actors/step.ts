@@ -1,4 +1,5 @@
 import type { Transition } from './behaviour.ts';
+import type { WorldContext } from './context.ts';
 import type { Body } from './body.ts';
 import { effectProblem } from './effects.ts';
 import type { Effect } from './effects.ts';
@@ -195,16 +196,16 @@ function deliverAll(world: World): void {
     // Only messages queued before this turn: anything sent during the step arrives on the next one.
     let n = actor.mailbox.size;
     while (n-- > 0 && actor.status === 'running') {
-      deliver(world, actor, actor.mailbox.shift() as Message);
+      deliver(world, actor, actor.mailbox.shift() as Message, ctx);
     }
-    if (actor.behaviour.ticks !== false && actor.status === 'running' && onStride(world, actor)) deliver(world, actor, TICK);
+    if (actor.behaviour.ticks !== false && actor.status === 'running' && onStride(world, actor)) deliver(world, actor, TICK, ctx);
   }
 }
 
-function deliver(world: World, actor: Actor, message: Message): void {
+function deliver(world: World, actor: Actor, message: Message, ctx: WorldContext): void {
   let result: Transition<unknown>;
   try {
-    result = actor.behaviour.receive(actor.state, message, contextOf(world));
+    result = actor.behaviour.receive(actor.state, message, ctx);
   } catch (err) {
     failActor(world, actor, message, err);
     return;

@@ -105,6 +105,9 @@ const FRIENDLY = 0.5;
 
 const BARKS = ['Grrr…', 'Hsss!', '*snarls*', '*bares its teeth*', '*growls low*'] as const;
 
+/** The memory of a monster that has met no one (shared, so the common case costs nothing). */
+const NO_MEMORY: Readonly<Record<string, PlayerMemory>> = Object.freeze({});
+
 const hostile = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction !== me.faction;
 
 /**
@@ -120,7 +123,7 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   init: () => ({
     mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0, resting: false, path: null, pathStep: 0, nextPathAt: 0,
     personality: null, personalityAsked: false, awake: false, nextThink: 0, decision: null, decisionUntil: 0,
-    lastHitAt: -60, chatWith: NO_ACTOR, memory: {}, order: null, pack: null, nextHelpAt: 0,
+    lastHitAt: -60, chatWith: NO_ACTOR, memory: NO_MEMORY, order: null, pack: null, nextHelpAt: 0,
   }),
   receive(state, message, ctx) {
     switch (message.type) {
@@ -260,6 +263,7 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
 }
 
 function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
+  if (memory === NO_MEMORY) return false;
   for (const k in memory) if ((memory[k] as PlayerMemory).disposition > FRIENDLY) return true;
   return false;
 }
