@@ -6,9 +6,9 @@ import type { FakeKind, FakeProvider } from './fakeProvider.ts';
 
 /** Test API keys: distinctive so a leak is easy to find. */
 export const KEYS: Record<FakeKind, string> = {
-  openai: 'sk-test-OPENAI-SECRET-0123456789',
-  anthropic: 'sk-ant-test-ANTHROPIC-SECRET-0123456789',
-  gemini: 'AIza-test-GEMINI-SECRET-0123456789',
+  openai: 'fake-openai-key-SECRET-0123456789',
+  anthropic: 'fake-anthropic-key-SECRET-0123456789',
+  gemini: 'fake-gemini-key-SECRET-0123456789',
 };
 
 export const MODEL: Record<FakeKind, string> = { openai: 'gpt-4o-mini', anthropic: 'claude-haiku-4-5', gemini: 'gemini-2.5-flash' };
