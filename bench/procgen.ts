@@ -3,12 +3,8 @@ import { buildFlowField, findPath } from '../actors/pathing/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
 import { Rng } from '../shared/index.ts';
+import { quantile, round } from './stats.ts';
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
-const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** A fixed CPU loop (ms), to compare figures across noisy machines. */
 function baselineMs(): number {
@@ -34,7 +30,7 @@ function routes(w: WorldGen, rng: Rng, dist: number, n: number): { from: { x: nu
 
 /** Run the procgen benchmark; returns flat metrics (ms) and prints a table. */
 export async function runProcgenBench(): Promise<Record<string, number>> {
-  const base = pct([baselineMs(), baselineMs(), baselineMs()], 50);
+  const base = quantile([baselineMs(), baselineMs(), baselineMs()], 0.5);
   const world = createWorldGen({ seed: 'bench', cache: { maxChunks: 100_000 } });
   for (let i = 0; i < 60; i++) world.chunk(-200 - i, 77); // warm-up (JIT)
   const chunkMs: number[] = [];
@@ -74,14 +70,14 @@ export async function runProcgenBench(): Promise<Record<string, number>> {
   }
 
   const m: Record<string, number> = {
-    chunk_p50_ms: round(pct(chunkMs, 50)),
-    chunk_p99_ms: round(pct(chunkMs, 99)),
-    astar_p50_ms: round(pct(a100.ms, 50)),
+    chunk_p50_ms: round(quantile(chunkMs, 0.5)),
+    chunk_p99_ms: round(quantile(chunkMs, 0.99)),
+    astar_p50_ms: round(quantile(a100.ms, 0.5)),
     astar_path_tiles: round(a100.tiles),
-    astar_weighted15_p50_ms: round(pct(a100w.ms, 50)),
-    astar256_p50_ms: round(pct(a256t.ms, 50)),
+    astar_weighted15_p50_ms: round(quantile(a100w.ms, 0.5)),
+    astar256_p50_ms: round(quantile(a256t.ms, 0.5)),
     astar256_path_tiles: round(a256.tiles),
-    flowfield_p50_ms: round(pct(flowMs, 50)),
+    flowfield_p50_ms: round(quantile(flowMs, 0.5)),
     baseline_ms: round(base),
   };
   m['chunk_p50_ratio'] = round(m['chunk_p50_ms']! / base);

@@ -1,9 +1,5 @@
-/** The `q`-quantile (0..1) of `xs` (nearest rank). */
-export function quantile(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
-}
+/** The `q`-quantile (0..1) of a sample, nearest rank (shared with the load-test reports). */
+export { quantile } from '../tools/loadtest/quantile.ts';
 
 /** Round for printing and JSON. */
 export function round(x: number, digits = 3): number {
