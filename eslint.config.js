@@ -71,7 +71,7 @@ const PURE_TIME = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'client/dist/**', 'coverage/**', 'models/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'client/dist/**', 'coverage/**', 'models/**', 'bench/results/**', '.scratch/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },

@@ -58,6 +58,11 @@ export interface WorldGen extends TerrainQuery {
   chunk(cx: number, cy: number): Chunk;
   /** The chunk holding tile (tx, ty). */
   chunkAtTile(tx: number, ty: number): Chunk;
+  /**
+   * Costs of the w × h tiles from (x0, y0), written into `out` with row r at `offset + r * stride`: one
+   * chunk lookup per chunk row instead of one per tile, for path searches.
+   */
+  moveCostRect(x0: number, y0: number, w: number, h: number, out: Float32Array, offset: number, stride: number): void;
   /** Everything about tile (tx, ty). */
   tile(tx: number, ty: number): TileInfo;
   /** Biome of tile (tx, ty), computed without generating a chunk. */
@@ -185,6 +190,23 @@ class ProceduralWorld implements WorldGen {
     const x = Math.floor(tx), y = Math.floor(ty);
     const c = this.entryAt(x, y).chunk;
     return c.cost[(y - c.y0) * c.size + (x - c.x0)] as number;
+  }
+
+  moveCostRect(x0: number, y0: number, w: number, h: number, out: Float32Array, offset: number, stride: number): void {
+    const S = this.chunkSize;
+    for (let y = y0; y < y0 + h;) {
+      const rows = Math.min(y0 + h, (Math.floor(y / S) + 1) * S) - y;
+      for (let x = x0; x < x0 + w;) {
+        const cols = Math.min(x0 + w, (Math.floor(x / S) + 1) * S) - x;
+        const c = this.entryAt(x, y).chunk;
+        for (let r = 0; r < rows; r++) {
+          const src = (y + r - c.y0) * S + (x - c.x0), dst = offset + (y + r - y0) * stride + (x - x0);
+          for (let k = 0; k < cols; k++) out[dst + k] = c.cost[src + k] as number;
+        }
+        x += cols;
+      }
+      y += rows;
+    }
   }
 
   isWalkable(tx: number, ty: number): boolean {

@@ -32,4 +32,33 @@ export function octile(dx: number, dy: number): number {
 export interface CostGrid {
   /** Movement cost multiplier of tile (tx, ty): ≥ 1, Infinity if unwalkable. */
   moveCost(tx: number, ty: number): number;
+  /**
+   * Optional bulk read: write the costs of the w × h tiles from (x0, y0) into `out`, row r starting at
+   * `offset + r * stride`. Searches read costs a block at a time through it when the ground offers it.
+   */
+  moveCostRect?(x0: number, y0: number, w: number, h: number, out: Float32Array, offset: number, stride: number): void;
+}
+
+/** Side of the aligned blocks searches read costs in. */
+export const COST_BLOCK = 16;
+
+/**
+ * Fill `cost` (a window of stride `stride` whose cell (1, 1) is tile (x0, y0), one cell of border all
+ * round) for the aligned block holding window cell `i`, clipped to the inner w × h cells; returns cost[i].
+ */
+export function fillCostBlock(terrain: CostGrid, cost: Float32Array, i: number, stride: number, x0: number, y0: number, w: number, h: number): number {
+  const cx = (i % stride) - 1, cy = ((i - cx - 1) / stride) - 1;
+  const tx = x0 + cx, ty = y0 + cy;
+  const bx = Math.max(tx - (((tx % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), x0);
+  const by = Math.max(ty - (((ty % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), y0);
+  const bw = Math.min(bx + COST_BLOCK - (((bx % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), x0 + w) - bx;
+  const bh = Math.min(by + COST_BLOCK - (((by % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), y0 + h) - by;
+  const offset = (by - y0 + 1) * stride + (bx - x0 + 1);
+  if (terrain.moveCostRect) terrain.moveCostRect(bx, by, bw, bh, cost, offset, stride);
+  else {
+    for (let r = 0; r < bh; r++) {
+      for (let c = 0; c < bw; c++) cost[offset + r * stride + c] = terrain.moveCost(bx + c, by + r);
+    }
+  }
+  return cost[i] as number;
 }

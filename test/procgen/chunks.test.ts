@@ -116,4 +116,22 @@ describe('chunked terrain', () => {
     expect(water).toBeGreaterThan(0.15);
     expect(water).toBeLessThan(0.5);
   });
+
+  it('reads a rectangle of move costs across chunk edges as tile by tile', () => {
+    const w = createWorldGen({ seed: 7 });
+    const x0 = -70, y0 = 50, rw = 150, rh = 90, stride = 160, offset = 3;
+    const out = new Float32Array(offset + stride * rh).fill(-1);
+    w.moveCostRect(x0, y0, rw, rh, out, offset, stride);
+    let walls = 0;
+    for (let y = 0; y < rh; y++) {
+      for (let x = 0; x < rw; x++) {
+        const c = w.moveCost(x0 + x, y0 + y);
+        expect(out[offset + y * stride + x]).toBe(c);
+        if (c === Infinity) walls++;
+      }
+      // Cells between rows are left alone.
+      expect(out[offset + y * stride + rw]).toBe(-1);
+    }
+    expect(walls).toBeGreaterThan(0);
+  });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findPath } from '../../../actors/pathing/index.ts';
+import { AStarSearch, findPath } from '../../../actors/pathing/index.ts';
 import type { PathResult } from '../../../actors/pathing/index.ts';
 import { createWorldGen } from '../../../procgen/index.ts';
 import { Rng } from '../../../shared/index.ts';
 import type { TerrainQuery } from '../../../shared/index.ts';
 import { dijkstra, randomGrid } from './randomGrid.ts';
+import type { TestGrid } from './randomGrid.ts';
 
 /** Re-walk a path checking each step's legality and summing its cost. */
 function walk(t: TerrainQuery, r: PathResult): number {
@@ -84,5 +85,49 @@ describe('A*', () => {
       ok++;
     }
     expect(ok).toBeGreaterThan(3);
+  });
+
+  it('matches Dijkstra on a generated world, reading its costs a block at a time across chunk edges', () => {
+    const w = createWorldGen({ seed: 'astar-world' });
+    const rng = Rng.create('astar-world-routes');
+    let checked = 0;
+    for (let tries = 0; checked < 6 && tries < 400; tries++) {
+      // Routes around chunk corners (chunks are 64 tiles), so windows straddle up to four chunks.
+      const from = { x: 64 * rng.int(-3, 3) + rng.int(-20, 20), y: 64 * rng.int(-3, 3) + rng.int(-20, 20) };
+      const to = { x: from.x + rng.int(-24, 24), y: from.y + rng.int(-24, 24) };
+      if (!w.isWalkable(from.x, from.y) || !w.isWalkable(to.x, to.y)) continue;
+      const margin = 6;
+      const x0 = Math.min(from.x, to.x) - margin, y0 = Math.min(from.y, to.y) - margin;
+      const gw = Math.abs(from.x - to.x) + 2 * margin + 1, gh = Math.abs(from.y - to.y) + 2 * margin + 1;
+      // The same window as a plain grid, read tile by tile, for the reference.
+      const costs = new Float64Array(gw * gh);
+      for (let y = 0; y < gh; y++) for (let x = 0; x < gw; x++) costs[y * gw + x] = w.moveCost(x0 + x, y0 + y);
+      const moveCost = (x: number, y: number): number => (x < 0 || y < 0 || x >= gw || y >= gh ? Infinity : costs[y * gw + x]!);
+      const grid: TestGrid = { w: gw, h: gh, costs, tileSize: 1, moveCost, isWalkable: (x, y) => moveCost(x, y) < Infinity };
+      const ref = dijkstra(grid, { x: from.x - x0, y: from.y - y0 })[(to.y - y0) * gw + (to.x - x0)]!;
+      const r = findPath(w, from, to, { margin, maxNodes: 100_000 });
+      if (ref === Infinity) {
+        expect(r.status).toBe('unreachable');
+        continue;
+      }
+      expect(r.status).toBe('found');
+      expect(r.cost).toBeCloseTo(ref, 9);
+      expect(walk(w, r)).toBeCloseTo(r.cost, 9);
+      checked++;
+    }
+    expect(checked).toBe(6);
+  });
+
+  it('gives the same paths when searches are stepped in turns as when run one at a time', () => {
+    const grids = [randomGrid('turns-a', 60, 50, 0.2), randomGrid('turns-b', 90, 30, 0.15), randomGrid('turns-c', 40, 70, 0.25)];
+    const ends = grids.map((g) => {
+      const from = { x: 1, y: 1 }, to = { x: g.w - 2, y: g.h - 2 };
+      return { g, from, to };
+    });
+    const alone = ends.map(({ g, from, to }) => findPath(g, from, to, { margin: 4 }));
+    const runs = ends.map(({ g, from, to }) => new AStarSearch(g, from, to, { margin: 4 }));
+    while (runs.some((s) => !s.done)) for (const s of runs) s.step(7);
+    expect(runs.map((s) => s.result)).toEqual(alone);
+    expect(alone.filter((r) => r.status === 'found').length).toBeGreaterThan(1);
   });
 });
