@@ -108,6 +108,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
   }
   world.nextId++;
   world.actors.set(id, actor);
+  world.order.push(actor);
   if (actor.kind === 'player') world.players.add(id);
   if (parentActor) (parentActor.children ??= []).push(id);
   if (body?.alive) world.spatialDirty = true;
@@ -122,6 +123,7 @@ export function stopActor(world: World, id: ActorId): boolean {
   if (!actor) return false;
   if (actor.children) for (const c of actor.children.slice()) stopActor(world, c);
   world.actors.delete(id);
+  world.orderDirty = true;
   world.players.delete(id);
   actor.status = 'stopped';
   if (actor.body) world.spatialDirty = true;

@@ -9,7 +9,7 @@ import { contextOf, enqueue, errorText, failActor, restartActor, spawnActor, sto
 import { messageProblem, TICK } from './messages.ts';
 import type { Message } from './messages.ts';
 import type { Actor, World } from './world.ts';
-import { report } from './world.ts';
+import { liveActors, report } from './world.ts';
 
 /** What one step produced, for the host: mind requests to serve, events to show, problems to report. */
 export type StepReport = World['out'];
@@ -58,7 +58,7 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
 
 /** Re-index every living body (in ascending id). */
 export function rebuildSpatial(world: World): void {
-  world.spatial.rebuild(world.actors.values());
+  world.spatial.rebuild(liveActors(world));
   world.spatialDirty = false;
 }
 
@@ -171,7 +171,7 @@ const LOD_EVERY = 10;
  */
 function updateLevelOfDetail(world: World): void {
   if (world.tick % LOD_EVERY !== 0) return;
-  for (const actor of world.actors.values()) actor.far = actor.body !== null && actor.kind !== 'player';
+  for (const actor of liveActors(world)) actor.far = actor.body !== null && actor.kind !== 'player';
   const r = world.config.lodRadius;
   for (const pid of world.players) {
     const p = world.actors.get(pid)?.body;
@@ -190,7 +190,9 @@ function onStride(world: World, actor: Actor): boolean {
 
 function deliverAll(world: World): void {
   const ctx = contextOf(world);
-  for (const actor of world.actors.values()) {
+  const order = liveActors(world);
+  for (let i = 0; i < order.length; i++) {
+    const actor = order[i] as Actor;
     if (actor.status !== 'running') continue;
     ctx.bind(actor);
     // Only messages queued before this turn: anything sent during the step arrives on the next one.
@@ -411,7 +413,9 @@ function markChanged(world: World, b: Body): void {
 function integrate(world: World, dt: number): void {
   const ts = world.terrain.tileSize;
   const stride = world.config.lodStride;
-  for (const actor of world.actors.values()) {
+  const order = liveActors(world);
+  for (let k = 0; k < order.length; k++) {
+    const actor = order[k] as Actor;
     const b = actor.body;
     if (!b || !b.alive || (b.vx === 0 && b.vy === 0)) continue;
     if (!actor.far) moveBody(world, b, dt, ts);

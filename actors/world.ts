@@ -109,6 +109,13 @@ export interface World {
   nextTimerSeq: number;
   /** Actors in ascending id order (ids only grow, so insertion order is id order). */
   readonly actors: Map<ActorId, Actor>;
+  /**
+   * The same actors as a dense array in id order, for the per-step loops (a Map iterator there allocated a
+   * result object per actor per step). Stopped actors are dropped lazily: read it through {@link liveActors}.
+   */
+  readonly order: Actor[];
+  /** Set when an actor stopped since `order` was last compacted. */
+  orderDirty: boolean;
   /** Index of living bodies, rebuilt at the end of each step (and before delivery when bodies appeared). */
   readonly spatial: SpatialHash;
   /** Actors of kind `player` (for level-of-detail checks: who is near a player). */
@@ -190,6 +197,8 @@ export function createWorld(opts: CreateWorldOptions): World {
     nextRequestId: 1,
     nextTimerSeq: 1,
     actors: new Map(),
+    order: [],
+    orderDirty: false,
     spatial: new SpatialHash(config.cellSize),
     spatialDirty: false,
     players: new Set(),
@@ -214,4 +223,19 @@ export function report(world: World, code: ProblemCode, message: string, actor?:
   world.out.problems.push(p);
   world.problems.push(p);
   if (world.problems.length > world.config.historySize) world.problems.shift();
+}
+
+/** Every actor in ascending id order (stopped ones dropped first). Do not keep the array across steps. */
+export function liveActors(world: World): readonly Actor[] {
+  if (world.orderDirty) {
+    const order = world.order;
+    let n = 0;
+    for (let i = 0; i < order.length; i++) {
+      const a = order[i] as Actor;
+      if (a.status !== 'stopped') order[n++] = a;
+    }
+    order.length = n;
+    world.orderDirty = false;
+  }
+  return world.order;
 }

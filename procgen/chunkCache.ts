@@ -36,6 +36,12 @@ export function chunkKey(cx: number, cy: number): number {
  */
 export class ChunkCache {
   private readonly entries = new Map<number, Entry>();
+  /**
+   * The last entry seen in each of 256 slots by the low bits of (cx, cy), checked before the map: most
+   * lookups hit a handful of chunks around the players, and map keys this wide are not small integers (each
+   * lookup would box its key).
+   */
+  private readonly recent: (Entry | undefined)[] = new Array<Entry | undefined>(256).fill(undefined);
   private clock = 0;
   private hits = 0;
   private misses = 0;
@@ -45,6 +51,13 @@ export class ChunkCache {
 
   /** The entry of chunk (cx, cy), generated on first use; marks it used. */
   entry(cx: number, cy: number): Entry {
+    const slot = ((cx & 15) << 4) | (cy & 15);
+    const r = this.recent[slot];
+    if (r !== undefined && r.chunk.cx === cx && r.chunk.cy === cy) {
+      this.hits++;
+      r.lastUsed = ++this.clock;
+      return r;
+    }
     const key = chunkKey(cx, cy);
     let e = this.entries.get(key);
     if (e) {
@@ -56,6 +69,7 @@ export class ChunkCache {
       if (this.entries.size > this.maxChunks) this.evictOldest(key);
     }
     e.lastUsed = ++this.clock;
+    this.recent[slot] = e;
     return e;
   }
 
@@ -66,13 +80,15 @@ export class ChunkCache {
 
   /** The cached chunk (cx, cy) without generating or marking it. */
   peek(cx: number, cy: number): Chunk | undefined {
+    const r = this.recent[((cx & 15) << 4) | (cy & 15)];
+    if (r !== undefined && r.chunk.cx === cx && r.chunk.cy === cy) return r.chunk;
     return this.entries.get(chunkKey(cx, cy))?.chunk;
   }
 
   /** Drop every chunk for which `drop` returns true; returns how many. */
   evictWhere(drop: (c: Chunk) => boolean): number {
     let n = 0;
-    for (const [k, e] of [...this.entries]) if (drop(e.chunk)) { this.entries.delete(k); n++; }
+    for (const [k, e] of [...this.entries]) if (drop(e.chunk)) { this.forget(k, e); n++; }
     this.evicted += n;
     return n;
   }
@@ -84,7 +100,14 @@ export class ChunkCache {
   private evictOldest(keep: number): void {
     let oldest: number | undefined;
     let t = Infinity;
-    for (const [k, e] of this.entries) if (k !== keep && e.lastUsed < t) { t = e.lastUsed; oldest = k; }
-    if (oldest !== undefined) { this.entries.delete(oldest); this.evicted++; }
+    let victim: Entry | undefined;
+    for (const [k, e] of this.entries) if (k !== keep && e.lastUsed < t) { t = e.lastUsed; oldest = k; victim = e; }
+    if (oldest !== undefined && victim) { this.forget(oldest, victim); this.evicted++; }
+  }
+
+  private forget(key: number, e: Entry): void {
+    this.entries.delete(key);
+    const slot = ((e.chunk.cx & 15) << 4) | (e.chunk.cy & 15);
+    if (this.recent[slot] === e) this.recent[slot] = undefined;
   }
 }

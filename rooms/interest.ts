@@ -31,11 +31,19 @@ interface Watcher {
 export class Interest {
   private readonly watchers = new Map<string, Watcher>();
   private nextPhase = 0;
+  /** How many views hold each actor. */
+  private readonly holders = new Map<ActorId, number>();
 
   constructor(private readonly world: World, private readonly projection: Projection, readonly options: InterestOptions) {
     if (!(options.radius > 0 && options.exitRadius >= options.radius)) {
       throw new RangeError(`Interest: need 0 < radius <= exitRadius, got ${options.radius}, ${options.exitRadius}`);
     }
+    projection.watchWith((id) => this.holders.has(id));
+  }
+
+  /** Whether some view holds actor `id` (the projection skips bodies no one can see). */
+  watched(id: ActorId): boolean {
+    return this.holders.has(id);
   }
 
   /** Number of views. */
@@ -65,6 +73,7 @@ export class Interest {
     const w = this.watchers.get(key);
     if (!w) return;
     this.watchers.delete(key);
+    for (const id of w.visible) this.release(id);
     w.view.dispose();
   }
 
@@ -79,6 +88,7 @@ export class Interest {
     for (const w of this.watchers.values()) {
       for (const id of ids) {
         if (!w.visible.delete(id)) continue;
+        this.release(id);
         const e = this.projection.entity(id);
         if (e && w.view.has(e)) w.view.remove(e);
       }
@@ -105,6 +115,7 @@ export class Interest {
       const b = this.world.actors.get(id)?.body;
       if (b && (b.x - me.x) ** 2 + (b.y - me.y) ** 2 <= exit2) continue;
       w.visible.delete(id);
+      this.release(id);
       const e = this.projection.entity(id);
       if (e && w.view.has(e)) w.view.remove(e);
     }
@@ -120,6 +131,14 @@ export class Interest {
     const e = this.projection.entity(id);
     if (!e) return;
     w.visible.add(id);
+    this.holders.set(id, (this.holders.get(id) ?? 0) + 1);
+    this.projection.freshen(id);
     if (!w.view.has(e)) w.view.add(e);
+  }
+
+  private release(id: ActorId): void {
+    const n = (this.holders.get(id) ?? 0) - 1;
+    if (n > 0) this.holders.set(id, n);
+    else this.holders.delete(id);
   }
 }

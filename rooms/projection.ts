@@ -17,8 +17,29 @@ export class Projection {
   private attacking: number[] = [];
   /** The room coordinator's actor id once found (-1: not looked for yet; 0: none so far). */
   private coordinator = -1;
+  /** Whether some client can see actor `id`; everything counts as seen until {@link watchWith} says otherwise. */
+  private watched: (id: number) => boolean = () => true;
+  /** Entities whose body changed while no client could see them: copied when one comes to see them. */
+  private readonly stale = new Set<number>();
 
   constructor(private readonly world: World, private readonly state: WorldState) {}
+
+  /**
+   * Copy bodies only for entities some client can see (`watched`), and remember the rest as stale until
+   * {@link freshen}: in a large world most bodies are far from every player, and writing their fields into
+   * the state would only record changes that no view sends.
+   */
+  watchWith(watched: (id: number) => boolean): void {
+    this.watched = watched;
+  }
+
+  /** Bring entity `id` up to date if it changed while unseen; call before it enters a view. */
+  freshen(id: number): void {
+    if (!this.stale.delete(id)) return;
+    const actor = this.world.actors.get(id);
+    const e = this.entity(id);
+    if (actor?.body && e) this.copyBody(actor, e);
+  }
 
   /** Entity of actor `id`, if it has one. */
   entity(id: number): EntityState | undefined {
@@ -37,18 +58,27 @@ export class Projection {
       const actor = this.world.actors.get(id);
       if (actor) this.add(actor);
     }
-    for (const id of report.removed) entities.delete(String(id));
+    for (const id of report.removed) {
+      entities.delete(String(id));
+      this.stale.delete(id);
+    }
     for (const id of this.attacking) {
       const e = entities.get(String(id));
       if (e && e.anim === 'attack') e.anim = this.animOf(this.world.actors.get(id));
     }
     this.attacking.length = 0;
+    const watched = this.watched;
     for (const id of report.changed) {
+      if (!watched(id)) {
+        this.stale.add(id);
+        continue;
+      }
       const actor = this.world.actors.get(id);
       const e = entities.get(String(id));
       if (actor?.body && e) this.copyBody(actor, e);
     }
     for (const a of report.attacks) {
+      if (!watched(a.attacker)) continue;
       const e = entities.get(String(a.attacker));
       if (e && e.anim !== 'attack' && e.anim !== 'dead') {
         e.anim = 'attack';

@@ -11,6 +11,7 @@ import type { PlayerMemory } from './monsterMind.ts';
 import { HELP_TOPIC, LEADER_DOWN_TOPIC, ORDER_TOPIC, PACK_TOPIC, TARGET_TOPIC } from '../coordinator/plan.ts';
 import type { Order } from '../coordinator/plan.ts';
 import { followOrder, orderOf, packInfoOf, tellMates } from './monsterOrders.ts';
+import type { OrderMoves } from './monsterOrders.ts';
 import type { PackInfo } from './monsterOrders.ts';
 import { neutralWith, TraitOverridesParamSchema, withOverrides } from './traitOverrides.ts';
 
@@ -285,16 +286,7 @@ function act(
   }
 
   if (order) {
-    const followed = followOrder(state, ctx, me, order, threat, state.pack?.leader ?? order.leader, accept, {
-      chase: (s, t) => {
-        const dx = t.x - me.x;
-        const dy = t.y - me.y;
-        return chase(s, ctx, me, t, dx, dy, Math.sqrt(dx * dx + dy * dy), 0);
-      },
-      move: (s, vx, vy) => withMove(s.mode === 'wander' || s.mode === 'flee' ? s : { ...s, mode: 'wander', resting: false }, me, vx, vy),
-      strike: (s, t) => strike(s, ctx, me, t),
-      reach: (t) => p.attackRange + me.radius + t.radius,
-    });
+    const followed = followOrder(state, ctx, me, order, threat, state.pack?.leader ?? order.leader, accept, ORDER_MOVES);
     if (followed) return followed;
   }
 
@@ -399,6 +391,18 @@ function chase(
   const sn = Math.sin(flank);
   return withMove(next, me, (dx * c - dy * sn) * s, (dx * sn + dy * c) * s);
 }
+
+/** The monster's own movement and combat, for following coordinator orders. */
+const ORDER_MOVES: OrderMoves<MonsterState> = {
+  chase: (s, ctx, me, t) => {
+    const dx = t.x - me.x;
+    const dy = t.y - me.y;
+    return chase(s, ctx as ActorContext<MonsterParams>, me, t, dx, dy, Math.sqrt(dx * dx + dy * dy), 0);
+  },
+  move: (s, me, vx, vy) => withMove(s.mode === 'wander' || s.mode === 'flee' ? s : { ...s, mode: 'wander', resting: false }, me, vx, vy),
+  strike: (s, ctx, me, t) => strike(s, ctx as ActorContext<MonsterParams>, me, t),
+  reach: (ctx, me, t) => (ctx as ActorContext<MonsterParams>).params.attackRange + me.radius + t.radius,
+};
 
 /** A transition that sets the velocity, emitting a move effect only when it actually changes. */
 function withMove(state: MonsterState, me: Readonly<Body>, vx: number, vy: number): Transition<MonsterState> {

@@ -15,16 +15,32 @@ export interface PackInfo {
   readonly coordinator: ActorId;
 }
 
-/** What following an order needs from the monster behaviour (its own movement and combat primitives). */
+/**
+ * What following an order needs from the monster behaviour (its own movement and combat primitives). Plain
+ * functions of their arguments, so a behaviour passes one shared object rather than closures made per turn.
+ */
 export interface OrderMoves<S> {
   /** Run at `target` (chasing the pseudo-body at a point also works: its id stays the real target's). */
-  chase(state: S, target: Readonly<Body>): Transition<S>;
+  chase(state: S, ctx: ActorContext<unknown>, me: Readonly<Body>, target: Readonly<Body>): Transition<S>;
   /** Set the velocity. */
-  move(state: S, vx: number, vy: number): Transition<S>;
+  move(state: S, me: Readonly<Body>, vx: number, vy: number): Transition<S>;
   /** Stand and hit `target` (it is within reach). */
-  strike(state: S, target: Readonly<Body>): Transition<S>;
+  strike(state: S, ctx: ActorContext<unknown>, me: Readonly<Body>, target: Readonly<Body>): Transition<S>;
   /** Reach to `target`, edge to edge plus attack range. */
-  reach(target: Readonly<Body>): number;
+  reach(ctx: ActorContext<unknown>, me: Readonly<Body>, target: Readonly<Body>): number;
+}
+
+/** Head for (x, y) at `speed`, or stop when there. */
+function toward<S>(moves: OrderMoves<S>, state: S, me: Readonly<Body>, x: number, y: number, speed = me.speed): Transition<S> {
+  const dx = x - me.x;
+  const dy = y - me.y;
+  const d = Math.sqrt(dx * dx + dy * dy);
+  if (d < 0.3) return moves.move(state, me, 0, 0);
+  return moves.move(state, me, (dx / d) * speed, (dy / d) * speed);
+}
+
+function dist(me: Readonly<Body>, b: Readonly<Body>): number {
+  return Math.hypot(b.x - me.x, b.y - me.y);
 }
 
 const ROLE_SET = new Set<string>(ROLES);
@@ -66,45 +82,37 @@ export function followOrder<S>(
 ): Transition<S> | null {
   const ordered = order.target ? ctx.bodyOf(order.target) : undefined;
   const target = ordered && ordered.alive && accept(ordered, me) ? ordered : threat;
-  const toward = (x: number, y: number, speed = me.speed): Transition<S> => {
-    const dx = x - me.x;
-    const dy = y - me.y;
-    const d = Math.sqrt(dx * dx + dy * dy);
-    if (d < 0.3) return moves.move(state, 0, 0);
-    return moves.move(state, (dx / d) * speed, (dy / d) * speed);
-  };
-  const dist = (b: Readonly<Body>): number => Math.hypot(b.x - me.x, b.y - me.y);
   // Whatever the role, a hostile in reach gets hit (guards and retreaters fight back).
-  const inReach = target && dist(target) <= moves.reach(target) ? target : threat && dist(threat) <= moves.reach(threat) ? threat : undefined;
+  const inReach = target && dist(me, target) <= moves.reach(ctx, me, target) ? target : threat && dist(me, threat) <= moves.reach(ctx, me, threat) ? threat : undefined;
 
   switch (order.role) {
     case 'retreat': {
       if (order.x === null || order.y === null) return null;
-      if (Math.hypot(order.x - me.x, order.y - me.y) <= ARRIVED) return inReach ? moves.strike(state, inReach) : moves.move(state, 0, 0);
-      return toward(order.x, order.y);
+      if (Math.hypot(order.x - me.x, order.y - me.y) <= ARRIVED) return inReach ? moves.strike(state, ctx, me, inReach) : moves.move(state, me, 0, 0);
+      return toward(moves, state, me, order.x, order.y);
     }
     case 'regroup': {
       const x = order.x ?? ctx.bodyOf(leaderId)?.x;
       const y = order.y ?? ctx.bodyOf(leaderId)?.y;
-      if (inReach) return moves.strike(state, inReach);
+      if (inReach) return moves.strike(state, ctx, me, inReach);
       if (x === undefined || y === undefined || Math.hypot(x - me.x, y - me.y) <= ARRIVED) return null; // arrived: fight on its own
-      return toward(x, y);
+      return toward(moves, state, me, x, y);
     }
     case 'guardLeader': {
       const leader = ctx.bodyOf(leaderId);
       if (!leader || !leader.alive || leader.id === me.id) return null;
-      if (inReach) return moves.strike(state, inReach);
+      if (inReach) return moves.strike(state, ctx, me, inReach);
       // Hostiles close to the leader are ours.
-      if (target && Math.hypot(target.x - leader.x, target.y - leader.y) <= 3) return moves.chase(state, target);
-      if (Math.hypot(leader.x - me.x, leader.y - me.y) > 2) return toward(leader.x, leader.y);
-      return moves.move(state, 0, 0);
+      if (target && Math.hypot(target.x - leader.x, target.y - leader.y) <= 3) return moves.chase(state, ctx, me, target);
+      if (Math.hypot(leader.x - me.x, leader.y - me.y) > 2) return toward(moves, state, me, leader.x, leader.y);
+      return moves.move(state, me, 0, 0);
     }
     default:
       break;
   }
   if (!target) return null;
-  if (inReach === target) return moves.strike(state, target);
-  const d = dist(target);
+  if (inReach === target) return moves.strike(state, ctx, me, target);
+  const d = dist(me, target);
   // Direction the pack comes from: anchor → target.
   let ux = target.x - order.anchorX;
   let uy = target.y - order.anchorY;
@@ -117,28 +125,28 @@ export function followOrder<S>(
       const s = order.role === 'flankLeft' ? 1 : -1;
       const gx = target.x - uy * s * FLANK;
       const gy = target.y + ux * s * FLANK;
-      if (d > FLANK + 0.5 && Math.hypot(gx - me.x, gy - me.y) > ARRIVED) return moves.chase(state, { ...target, x: gx, y: gy });
-      return moves.chase(state, target);
+      if (d > FLANK + 0.5 && Math.hypot(gx - me.x, gy - me.y) > ARRIVED) return moves.chase(state, ctx, me, { ...target, x: gx, y: gy });
+      return moves.chase(state, ctx, me, target);
     }
     case 'surround': {
-      const reach = moves.reach(target) * 0.8;
+      const reach = moves.reach(ctx, me, target) * 0.8;
       const a = Math.atan2(-uy, -ux) + (2 * Math.PI * order.slot) / Math.max(1, order.slots);
       const gx = target.x + Math.cos(a) * reach;
       const gy = target.y + Math.sin(a) * reach;
-      if (Math.hypot(gx - me.x, gy - me.y) > 0.5 && d > moves.reach(target) * 0.9) return moves.chase(state, { ...target, x: gx, y: gy });
-      return moves.chase(state, target);
+      if (Math.hypot(gx - me.x, gy - me.y) > 0.5 && d > moves.reach(ctx, me, target) * 0.9) return moves.chase(state, ctx, me, { ...target, x: gx, y: gy });
+      return moves.chase(state, ctx, me, target);
     }
     case 'bait': {
       if (d < BAIT_NEAR) {
         // Draw it back toward the pack.
-        return toward(order.anchorX, order.anchorY);
+        return toward(moves, state, me, order.anchorX, order.anchorY);
       }
-      if (d > BAIT_FAR) return moves.chase(state, target);
-      return moves.move(state, 0, 0);
+      if (d > BAIT_FAR) return moves.chase(state, ctx, me, target);
+      return moves.move(state, me, 0, 0);
     }
     default:
       // engage, focus
-      return moves.chase(state, target);
+      return moves.chase(state, ctx, me, target);
   }
 }
 

@@ -87,11 +87,13 @@ describe('interest management', () => {
 
 describe('projection', () => {
   it('copies only what changed', () => {
-    const { world, projection, spawn } = setup();
+    const { world, projection, interest, spawn } = setup();
     const idle = spawn(10, 10);
     const mover = spawn(50, 50, 'players');
     projection.apply(step(world));
     projection.syncAll();
+    interest.open('near both', mover);
+    interest.open('at idle', idle);
     const e = projection.entity(idle)!;
     const before = e.x;
     world.actors.get(mover)!.body!.vx = 2;
@@ -102,6 +104,43 @@ describe('projection', () => {
     expect(projection.entity(mover)!.x).toBeCloseTo(50.1, 5);
     expect(projection.entity(mover)!.anim).toBe('walk');
     expect(e.x).toBe(before);
+  });
+
+  it('leaves bodies no view holds unwritten, and brings them up to date as they enter a view', () => {
+    const { world, projection, interest, spawn } = setup();
+    const me = spawn(100, 100, 'players');
+    const runner = spawn(160, 100, 'players');
+    projection.apply(step(world));
+    projection.syncAll();
+    interest.open('s', me);
+    const e = projection.entity(runner)!;
+    const x0 = e.x;
+    const body = world.actors.get(runner)!.body!;
+    body.vx = -2;
+    let report = step(world);
+    expect(report.changed).toContain(runner);
+    projection.apply(report);
+    expect(e.x).toBe(x0); // changed, but nobody can see it
+
+    body.x = 112; // now within the view's radius
+    report = step(world);
+    projection.apply(report);
+    expect(e.x).toBe(x0);
+    interest.refreshOne('s');
+    expect(interest.visible('s').has(runner)).toBe(true);
+    expect(e.x).toBe(Math.fround(body.x));
+    expect(e.anim).toBe('walk');
+
+    // Held by a view, it is written every step; once the view closes, no longer.
+    body.vx = -2;
+    projection.apply(step(world));
+    expect(e.x).toBe(Math.fround(body.x));
+    interest.close('s');
+    const held = e.x;
+    body.vx = -2;
+    projection.apply(step(world));
+    expect(e.x).toBe(held);
+    expect(body.x).not.toBe(held);
   });
 });
 
