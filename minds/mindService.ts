@@ -126,6 +126,10 @@ export class MindService {
    * this service does not serve get an error reply. Replies come back in request order.
    */
   async serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]> {
+    // A batch of one port (what a host that groups by port sends) goes to its mind as it is, without copies.
+    const port = requests[0]?.port;
+    const single = port !== undefined ? this.mindFor(port) : undefined;
+    if (single && requests.every((r) => r.port === port)) return single.serve(requests, signal);
     const byPort = new Map<string, number[]>();
     requests.forEach((r, i) => {
       const list = byPort.get(r.port);

@@ -9,44 +9,79 @@ export const POLICY_INPUTS = 14 + ORDERS.length + 6;
 export const POLICY_HEADS: readonly HeadSpec[] = [{ name: 'logits', size: 9, kind: 'softmax' }];
 
 const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
-const ORDER_INDEX: Record<string, number> = Object.fromEntries(ORDERS.map((o, i) => [o, i]));
 const TAU = 2 * Math.PI;
+const HALF_PI = Math.PI / 2;
+const SIN_A = 4 / Math.PI;
+const SIN_B = 4 / (Math.PI * Math.PI);
 
 /**
  * sin(x) to within ~0.001 (a parabola with one correction term): features need direction, not precision, and
  * Math.sin/cos cost a third of feature extraction. Training uses the same function, so the model sees the same numbers.
+ * Math.abs rather than a sign test (which mispredicts half the time on bearings); both give the same bits, ±0
+ * included. Kept this small so that it inlines at all four call sites of {@link policyFeatures}: a call that
+ * does not inline boxes its number argument, one allocation per feature.
  */
 export function approxSin(x: number): number {
   let a = x - TAU * Math.floor((x + Math.PI) / TAU); // wrap to [-π, π)
-  const y = (4 / Math.PI) * a - (4 / (Math.PI * Math.PI)) * a * (a < 0 ? -a : a);
-  a = 0.225 * (y * (y < 0 ? -y : y) - y) + y;
+  const y = SIN_A * a - SIN_B * a * Math.abs(a);
+  a = 0.225 * (y * Math.abs(y) - y) + y;
   return a;
 }
-const approxCos = (x: number): number => approxSin(x + Math.PI / 2);
+
+/** The index of `order` in ORDERS, or -1 for anything else. A scan beats a Set here: most actors have no order, the first entry. */
+export function orderIndex(order: unknown): number {
+  for (let k = 0; k < ORDERS.length; k++) if (ORDERS[k] === order) return k;
+  return -1;
+}
 
 /**
  * Write the features of one perception + traits into `out` at `offset` (POLICY_INPUTS numbers). Distances
- * are scaled by 20 world units and capped; bearings become sin/cos; pack size is scaled by 8.
+ * are scaled by 20 world units and capped; bearings become sin/cos; pack size is scaled by 8; an unknown
+ * order counts as `none`. `order` is the order's index in ORDERS, when the caller has it already.
+ * This runs for every think request of a tick, hence straight-line stores and one branch per seen/unseen
+ * group: a loop, or a branch per store, costs more than the stores.
  */
-export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: number): void {
-  const seen = p.threatDist >= 0;
-  out[o] = seen ? 1 : 0;
-  out[o + 1] = seen ? clamp01(p.threatDist / 20) : 1;
-  out[o + 2] = seen ? approxSin(p.threatBearing) : 0;
-  out[o + 3] = seen ? approxCos(p.threatBearing) : 0;
-  const ally = p.allyDist >= 0;
-  out[o + 4] = ally ? 1 : 0;
-  out[o + 5] = ally ? clamp01(p.allyDist / 20) : 1;
-  out[o + 6] = ally ? approxSin(p.allyBearing) : 0;
-  out[o + 7] = ally ? approxCos(p.allyBearing) : 0;
+export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: number, order = orderIndex(p.order)): void {
+  if (p.threatDist >= 0) {
+    out[o] = 1;
+    out[o + 1] = clamp01(p.threatDist / 20);
+    out[o + 2] = approxSin(p.threatBearing);
+    out[o + 3] = approxSin(p.threatBearing + HALF_PI);
+  } else {
+    out[o] = 0;
+    out[o + 1] = 1;
+    out[o + 2] = 0;
+    out[o + 3] = 0;
+  }
+  if (p.allyDist >= 0) {
+    out[o + 4] = 1;
+    out[o + 5] = clamp01(p.allyDist / 20);
+    out[o + 6] = approxSin(p.allyBearing);
+    out[o + 7] = approxSin(p.allyBearing + HALF_PI);
+  } else {
+    out[o + 4] = 0;
+    out[o + 5] = 1;
+    out[o + 6] = 0;
+    out[o + 7] = 0;
+  }
   out[o + 8] = clamp01(p.health);
   out[o + 9] = clamp01(p.targetHealth);
   out[o + 10] = clamp01(p.packNearby / 8);
   out[o + 11] = clamp01((p.terrainCost - 1) / 4);
   out[o + 12] = clamp01(p.cover);
   out[o + 13] = clamp01(p.sinceHit / 60);
-  for (let k = 0; k < ORDERS.length; k++) out[o + 14 + k] = 0;
-  out[o + 14 + (ORDER_INDEX[p.order] ?? 0)] = 1;
+  // One-hot order: one store per ORDERS entry (a test pins ORDERS to these ten).
+  out[o + 14] = 0;
+  out[o + 15] = 0;
+  out[o + 16] = 0;
+  out[o + 17] = 0;
+  out[o + 18] = 0;
+  out[o + 19] = 0;
+  out[o + 20] = 0;
+  out[o + 21] = 0;
+  out[o + 22] = 0;
+  out[o + 23] = 0;
+  out[o + 14 + (order < 0 ? 0 : order)] = 1;
   const b = o + 14 + ORDERS.length;
   out[b] = clamp01(t.aggression);
   out[b + 1] = clamp01(t.courage);

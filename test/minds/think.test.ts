@@ -1,9 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import type { Decision, Perception, ThinkRequest, Traits } from '../../actors/index.ts';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Decision, MindRequest, Perception, ReplyInput, ThinkRequest, Traits } from '../../actors/index.ts';
 import type { SessionFactory } from '../../minds/index.ts';
-import { ORDERS } from '../../minds/index.ts';
+import { BUILTIN_MODELS_DIR, ORDERS, POLICY_INPUTS, policyFeatures } from '../../minds/index.ts';
+import { denseMlpOnnx, mlpFromDecoded } from '../../minds/nn/mlpGraph.ts';
+import { decodeModel } from '../../minds/nn/onnxGraph.ts';
+import { thinkProblem } from '../../minds/payloads.ts';
+import { POLICY_HEADS, approxSin } from '../../minds/policyModel.ts';
 import { Rng } from '../../shared/index.ts';
 import { PERCEPTION, TRAITS, quietService, req } from './helpers.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'lairmind-think-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Varied encounters with a threat in sight. */
 function encounters(seed: string, n: number): Perception[] {
@@ -16,6 +26,35 @@ function encounters(seed: string, n: number): Perception[] {
 }
 
 const share = (ds: readonly Decision[], action: string): number => ds.filter((d) => d.action === action).length / ds.length;
+
+/** Think requests, about one in eight of them broken in a different way. */
+function mixedRequests(seed: string, n: number): MindRequest[] {
+  const rng = Rng.create(seed);
+  const broken = [
+    (p: Record<string, unknown>) => ({ perception: { ...(p.perception as object), health: 'full' }, traits: p.traits }),
+    (p: Record<string, unknown>) => ({ perception: { ...(p.perception as object), order: 'dance' }, traits: p.traits }),
+    (p: Record<string, unknown>) => ({ perception: { ...(p.perception as object), order: 'toString' }, traits: p.traits }),
+    (p: Record<string, unknown>) => ({ perception: { ...(p.perception as object), cover: Number.NaN }, traits: p.traits }),
+    (p: Record<string, unknown>) => ({ perception: p.perception, traits: { ...(p.traits as object), cunning: Infinity } }),
+    (p: Record<string, unknown>) => ({ perception: p.perception, traits: { ...(p.traits as object), greed: null } }),
+    () => null,
+    () => ({ perception: PERCEPTION }),
+  ];
+  return encounters(seed, n).map((perception, i) => {
+    const payload = { perception: { ...perception, order: rng.chance(0.5) ? 'none' : rng.pick(ORDERS) }, traits: { ...TRAITS, courage: rng.next(), aggression: rng.next() } };
+    return req(100 + i, 'think', rng.chance(0.125) ? rng.pick(broken)(payload) : payload);
+  });
+}
+
+/** What serving `requests` must give: decide() on the valid ones, the validation error for the others. */
+async function expectedReplies(decide: (b: ThinkRequest[]) => Promise<Decision[]>, requests: readonly MindRequest[]): Promise<ReplyInput[]> {
+  const valid = requests.filter((r) => thinkProblem(r.payload) === undefined);
+  const decisions = await decide(valid.map((r) => r.payload as ThinkRequest));
+  return requests.map((r) => {
+    const why = thinkProblem(r.payload);
+    return why ? { requestId: r.requestId, ok: false, error: why } : { requestId: r.requestId, ok: true, value: decisions[valid.indexOf(r)] };
+  });
+}
 
 describe('think mind (policy model)', () => {
   it('loads and runs on onnxruntime, one decision per request', async () => {
@@ -41,6 +80,76 @@ describe('think mind (policy model)', () => {
     for (const b of batch) single.push(...(await service.think.decide([b])));
     expect(together.map((d) => d.action)).toEqual(single.map((d) => d.action));
     together.forEach((d, i) => expect(d.confidence).toBeCloseTo((single[i] as Decision).confidence, 5));
+  });
+
+  it('serves a mixed batch in request order: decisions as decide() gives them, errors naming the field', async () => {
+    const { service } = await quietService();
+    const requests = mixedRequests('mixed', 400);
+    const expected = await expectedReplies((b) => service.think.decide(b), requests);
+    expect(expected.filter((r) => !r.ok).length).toBeGreaterThan(20);
+    expect(await service.think.serve(requests)).toEqual(expected);
+    // Smaller and larger batches reuse or replace the buffers of earlier ones.
+    expect(await service.think.serve(requests.slice(0, 37))).toEqual(expected.slice(0, 37));
+    const twice = [...requests, ...requests];
+    expect(await service.think.serve(twice)).toEqual([...expected, ...expected]);
+  });
+
+  it('batches that overlap in flight get the same answers as one after another', async () => {
+    const { service } = await quietService();
+    const requests = mixedRequests('overlap', 600);
+    const parts = [requests.slice(0, 350), requests.slice(350, 360), requests.slice(360)];
+    const oneByOne: ReplyInput[][] = [];
+    for (const part of parts) oneByOne.push(await service.think.serve(part));
+    const before = service.stats().think;
+    expect(await Promise.all(parts.map((part) => service.think.serve(part)))).toEqual(oneByOne);
+    const after = service.stats().think;
+    expect(after.requests - before.requests).toBe(600);
+    expect(after.batches - before.batches).toBe(3);
+    expect(after.errors - before.errors).toBe(oneByOne.flat().filter((r) => !r.ok).length);
+  });
+
+  it('a policy model with only logits (no softmax output) decides as the built-in one does', async () => {
+    const dir = join(tmp, 'logits-only');
+    cpSync(join(BUILTIN_MODELS_DIR, 'policy'), dir, { recursive: true });
+    const model = join(dir, 'onnx', 'model.onnx');
+    const mlp = mlpFromDecoded(decodeModel(readFileSync(model)), POLICY_HEADS);
+    if (!mlp) throw new Error('the built-in policy is not a dense MLP');
+    writeFileSync(model, denseMlpOnnx(mlp, 'policy', 'logits only'));
+    const { service: builtIn } = await quietService();
+    const { service: logitsOnly, logs } = await quietService({ config: { models: { policy: dir } } });
+    const batch = encounters('logits', 300).map((perception, i) => ({ perception: { ...perception, order: ORDERS[i % ORDERS.length] as Perception['order'] }, traits: { ...TRAITS, cunning: (i % 7) / 7 } }));
+    const want = await builtIn.think.decide(batch);
+    const got = await logitsOnly.think.decide(batch);
+    expect(logs).toEqual([]);
+    expect(got.map((d) => d.action)).toEqual(want.map((d) => d.action));
+    got.forEach((d, i) => {
+      expect(d.source).toBe('model');
+      expect(d.confidence).toBeCloseTo((want[i] as Decision).confidence, 5);
+    });
+  });
+
+  it('features: one store per order in the one-hot block, whatever the row held before', () => {
+    expect(ORDERS).toHaveLength(10); // policyFeatures writes the block with ten straight-line stores
+    expect(POLICY_INPUTS).toBe(14 + ORDERS.length + 6);
+    const row = new Float32Array(POLICY_INPUTS).fill(7);
+    for (const [k, order] of [...ORDERS.entries(), [0, 'no such order'] as const]) {
+      policyFeatures({ ...PERCEPTION, order: order as Perception['order'] }, TRAITS, row, 0);
+      expect([...row.subarray(14, 14 + ORDERS.length)]).toEqual(ORDERS.map((_, j) => (j === k ? 1 : 0)));
+      expect(row.every((v) => v !== 7)).toBe(true);
+    }
+  });
+
+  it('approxSin gives the bits of its sign-test form, which the committed models were trained with', () => {
+    const reference = (x: number): number => {
+      let a = x - 2 * Math.PI * Math.floor((x + Math.PI) / (2 * Math.PI));
+      const y = (4 / Math.PI) * a - (4 / (Math.PI * Math.PI)) * a * (a < 0 ? -a : a);
+      a = 0.225 * (y * (y < 0 ? -y : y) - y) + y;
+      return a;
+    };
+    const rng = Rng.create('sin');
+    const xs = [0, -0, Math.PI, -Math.PI, Math.PI / 2, -Math.PI / 2, 2 * Math.PI, -2 * Math.PI, 3, -3, 5e-324, -5e-324, 1e300, -1e300];
+    for (let i = 0; i < 20_000; i++) xs.push(rng.float(-10, 10), rng.float(-1e-9, 1e-9), rng.float(-1e6, 1e6));
+    for (const x of xs) expect(Object.is(approxSin(x), reference(x)), `approxSin(${x})`).toBe(true);
   });
 
   it('traits shift decisions: more aggressive attacks more, less courage retreats sooner', async () => {
