@@ -55,9 +55,19 @@ export class SpatialHash {
   rebuild(source: Iterable<Body | { readonly body: Body | null } | null>): void {
     const bodies = this.bodies;
     let n = 0;
-    for (const e of source) {
-      const b = e !== null && 'body' in e ? e.body : e;
-      if (b !== null && b.alive) bodies[n++] = b;
+    if (Array.isArray(source)) {
+      // Arrays (the step's actor list) by index: no iterator objects.
+      const list = source as readonly (Body | { readonly body: Body | null } | null)[];
+      for (let i = 0; i < list.length; i++) {
+        const e = list[i] as Body | { readonly body: Body | null } | null;
+        const b = e !== null && 'body' in e ? e.body : e;
+        if (b !== null && b.alive) bodies[n++] = b;
+      }
+    } else {
+      for (const e of source) {
+        const b = e !== null && 'body' in e ? e.body : e;
+        if (b !== null && b.alive) bodies[n++] = b;
+      }
     }
     bodies.length = n;
     this.n = n;

@@ -132,16 +132,18 @@ function fireTimers(world: World): void {
 
 function expireAsks(world: World): void {
   if (world.pending.size === 0) return;
-  for (const [requestId, p] of world.pending) {
-    if (p.deadline > world.time + 1e-9) continue;
+  const now = world.time + 1e-9;
+  // forEach rather than for-of over entries: no [key, value] pair per pending ask per step.
+  world.pending.forEach((p, requestId) => {
+    if (p.deadline > now) return;
     world.pending.delete(requestId);
-    if (p.superseded) continue;
+    if (p.superseded) return;
     const actor = world.actors.get(p.actor);
-    if (!actor || actor.incarnation !== p.incarnation) continue;
+    if (!actor || actor.incarnation !== p.incarnation) return;
     actor.asks?.delete(slotOf(p.port, p.key));
     world.stats.askTimeouts++;
     enqueue(world, actor.id, { type: 'reply', port: p.port, requestId, ok: false, error: 'timeout', ...(p.key !== undefined && { key: p.key }) });
-  }
+  });
 }
 
 /** Advance path searches within the step's budget and deliver finished ones to the actors still waiting. */
@@ -171,7 +173,13 @@ const LOD_EVERY = 10;
  */
 function updateLevelOfDetail(world: World): void {
   if (world.tick % LOD_EVERY !== 0) return;
-  for (const actor of liveActors(world)) actor.far = actor.body !== null && actor.kind !== 'player';
+  // Index loops here: this runs every tenth step only, too rarely to be optimised, and an unoptimised for-of
+  // allocates a result object per actor.
+  const order = liveActors(world);
+  for (let i = 0; i < order.length; i++) {
+    const actor = order[i] as Actor;
+    actor.far = actor.body !== null && actor.kind !== 'player';
+  }
   const r = world.config.lodRadius;
   for (const pid of world.players) {
     const p = world.actors.get(pid)?.body;
