@@ -247,7 +247,9 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
   if (ctx.time >= state.nextThink) {
     const awake = p.activation > 0 && ctx.nearestPlayer(p.activation) !== undefined;
     // Asleep and staying asleep: nothing to write (the check is cheap and repeats next time).
-    if (awake || state.awake) state = { ...state, awake, nextThink: ctx.time + p.thinkEvery };
+    // Waking, the next think comes at a phase set by the actor's id, so monsters woken together do not all think
+    // on the same later ticks (a burst of layer-3 requests and perceptions in one step).
+    if (awake || state.awake) state = { ...state, awake, nextThink: ctx.time + p.thinkEvery * (awake && !state.awake ? 0.5 + thinkPhase(ctx.self) : 1) };
     if (awake) {
       effects = [{ type: 'ask', port: MIND_PORTS.think, payload: { perception: perceive(ctx, me, p.perception, threat, state.lastHitAt, order?.role ?? 'none'), traits }, timeout: p.mindTimeout }];
     }
@@ -261,6 +263,12 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
   }
   if (!effects) return r;
   return { state: r.state, effects: r.effects ? [...effects, ...r.effects] : effects };
+}
+
+/** A fraction in [0, 1) spread evenly over consecutive ids (golden-ratio sequence). */
+function thinkPhase(id: number): number {
+  const f = id * 0.6180339887498949;
+  return f - Math.floor(f);
 }
 
 function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
