@@ -3,6 +3,9 @@ import { projectPlans } from './planProjection.ts';
 import { EntityState, SpeechState } from './state.ts';
 import type { WorldState } from './state.ts';
 
+/** Least change of facing (radians, about 4°) written to the state. */
+const HEADING_STEP = 0.07;
+
 /** Speech lines kept in the state (the most recent). */
 const SPEECH_KEPT = 24;
 
@@ -120,7 +123,10 @@ export class Projection {
     const heading = Math.fround(b.heading);
     if (e.x !== x) e.x = x;
     if (e.y !== y) e.y = y;
-    if (e.heading !== heading) e.heading = heading;
+    // Facing is for drawing: turns below HEADING_STEP are not worth a patch (a chasing monster turns a little
+    // every tick).
+    const turn = Math.abs(e.heading - heading);
+    if (turn > HEADING_STEP && turn < 2 * Math.PI - HEADING_STEP) e.heading = heading;
     if (e.hp !== b.hp) e.hp = b.hp;
     if (e.maxHp !== b.maxHp) e.maxHp = b.maxHp;
     const anim = this.animOf(actor);

@@ -106,6 +106,30 @@ describe('projection', () => {
     expect(e.x).toBe(before);
   });
 
+  it('writes facing only when it turned by a few degrees', () => {
+    const { world, projection, interest, spawn } = setup();
+    const me = spawn(50, 50, 'players');
+    projection.apply(step(world));
+    projection.syncAll();
+    interest.open('s', me);
+    const body = world.actors.get(me)!.body!;
+    const e = projection.entity(me)!;
+    body.vx = 2;
+    body.vy = 0;
+    projection.apply(step(world));
+    expect(e.heading).toBe(0);
+    body.vx = 2;
+    body.vy = 0.05; // about 1.4°: not worth a patch
+    projection.apply(step(world));
+    expect(body.heading).toBeGreaterThan(0.02);
+    expect(e.heading).toBe(0);
+    body.vx = 2;
+    body.vy = 0.5; // about 14°
+    projection.apply(step(world));
+    expect(e.heading).toBe(Math.fround(body.heading));
+    expect(e.x).toBe(Math.fround(body.x)); // position is written every step regardless
+  });
+
   it('leaves bodies no view holds unwritten, and brings them up to date as they enter a view', () => {
     const { world, projection, interest, spawn } = setup();
     const me = spawn(100, 100, 'players');
