@@ -219,7 +219,7 @@ export class ThinkMind implements Mind {
  */
 function decision(buf: ThinkBuffers, r: number, source: Decision['source']): Decision {
   const y = buf.probs;
-  if (!y) return { action: ACTION_LABELS[buf.action[r] as number] as Action, confidence: buf.confidence[r] as number, source };
+  if (!y) return sharedDecision(buf.action[r] as number, buf.confidence[r] as number, source);
   const o = r * ACTION_COUNT;
   let a = 0, best = -Infinity, v = y[o] as number;
   if (v > best) best = v;
@@ -239,7 +239,22 @@ function decision(buf: ThinkBuffers, r: number, source: Decision['source']): Dec
   if (v > best) { best = v; a = 7; }
   v = y[o + 8] as number;
   if (v > best) { best = v; a = 8; }
-  return { action: ACTION_LABELS[a] as Action, confidence: best, source };
+  return sharedDecision(a, best, source);
+}
+
+/** Confidence steps kept in a decision (thousandths). */
+const CONFIDENCE_STEPS = 1000;
+const decisions: (Decision | undefined)[] = new Array<Decision | undefined>(2 * ACTION_COUNT * (CONFIDENCE_STEPS + 1)).fill(undefined);
+
+/**
+ * The decision for action `a` at `confidence` (rounded to a thousandth) from `source`: one frozen object per
+ * combination, made on first use. A tick of a thousand decisions then allocates no decision objects (and no
+ * boxed confidences) for the game loop's collector to sweep; nothing reads a confidence finer than that.
+ */
+function sharedDecision(a: number, confidence: number, source: Decision['source']): Decision {
+  const q = Math.round(Math.min(1, Math.max(0, confidence)) * CONFIDENCE_STEPS);
+  const k = ((source === 'model' ? 0 : ACTION_COUNT) + a) * (CONFIDENCE_STEPS + 1) + q;
+  return (decisions[k] ??= Object.freeze({ action: ACTION_LABELS[a] as Action, confidence: q / CONFIDENCE_STEPS, source }));
 }
 
 /** Layer 2: species, biome and latent → traits, temperament and voice, one batched call for a tick's spawns. */
