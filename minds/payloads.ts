@@ -9,6 +9,16 @@ const PERCEPTION_NUMBERS = ['threatDist', 'threatBearing', 'allyDist', 'allyBear
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+/** A bad value as an error message shows it: JSON where it can be, else its type (BigInts, cycles, functions). */
+function shown(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n (a BigInt)`;
+  try {
+    return JSON.stringify(v) ?? String(typeof v);
+  } catch {
+    return `an unprintable ${typeof v}`;
+  }
+}
+
 /** `undefined` when `p` is a valid {@link ThinkRequest}, else what is wrong (naming the field). */
 export function thinkProblem(p: unknown): string | undefined {
   return thinkOrder(p) >= 0 ? undefined : thinkDiagnosis(p);
@@ -37,13 +47,13 @@ function thinkDiagnosis(p: unknown): string {
   if (!isObj(per)) return 'perception: expected an object';
   for (const k of PERCEPTION_NUMBERS) {
     const v = per[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `perception.${k}: expected a finite number, got ${JSON.stringify(v) ?? 'undefined'}`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `perception.${k}: expected a finite number, got ${shown(v)}`;
   }
-  if (orderIndex(per.order) < 0) return `perception.order: expected one of ${ORDERS.join(', ')}, got ${JSON.stringify(per.order) ?? 'undefined'}`;
+  if (orderIndex(per.order) < 0) return `perception.order: expected one of ${ORDERS.join(', ')}, got ${shown(per.order)}`;
   if (!isObj(tr)) return 'traits: expected an object';
   for (const k of TRAIT_KEYS) {
     const v = tr[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `traits.${k}: expected a finite number in [0, 1], got ${JSON.stringify(v) ?? 'undefined'}`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `traits.${k}: expected a finite number in [0, 1], got ${shown(v)}`;
   }
   return 'payload: not a valid ThinkRequest';
 }

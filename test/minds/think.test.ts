@@ -192,12 +192,17 @@ describe('think mind (policy model)', () => {
       req(2, 'think', { perception: PERCEPTION, traits: TRAITS }),
       req(3, 'think', { perception: { ...PERCEPTION, order: 'dance' }, traits: TRAITS }),
       req(4, 'think', null),
+      req(5, 'think', { perception: { ...PERCEPTION, cover: 3n }, traits: TRAITS }),
+      req(6, 'think', { perception: PERCEPTION, traits: { ...TRAITS, greed: Symbol('x') } }),
     ]);
     expect(replies[0]).toMatchObject({ requestId: 1, ok: false, error: expect.stringContaining('perception.health') });
     expect(replies[1]).toMatchObject({ requestId: 2, ok: true });
     expect(replies[2]).toMatchObject({ ok: false, error: expect.stringContaining('perception.order') });
     expect(replies[3]).toMatchObject({ ok: false });
-    expect(service.stats().think.errors).toBe(3);
+    // Values JSON cannot print still get a message naming the field (and cost only their own request).
+    expect(replies[4]).toMatchObject({ requestId: 5, ok: false, error: expect.stringMatching(/perception\.cover: .*3n \(a BigInt\)/) });
+    expect(replies[5]).toMatchObject({ requestId: 6, ok: false, error: expect.stringContaining('traits.greed') });
+    expect(service.stats().think.errors).toBe(5);
   });
 
   it('when the runtime throws, the plain-JS pass of the same weights takes over, logged once', async () => {
