@@ -1,5 +1,5 @@
 import type { CostGrid } from './grid.ts';
-import { fillCostBlock } from './grid.ts';
+import { DX, DY, STEP_LEN, fillCostBlock } from './grid.ts';
 import type { Tile } from './grid.ts';
 
 /** Options of an A* search. */
@@ -35,12 +35,8 @@ export interface PathResult {
 /** Cost-window mark of a closed node. */
 const CLOSED_COST = -1;
 const DIAG = Math.SQRT2 - 1;
-/** The 8 neighbour steps: 0..3 orthogonal (E, S, W, N), 4..7 diagonal (SE, SW, NW, NE), and their lengths. */
-const OFF_X = Int32Array.of(1, 0, -1, 0, 1, -1, -1, 1);
-const OFF_Y = Int32Array.of(0, 1, 0, -1, 1, 1, -1, -1);
-/** For each orthogonal step, the diagonals a wall there blocks (bit d - 4 for diagonal d). */
+/** For each orthogonal step (grid.ts's order: E, S, W, N), the diagonals a wall there blocks (bit d - 4 for diagonal d). */
 const WALL_BLOCKS = Int32Array.of(0b1001, 0b0011, 0b0110, 0b1100, 0, 0, 0, 0);
-const STEP = Float64Array.of(1, 1, 1, 1, Math.SQRT2, Math.SQRT2, Math.SQRT2, Math.SQRT2);
 
 /**
  * The heuristic is scaled by 1 + 2^-40, so among paths of equal cost the node nearer the goal comes first
@@ -97,6 +93,24 @@ function release(win: Window): void {
 }
 
 /**
+ * Place node j with key fj at slot k of the 4-ary heap, moving it up past larger parents (ties: the smaller node
+ * first), and record where it ends.
+ */
+function siftUp(heap: Int32Array, heapF: Float64Array, pos: Int32Array, k: number, j: number, fj: number): void {
+  while (k > 0) {
+    const p = (k - 1) >> 2;
+    const fq = heapF[p] as number;
+    if (fj > fq || (fj === fq && j > (heap[p] as number))) break;
+    const q = heap[p] as number;
+    heap[k] = q; heapF[k] = fq;
+    pos[q] = k;
+    k = p;
+  }
+  heap[k] = j; heapF[k] = fj;
+  pos[j] = k;
+}
+
+/**
  * A resumable A* search over a `CostGrid` on the 8-neighbour tile grid. Moving from a tile to a
  * neighbour costs step length × moveCost(neighbour); diagonal steps need both orthogonal neighbours
  * walkable (no corner cutting). The search stays inside the bounding box of start and goal grown by
@@ -150,7 +164,7 @@ export class AStarSearch {
     this.h = Math.abs(fy - ty) + 2 * margin + 1;
     this.shift = Math.ceil(Math.log2(this.w + 2));
     const s = (this.stride = 2 ** this.shift);
-    this.off = Int32Array.from(OFF_X, (dx, d) => dx + (OFF_Y[d] as number) * s);
+    this.off = Int32Array.from(DX, (dx, d) => dx + (DY[d] as number) * s);
     this.gx = tx - this.x0;
     this.gy = ty - this.y0;
     this.goalIdx = (this.gy + 1) * s + this.gx + 1;
@@ -195,8 +209,8 @@ export class AStarSearch {
   /** Expand at most `budget` nodes (≥ 1). Returns how many were expanded. */
   step(budget: number): number {
     if (this.res) return 0;
-    // One loop with the heap operations written in place: this runs some 4,000 times per 100-tile path,
-    // and calls or property reads per neighbour showed up as a third of the time.
+    // One loop over local arrays: this runs some 4,000 times per 100-tile path, and method calls or property
+    // reads per neighbour showed up as a third of the time (siftUp, a plain function, is inlined).
     const { g, h, parent, pos, heap, heapF, cost } = this.win as Window;
     const hGoal = this.hGoal;
     const s = this.stride, mask = s - 1, shift = this.shift, gx = this.gx, gy = this.gy, hScale = this.hScale, goal = this.goalIdx;
@@ -229,17 +243,7 @@ export class AStarSearch {
           pos[c] = k;
           k = ck;
         }
-        while (k > 0) {
-          const p = (k - 1) >> 2;
-          const fq = heapF[p] as number;
-          if (fl > fq || (fl === fq && last > (heap[p] as number))) break;
-          const q = heap[p] as number;
-          heap[k] = q; heapF[k] = fq;
-          pos[q] = k;
-          k = p;
-        }
-        heap[k] = last; heapF[k] = fl;
-        pos[last] = k;
+        siftUp(heap, heapF, pos, k, last, fl);
       }
       // Closed nodes are marked in the cost window (any negative cost): one read per neighbour tells closed,
       // unread, wall or open ground. The start may be a wall tile; it stays one (nothing enters it).
@@ -265,7 +269,7 @@ export class AStarSearch {
         // A diagonal step needs both orthogonal neighbours walkable (no corner cutting); their costs are
         // read by now (steps 0..3 come first, and a closed neighbour was read when it was reached).
         if (d >= 4 && ((blocked >> (d - 4)) & 1) !== 0) continue;
-        const ng = gi + (STEP[d] as number) * cj;
+        const ng = gi + (STEP_LEN[d] as number) * cj;
         const gj = g[j] as number;
         let hj: number, k: number;
         if (gj < Infinity) {
@@ -274,26 +278,14 @@ export class AStarSearch {
           hj = h[j] as number;
           k = pos[j] as number;
         } else {
-          const ax = Math.abs(gx - x - (OFF_X[d] as number)), ay = Math.abs(gy - y - (OFF_Y[d] as number));
+          const ax = Math.abs(gx - x - (DX[d] as number)), ay = Math.abs(gy - y - (DY[d] as number));
           hj = j === goal ? 0 : ((ax > ay ? ax + DIAG * ay : ay + DIAG * ax) - 1) * hScale + hGoal;
           h[j] = hj;
           k = n++;
         }
         g[j] = ng;
         parent[j] = i;
-        const fj = ng + hj;
-        // Sift j up from slot k.
-        while (k > 0) {
-          const p = (k - 1) >> 2;
-          const fq = heapF[p] as number;
-          if (fj > fq || (fj === fq && j > (heap[p] as number))) break;
-          const q = heap[p] as number;
-          heap[k] = q; heapF[k] = fq;
-          pos[q] = k;
-          k = p;
-        }
-        heap[k] = j; heapF[k] = fj;
-        pos[j] = k;
+        siftUp(heap, heapF, pos, k, j, ng + hj);
       }
     }
     this.heapSize = n;
