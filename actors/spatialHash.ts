@@ -52,22 +52,14 @@ export class SpatialHash {
    * Index the living bodies among `source` (in the order given), replacing what was indexed before. Entries are
    * bodies or anything holding one in `body` (e.g. actors), so callers need not build an intermediate list.
    */
-  rebuild(source: Iterable<Body | { readonly body: Body | null } | null>): void {
+  rebuild(source: readonly (Body | { readonly body: Body | null } | null)[]): void {
     const bodies = this.bodies;
     let n = 0;
-    if (Array.isArray(source)) {
-      // Arrays (the step's actor list) by index: no iterator objects.
-      const list = source as readonly (Body | { readonly body: Body | null } | null)[];
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i] as Body | { readonly body: Body | null } | null;
-        const b = e !== null && 'body' in e ? e.body : e;
-        if (b !== null && b.alive) bodies[n++] = b;
-      }
-    } else {
-      for (const e of source) {
-        const b = e !== null && 'body' in e ? e.body : e;
-        if (b !== null && b.alive) bodies[n++] = b;
-      }
+    // By index: an unoptimised for-of would allocate an iterator result per entry.
+    for (let i = 0; i < source.length; i++) {
+      const e = source[i] as Body | { readonly body: Body | null } | null;
+      const b = e !== null && 'body' in e ? e.body : e;
+      if (b !== null && b.alive) bodies[n++] = b;
     }
     bodies.length = n;
     this.n = n;
