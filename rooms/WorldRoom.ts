@@ -123,6 +123,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     });
     const half = Math.floor(options.worldSize / 2);
     for (const input of packSpawns(this.gen.spawnsInRegion(-half, -half, options.worldSize, options.worldSize))) this.sim.input(input);
+    // The ring of chunks just outside the populated region too: monsters at its edge wander into it, and a chunk
+    // generated in the middle of a step costs that step a millisecond or two.
+    const c0 = Math.floor(-half / this.gen.chunkSize) - 1, c1 = Math.floor((options.worldSize - half - 1) / this.gen.chunkSize) + 1;
+    for (let cy = c0; cy <= c1; cy++) for (let cx = c0; cx <= c1; cx++) if (cy === c0 || cy === c1 || cx === c0 || cx === c1) this.gen.chunk(cx, cy);
     if (scenario && options.scenario) {
       const plan = planScenario(scenario, resolveSite(scenario, this.gen), { players: false });
       for (const input of plan.inputs) this.sim.input(input);

@@ -38,6 +38,15 @@ describe('world room over the real transport', () => {
     }
     const bodies = [...world.actors.values()].filter((x) => x.body).length;
     expect(bodies).toBeGreaterThan(a.mirror.entities.size * 2);
+    // The ring of chunks just outside the populated region was generated with the room, not in some later step:
+    // asking for its corners and edges now generates nothing.
+    const size = room.gen.chunkSize, half = Math.floor(room.config.worldSize / 2);
+    const c0 = Math.floor(-half / size) - 1, c1 = Math.floor((room.config.worldSize - half - 1) / size) + 1;
+    const misses = room.gen.cacheStats().misses;
+    for (const [cx, cy] of [[c0, c0], [c1, c1], [c0, c1], [c1, c0], [0, c0], [c1, 0]] as const) room.gen.chunk(cx, cy);
+    expect(room.gen.cacheStats().misses).toBe(misses);
+    room.gen.chunk(c1 + 3, c1 + 3);
+    expect(room.gen.cacheStats().misses).toBe(misses + 1);
     await a.room.leave();
   });
 
