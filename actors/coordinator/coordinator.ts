@@ -193,6 +193,7 @@ function scan(state: CoordinatorState, ctx: Ctx): Transition<CoordinatorState> {
     for (const m of members) if (isAlive(m)) effects.push(packSignal(ctx, m, e.pack, leader, members));
   }
   const engagedBy = new Map(engaged.map((e) => [e.pack, e]));
+  const allPlayers = ctx.players();
   let seq = state.seq;
   for (const key of Object.keys(packs)) {
     let rec = packs[key] as PackRecord;
@@ -202,7 +203,7 @@ function scan(state: CoordinatorState, ctx: Ctx): Transition<CoordinatorState> {
       continue;
     }
     // Who is still in the fight: engaged players, or any player within the disengage range of a member.
-    const players = playersNear(ctx, living, engagedBy.get(key)?.players ?? [], p.disengageRange);
+    const players = playersNear(ctx, allPlayers, living, engagedBy.get(key)?.players ?? [], p.disengageRange);
     if (players.length === 0) {
       delete packs[key];
       for (const m of living) effects.push({ type: 'send', to: m, message: { type: 'signal', topic: ORDER_TOPIC, from: ctx.self, data: null } });
@@ -254,13 +255,19 @@ function packSignal(ctx: Ctx, to: ActorId, pack: string, leader: ActorId, member
   return { type: 'send', to, message: { type: 'signal', topic: PACK_TOPIC, from: ctx.self, data: { pack, leader, mates: members.filter((m) => m !== to) } } };
 }
 
-/** Players still in the fight, ascending: engaged ones plus any within `range` of a living member. */
-function playersNear(ctx: Ctx, living: readonly ActorId[], engaged: readonly ActorId[], range: number): ActorId[] {
+/** Players still in the fight, ascending: engaged ones plus any of `all` (the room's players) within `range` of a living member. */
+function playersNear(ctx: Ctx, all: readonly Readonly<Body>[], living: readonly ActorId[], engaged: readonly ActorId[], range: number): ActorId[] {
   const out = new Set(engaged);
   const bodies = living.map((id) => ctx.bodyOf(id)).filter((b): b is Readonly<Body> => b !== undefined);
-  for (const pl of ctx.players()) {
+  const r2 = range * range;
+  for (const pl of all) {
     if (out.has(pl.id)) continue;
-    if (bodies.some((b) => (b.x - pl.x) ** 2 + (b.y - pl.y) ** 2 <= range * range)) out.add(pl.id);
+    for (const b of bodies) {
+      if ((b.x - pl.x) ** 2 + (b.y - pl.y) ** 2 <= r2) {
+        out.add(pl.id);
+        break;
+      }
+    }
   }
   return [...out].filter((id) => ctx.bodyOf(id)?.alive).sort((a, b) => a - b);
 }
