@@ -21,6 +21,9 @@ export interface Entry {
   packs?: Pack[];
 }
 
+/** Slot of chunk (cx, cy) in the cache's table of recent entries: the low four bits of each coordinate. */
+const slotOf = (cx: number, cy: number): number => ((cx & 15) << 4) | (cy & 15);
+
 const OFFSET = 2 ** 24;
 const SPAN = 2 ** 25;
 
@@ -51,7 +54,7 @@ export class ChunkCache {
 
   /** The entry of chunk (cx, cy), generated on first use; marks it used. */
   entry(cx: number, cy: number): Entry {
-    const slot = ((cx & 15) << 4) | (cy & 15);
+    const slot = slotOf(cx, cy);
     const r = this.recent[slot];
     if (r !== undefined && r.chunk.cx === cx && r.chunk.cy === cy) {
       this.hits++;
@@ -80,7 +83,7 @@ export class ChunkCache {
 
   /** The cached chunk (cx, cy) without generating or marking it. */
   peek(cx: number, cy: number): Chunk | undefined {
-    const r = this.recent[((cx & 15) << 4) | (cy & 15)];
+    const r = this.recent[slotOf(cx, cy)];
     if (r !== undefined && r.chunk.cx === cx && r.chunk.cy === cy) return r.chunk;
     return this.entries.get(chunkKey(cx, cy))?.chunk;
   }
@@ -100,14 +103,14 @@ export class ChunkCache {
   private evictOldest(keep: number): void {
     let oldest: number | undefined;
     let t = Infinity;
-    let victim: Entry | undefined;
-    for (const [k, e] of this.entries) if (k !== keep && e.lastUsed < t) { t = e.lastUsed; oldest = k; victim = e; }
+    for (const [k, e] of this.entries) if (k !== keep && e.lastUsed < t) { t = e.lastUsed; oldest = k; }
+    const victim = oldest === undefined ? undefined : this.entries.get(oldest);
     if (oldest !== undefined && victim) { this.forget(oldest, victim); this.evicted++; }
   }
 
   private forget(key: number, e: Entry): void {
     this.entries.delete(key);
-    const slot = ((e.chunk.cx & 15) << 4) | (e.chunk.cy & 15);
+    const slot = slotOf(e.chunk.cx, e.chunk.cy);
     if (this.recent[slot] === e) this.recent[slot] = undefined;
   }
 }

@@ -38,7 +38,7 @@ export class Interest {
     if (!(options.radius > 0 && options.exitRadius >= options.radius)) {
       throw new RangeError(`Interest: need 0 < radius <= exitRadius, got ${options.radius}, ${options.exitRadius}`);
     }
-    projection.watchWith((id) => this.holders.has(id));
+    projection.watchWith((id) => this.watched(id));
   }
 
   /** Whether some view holds actor `id` (the projection skips bodies no one can see). */

@@ -49,10 +49,10 @@ export const COST_BLOCK = 16;
 export function fillCostBlock(terrain: CostGrid, cost: Float32Array, i: number, stride: number, x0: number, y0: number, w: number, h: number): number {
   const cx = (i % stride) - 1, cy = ((i - cx - 1) / stride) - 1;
   const tx = x0 + cx, ty = y0 + cy;
-  const bx = Math.max(tx - (((tx % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), x0);
-  const by = Math.max(ty - (((ty % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), y0);
-  const bw = Math.min(bx + COST_BLOCK - (((bx % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), x0 + w) - bx;
-  const bh = Math.min(by + COST_BLOCK - (((by % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), y0 + h) - by;
+  // The aligned block holding (tx, ty), clipped to the window.
+  const ax = tx - (((tx % COST_BLOCK) + COST_BLOCK) % COST_BLOCK), ay = ty - (((ty % COST_BLOCK) + COST_BLOCK) % COST_BLOCK);
+  const bx = Math.max(ax, x0), by = Math.max(ay, y0);
+  const bw = Math.min(ax + COST_BLOCK, x0 + w) - bx, bh = Math.min(ay + COST_BLOCK, y0 + h) - by;
   const offset = (by - y0 + 1) * stride + (bx - x0 + 1);
   if (terrain.moveCostRect) terrain.moveCostRect(bx, by, bw, bh, cost, offset, stride);
   else {
