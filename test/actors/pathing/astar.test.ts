@@ -51,6 +51,31 @@ describe('A*', () => {
     expect(unreachable).toBeGreaterThan(5);
   });
 
+  it('bounds the way into an expensive goal region tighter than octile distance, and still finds the cheapest path', () => {
+    // Open ground (cost 1) with a 31 × 31 swamp (cost 3) around the goal: every path's last 15 tiles are swamp.
+    const w = 80, h = 41;
+    const costs = new Float64Array(w * h).fill(1);
+    for (let y = 5; y <= 35; y++) for (let x = 45; x <= 75; x++) costs[y * w + x] = 3;
+    const moveCost = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? Infinity : (costs[y * w + x] as number));
+    const g: TestGrid = { w, h, costs, tileSize: 1, moveCost, isWalkable: (x, y) => moveCost(x, y) < Infinity };
+    const from = { x: 2, y: 20 }, to = { x: 60, y: 20 };
+    const fromStart = dijkstra(g, from), cheapest = fromStart[to.y * w + to.x]!;
+    const r = findPath(g, from, to, { margin: 80 });
+    expect(r.status).toBe('found');
+    expect(r.cost).toBeCloseTo(cheapest, 9);
+    expect(walk(g, r)).toBeCloseTo(r.cost, 9);
+    // With octile distance alone, A* must expand every tile whose g + h lies below the cheapest cost.
+    let octileMust = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const ax = Math.abs(x - to.x), ay = Math.abs(y - to.y);
+        if (fromStart[y * w + x]! + Math.max(ax, ay) + (Math.SQRT2 - 1) * Math.min(ax, ay) < cheapest - 1e-9) octileMust++;
+      }
+    }
+    expect(octileMust).toBeGreaterThan(1000);
+    expect(r.expanded).toBeLessThan(octileMust / 2);
+  });
+
   it('does not cut corners', () => {
     // . #      diagonal (0,0)→(1,1) is blocked by the wall at (1,0) and must go around via (0,1).
     // . .
