@@ -22,7 +22,7 @@ export const CoordinatorParamsSchema = z.object({
   engageRange: z.number().positive().max(128).default(12),
   /** ... and disengages when no player is within this distance of any member. */
   disengageRange: z.number().positive().max(256).default(24),
-  /** Seconds between scans for engagements. */
+  /** Seconds between scans for engagements; each open pack is also looked after once in this period. */
   scanEvery: z.number().positive().max(10).default(0.5),
   /** Least seconds between two plans of one pack (re-planning on events is rate-limited by it). */
   replanEvery: z.number().positive().max(60).default(2),
@@ -133,7 +133,9 @@ const bump = (s: CoordinatorStats, k: keyof CoordinatorStats, n = 1): Coordinato
 /**
  * The room coordinator (layer 4): one bodiless actor per room. Every `scanEvery` seconds it finds packs within
  * range of players, tells each member its roster, builds a compact battle context, plans at once with the local
- * tactician and sends every member its order; it also asks the `plan` port (cloud tactics through the gateway)
+ * tactician and sends every member its order. Each open pack is looked after (who is still in the fight, what
+ * changed, whether to re-plan) once per `scanEvery` too, but packs take turns over the ticks in between, so a
+ * room with dozens of battles does not pay for all of them on one tick; it also asks the `plan` port (cloud tactics through the gateway)
  * and, when a valid answer arrives in time and the battle has not changed too much, replaces the tactician's
  * plan with it. Plans are re-made on significant events (a member falls, the leader falls, players come or go,
  * the pack is beaten) and when they expire, rate-limited per pack. Answers reach it only as replies, so a
@@ -145,8 +147,11 @@ export const coordinatorBehaviour: Behaviour<CoordinatorState, CoordinatorParams
   init: () => ({ nextScan: 0, seq: 0, packs: {}, traits: {}, stats: NO_STATS }),
   receive(state, message, ctx) {
     switch (message.type) {
-      case 'tick':
-        return ctx.time + 1e-9 >= state.nextScan ? scan({ ...state, nextScan: ctx.time + ctx.params.scanEvery }, ctx) : { state };
+      case 'tick': {
+        const due = ctx.time + 1e-9 >= state.nextScan;
+        if (due) return scan({ ...state, nextScan: ctx.time + ctx.params.scanEvery }, ctx, true);
+        return anyTurn(state.packs, ctx) ? scan(state, ctx, false) : { state };
+      }
       case 'reply':
         return message.port === MIND_PORTS.plan ? onPlanReply(state, message, ctx) : { state };
       case 'signal':
@@ -168,16 +173,42 @@ function traitsOf(v: unknown): Traits | null {
   return t as Traits;
 }
 
-/** Find engagements, open and close pack records, and re-plan where something significant happened. */
-function scan(state: CoordinatorState, ctx: Ctx): Transition<CoordinatorState> {
+
+/**
+ * Which of the `turns` ticks of a scan period looks after pack `key`: a hash of the key, so the packs of a
+ * room spread evenly over the period whatever order they were opened in.
+ */
+function packTurn(key: string, turns: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % turns;
+}
+
+/** How many ticks a scan period spans: each open pack is looked after on one of them. */
+const turnsOf = (ctx: Ctx): number => Math.max(1, Math.round(ctx.params.scanEvery / ctx.dt));
+
+/** Whether some open pack is due to be looked after this tick. */
+function anyTurn(packs: Readonly<Record<string, PackRecord>>, ctx: Ctx): boolean {
+  const turns = turnsOf(ctx), turn = ctx.tick % turns;
+  for (const key in packs) if (packTurn(key, turns) === turn) return true;
+  return false;
+}
+
+/**
+ * One tick of the coordinator: when `detect`, find engagements and open records for new packs (planned at once);
+ * then look after the packs whose turn it is (and the new ones): close those out of the fight, note what
+ * changed, and re-plan where something significant happened or the plan ran out.
+ */
+function scan(state: CoordinatorState, ctx: Ctx, detect: boolean): Transition<CoordinatorState> {
   const p = ctx.params;
   const effects: Effect[] = [];
   const packs: Record<string, PackRecord> = { ...state.packs };
   let stats = state.stats;
   const isAlive = alive(ctx);
-  const engaged = detectEngagements(ctx, p.engageRange);
+  const engaged = detect ? detectEngagements(ctx, p.engageRange) : [];
   const open = Object.keys(packs).length;
   let opened = 0;
+  const turns = turnsOf(ctx), turn = ctx.tick % turns;
   for (const e of engaged) {
     if (packs[e.pack]) continue;
     if (open + opened >= p.maxPacks) break;
@@ -197,13 +228,15 @@ function scan(state: CoordinatorState, ctx: Ctx): Transition<CoordinatorState> {
   let seq = state.seq;
   for (const key of Object.keys(packs)) {
     let rec = packs[key] as PackRecord;
+    if (rec.since !== ctx.time && packTurn(key, turns) !== turn) continue;
     const living = rec.members.filter(isAlive);
     if (living.length === 0) {
       delete packs[key];
       continue;
     }
     // Who is still in the fight: engaged players, or any player within the disengage range of a member.
-    const players = playersNear(ctx, allPlayers, living, engagedBy.get(key)?.players ?? [], p.disengageRange);
+    // (Engaged players count too: a designer may set engageRange beyond disengageRange.)
+    const players = playersNear(ctx, allPlayers, living, engagedBy.get(key)?.players ?? [], Math.max(p.disengageRange, p.engageRange));
     if (players.length === 0) {
       delete packs[key];
       for (const m of living) effects.push({ type: 'send', to: m, message: { type: 'signal', topic: ORDER_TOPIC, from: ctx.self, data: null } });

@@ -102,6 +102,27 @@ describe('coordinator timing and fallbacks', () => {
     expect(coordinatorOf(sim.world).state.packs.p1!.plan!.seq).toBeGreaterThan(first);
   });
 
+  it('packs take turns: each is looked after once per scan period, spread over its ticks', () => {
+    // Sixteen one-wolf packs around Ann; all engage on the first scan.
+    const wolves = Array.from({ length: 16 }, (_, i) => wolf(32 + 8 * Math.cos(i * 0.39), 32 + 8 * Math.sin(i * 0.39), `q${i}`, 400));
+    const sim = battle([...wolves, hero(32, 32, 'Ann', 5000, 5000)]);
+    sim.run(1);
+    expect(Object.keys(coordinatorOf(sim.world).state.packs)).toHaveLength(16);
+    sim.run(10);
+    // Bo arrives: each pack notices him on its own turn within one scan period (0.5 s = 10 ticks).
+    sim.input(hero(32, 33, 'Bo', 5000, 5000));
+    const noticedAt = new Map<string, number>();
+    for (let t = 1; t <= 10; t++) {
+      sim.step();
+      for (const [key, rec] of Object.entries(coordinatorOf(sim.world).state.packs)) if (rec.players.length === 2 && !noticedAt.has(key)) noticedAt.set(key, t);
+    }
+    expect(noticedAt.size).toBe(16);
+    const perTick = new Map<number, number>();
+    for (const t of noticedAt.values()) perTick.set(t, (perTick.get(t) ?? 0) + 1);
+    expect(perTick.size).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...perTick.values())).toBeLessThanOrEqual(6);
+  });
+
   it('members follow orders: the pack converges on its target and fights it', () => {
     const sim = battle([wolf(10, 10), wolf(14, 10), wolf(12, 13), hero(12, 20, 'Ann')], { engageRange: 12 });
     sim.input({ type: 'send', to: 4, message: { type: 'command', move: { x: 0, y: 0 } } });
