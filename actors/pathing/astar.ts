@@ -45,6 +45,11 @@ const WALL_BLOCKS = Int32Array.of(0b1001, 0b0011, 0b0110, 0b1100, 0, 0, 0, 0);
  * (about 1e-12) of itself above the cheapest.
  */
 const TIE_SCALE = 1 + 2 ** -40;
+/**
+ * Buckets per unit of f in the open set (see {@link AStarSearch}). Finer buckets hold fewer nodes each but leave
+ * more empty ones to step over; 64 to 256 measured best on generated ground.
+ */
+const BUCKETS = 128;
 
 /**
  * Per-cell arrays of one search window. Windows are pooled: a search of about 100 tiles touches arrays of
@@ -59,6 +64,11 @@ class Window {
   readonly pos: Int32Array;
   readonly heap: Int32Array;
   readonly cost: Float32Array;
+  /** Links of the bucket lists (open nodes whose f lies beyond the current bucket). */
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  /** First node of each bucket list (-1: empty), a ring indexed by bucket number; grows when a key falls past it. */
+  head = new Int32Array(2048).fill(-1);
   /** The heuristic's goal-disc term by Chebyshev distance to the goal (see {@link AStarSearch}). */
   disc = new Float64Array(64);
   constructor(readonly capacity: number) {
@@ -69,6 +79,8 @@ class Window {
     this.pos = new Int32Array(capacity);
     this.heap = new Int32Array(capacity);
     this.cost = new Float32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.prev = new Int32Array(capacity);
   }
 }
 
@@ -120,9 +132,12 @@ function siftUp(heap: Int32Array, heapF: Float64Array, pos: Int32Array, k: numbe
  * {@link done}; ties are broken deterministically (lower f, then nearer the goal, then first reached).
  *
  * The heuristic is minCost × octile distance plus a bound on the last tiles into the goal (see
- * {@link measureDisc}). The open set is an indexed 4-ary heap with decrease-key over typed arrays, and costs
- * are read from the ground a 16 × 16 block at a time into a window with a one-cell border of walls, so the
- * inner loop has no bounds checks and no calls.
+ * {@link measureDisc}). The open set is two-level: f is cut into buckets of 1/BUCKETS; the nodes of the
+ * current (lowest) bucket sit in an indexed 4-ary heap with decrease-key, and later buckets are unordered
+ * linked lists, moved into the heap when the search reaches them. Pops then sift a heap of a few nodes rather
+ * than the whole frontier, and the pop order is exactly that of one heap over all open nodes (f, then index).
+ * Everything lives in typed arrays, and costs are read from the ground a 16 × 16 block at a time into a window
+ * with a one-cell border of walls, so the inner loop has no bounds checks and no calls.
  */
 export class AStarSearch {
   /** Nodes expanded so far. */
@@ -148,6 +163,11 @@ export class AStarSearch {
   /** Window index step of each of the 8 neighbour moves. */
   private readonly off: Int32Array;
   private heapSize = 0;
+  /** Number of the current bucket: the heap holds the open nodes with f below its end, the lists the rest. */
+  private cur = 0;
+  /** Open nodes in bucket lists. */
+  private listed = 0;
+  private bmask = 0;
   private best: number;
   private bestH = Infinity;
 
@@ -191,6 +211,9 @@ export class AStarSearch {
     win.heap[0] = start;
     win.pos[start] = 0;
     this.heapSize = 1;
+    this.cur = Math.floor((win.h[start] as number) * BUCKETS);
+    win.head.fill(-1);
+    this.bmask = win.head.length - 1;
   }
 
   /** Whether the search has finished ({@link result} is available). */
@@ -209,15 +232,30 @@ export class AStarSearch {
     if (this.res) return 0;
     // One loop over local arrays: this runs some 4,000 times per 100-tile path, and method calls or property
     // reads per neighbour showed up as a third of the time (siftUp, a plain function, is inlined).
-    const { g, h, parent, pos, heap, heapF, cost, disc } = this.win as Window;
+    const win = this.win as Window;
+    const { g, h, parent, pos, heap, heapF, cost, disc, next, prev } = win;
+    let head = win.head, bmask = this.bmask, cur = this.cur, listed = this.listed;
     const s = this.stride, mask = s - 1, shift = this.shift, gx = this.gx, gy = this.gy, hScale = this.hScale, goal = this.goalIdx;
     const maxNodes = this.maxNodes;
     const off = this.off;
     let n = this.heapSize, used = 0, bestH = this.bestH, best = this.best;
     const left = Math.min(budget, maxNodes - this.expanded);
     while (used < left) {
-      if (n === 0) { this.heapSize = 0; this.expanded += used; return used + this.finish('unreachable', -1); }
-      // Pop the smallest (f, index) from the 4-ary heap.
+      if (n === 0) {
+        // The heap is empty: move the next bucket that holds nodes into it.
+        if (listed === 0) { this.heapSize = 0; this.listed = 0; this.expanded += used; return used + this.finish('unreachable', -1); }
+        let slot = 0;
+        do { cur++; slot = cur & bmask; } while ((head[slot] as number) < 0);
+        let j = head[slot] as number;
+        head[slot] = -1;
+        while (j >= 0) {
+          const nx = next[j] as number;
+          siftUp(heap, heapF, pos, n++, j, (g[j] as number) + (h[j] as number));
+          listed--;
+          j = nx;
+        }
+      }
+      // Pop the smallest (f, index) from the 4-ary heap (every listed node has a larger f).
       const i = heap[0] as number;
       n--;
       if (n > 0) {
@@ -246,7 +284,7 @@ export class AStarSearch {
       // unread, wall or open ground. The start may be a wall tile; it stays one (nothing enters it).
       if ((cost[i] as number) < Infinity) cost[i] = CLOSED_COST;
       used++;
-      if (i === goal) { this.heapSize = n; this.expanded += used; return used + this.finish('found', i); }
+      if (i === goal) { this.heapSize = n; this.cur = cur; this.listed = listed; this.expanded += used; return used + this.finish('found', i); }
       const hi = h[i] as number;
       if (hi < bestH) { bestH = hi; best = i; }
       const gi = g[i] as number;
@@ -268,23 +306,55 @@ export class AStarSearch {
         if (d >= 4 && ((blocked >> (d - 4)) & 1) !== 0) continue;
         const ng = gi + (STEP_LEN[d] as number) * cj;
         const gj = g[j] as number;
-        let hj: number, k: number;
+        let hj: number;
         if (gj < Infinity) {
           // Open already: keep the cheaper way in.
           if (ng >= gj) continue;
           hj = h[j] as number;
-          k = pos[j] as number;
+          const pj = pos[j] as number;
+          if (pj >= 0) {
+            g[j] = ng;
+            parent[j] = i;
+            siftUp(heap, heapF, pos, pj, j, ng + hj);
+            continue;
+          }
+          // Listed (pos holds -1 - its slot): unlink, and file it again below by its new f.
+          const pv = prev[j] as number, nx = next[j] as number;
+          if (pv >= 0) next[pv] = nx;
+          else head[-1 - pj] = nx;
+          if (nx >= 0) prev[nx] = pv;
+          listed--;
         } else {
           const ax = Math.abs(gx - x - (DX[d] as number)), ay = Math.abs(gy - y - (DY[d] as number));
           hj = ax > ay ? (ax + DIAG * ay) * hScale + (disc[ax] as number) : (ay + DIAG * ax) * hScale + (disc[ay] as number);
           h[j] = hj;
-          k = n++;
         }
         g[j] = ng;
         parent[j] = i;
-        siftUp(heap, heapF, pos, k, j, ng + hj);
+        // The current bucket or below (a weighted heuristic can go below) goes into the heap; later ones are listed.
+        const f = ng + hj;
+        const b = Math.floor(f * BUCKETS);
+        if (b <= cur) {
+          siftUp(heap, heapF, pos, n++, j, f);
+          continue;
+        }
+        if (b - cur > bmask) {
+          this.listed = listed;
+          this.regrow(win, cur, b);
+          head = win.head;
+          bmask = this.bmask;
+        }
+        const slot = b & bmask, hd = head[slot] as number;
+        next[j] = hd;
+        prev[j] = -1;
+        if (hd >= 0) prev[hd] = j;
+        head[slot] = j;
+        pos[j] = -1 - slot;
+        listed++;
       }
     }
+    this.cur = cur;
+    this.listed = listed;
     this.heapSize = n;
     this.bestH = bestH;
     this.best = best;
@@ -333,6 +403,29 @@ export class AStarSearch {
       disc[++r] = sum;
     }
     disc.fill(sum, r + 1, dmax + 1);
+  }
+
+  /** Widen the bucket ring so that bucket `b` fits beside `cur`, re-linking every listed node. */
+  private regrow(win: Window, cur: number, b: number): void {
+    const old = win.head;
+    let size = old.length;
+    while (b - cur >= size) size *= 2;
+    const head = new Int32Array(size).fill(-1);
+    const { g, h, next, prev, pos } = win;
+    for (let slot = 0; slot < old.length; slot++) {
+      for (let j = old[slot] as number; j >= 0;) {
+        const nx = next[j] as number;
+        const s2 = Math.floor(((g[j] as number) + (h[j] as number)) * BUCKETS) & (size - 1), hd = head[s2] as number;
+        next[j] = hd;
+        prev[j] = -1;
+        if (hd >= 0) prev[hd] = j;
+        head[s2] = j;
+        pos[j] = -1 - s2;
+        j = nx;
+      }
+    }
+    win.head = head;
+    this.bmask = size - 1;
   }
 
   private finish(status: PathResult['status'], end: number): number {

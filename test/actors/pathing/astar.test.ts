@@ -76,6 +76,47 @@ describe('A*', () => {
     expect(r.expanded).toBeLessThan(octileMust / 2);
   });
 
+  it('matches Dijkstra where step costs span hundreds of units (the open set widens its buckets)', () => {
+    const rng = Rng.create('astar-steep');
+    for (let k = 0; k < 40; k++) {
+      const w = rng.int(8, 30), h = rng.int(8, 30);
+      const costs = new Float64Array(w * h);
+      for (let i = 0; i < w * h; i++) costs[i] = rng.chance(0.15) ? Infinity : rng.pick([1, 1, 3, 60, 900]);
+      const moveCost = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? Infinity : (costs[y * w + x] as number));
+      const g: TestGrid = { w, h, costs, tileSize: 1, moveCost, isWalkable: (x, y) => moveCost(x, y) < Infinity };
+      const from = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) }, to = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) };
+      const ref = dijkstra(g, from)[to.y * w + to.x]!;
+      const r = findPath(g, from, to, { margin: 30 });
+      if (!g.isWalkable(to.x, to.y) || ref === Infinity) expect(r.status).toBe('unreachable');
+      else {
+        expect(r.status).toBe('found');
+        expect(r.cost).toBeCloseTo(ref, 6);
+        expect(walk(g, r)).toBeCloseTo(r.cost, 6);
+      }
+    }
+  });
+
+  it('with a heuristic weight, returns a legal path within that factor of the cheapest, expanding fewer nodes', () => {
+    const rng = Rng.create('astar-weighted');
+    let fewer = 0, found = 0;
+    for (let k = 0; k < 60; k++) {
+      const w = rng.int(10, 40), h = rng.int(10, 40);
+      const g = randomGrid(`w${k}`, w, h, rng.float(0, 0.3));
+      const from = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) }, to = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) };
+      const ref = dijkstra(g, from)[to.y * w + to.x]!;
+      if (!g.isWalkable(to.x, to.y) || ref === Infinity) continue;
+      const exact = findPath(g, from, to, { margin: 40 });
+      const r = findPath(g, from, to, { margin: 40, heuristicWeight: 1.5 });
+      expect(r.status).toBe('found');
+      expect(walk(g, r)).toBeCloseTo(r.cost, 9);
+      expect(r.cost).toBeLessThanOrEqual(ref * 1.5 + 1e-9);
+      found++;
+      if (r.expanded < exact.expanded) fewer++;
+    }
+    expect(found).toBeGreaterThan(30);
+    expect(fewer).toBeGreaterThan(found / 2);
+  });
+
   it('does not cut corners', () => {
     // . #      diagonal (0,0)→(1,1) is blocked by the wall at (1,0) and must go around via (0,1).
     // . .
