@@ -74,6 +74,16 @@ export function generateChunk(src: ChunkSources, cx: number, cy: number): Chunk 
     cover[i] = Math.max(info.cover, fx.cover);
   }
   const lairs = src.lairsTouching(x0, y0, size, size).filter((l) => touches(l, x0, y0, size));
+  stampLairs(lairs, x0, y0, size, structure, feature, cost, cover);
+  return { cx, cy, size, x0, y0, height, moisture, temperature, biome, feature, structure, cost, cover, lairs };
+}
+
+/**
+ * Put the lairs' structures on the chunk's layers. Its own function: inside generateChunk, the optimised code
+ * for the tile loop kept deoptimising here (a wrong map, chunk after chunk), and the rest of each such chunk ran
+ * in the interpreter.
+ */
+function stampLairs(lairs: readonly Lair[], x0: number, y0: number, size: number, structure: Uint8Array, feature: Uint8Array, cost: Float32Array, cover: Float32Array): void {
   const stamp = (tx: number, ty: number, st: number): void => {
     if (st === Structure.none || tx < x0 || ty < y0 || tx >= x0 + size || ty >= y0 + size) return;
     const i = (ty - y0) * size + (tx - x0);
@@ -88,7 +98,6 @@ export function generateChunk(src: ChunkSources, cx: number, cy: number): Chunk 
     for (let ty = ay; ty < by; ty++) for (let tx = ax; tx < bx; tx++) stamp(tx, ty, lairStructureAt(lair, tx, ty));
     for (const t of lair.tunnel) stamp(t.tx, t.ty, Structure.floor);
   }
-  return { cx, cy, size, x0, y0, height, moisture, temperature, biome, feature, structure, cost, cover, lairs };
 }
 
 function touches(l: Lair, x0: number, y0: number, size: number): boolean {

@@ -48,14 +48,19 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
   const { seaLevel, lapse } = p.biomes;
   const lapseScale = lapse / (1 - seaLevel || 1);
 
+  /** Temperature `t` lowered by altitude at height `h`. */
+  const coldAt = (t: number, h: number): number => {
+    const temp = t - (h > seaLevel ? (h - seaLevel) * lapseScale : 0);
+    return temp < 0 ? 0 : temp;
+  };
   const finish = (tx: number, ty: number, wx: number, wy: number, m: number, t: number, out: ClimateSample): void => {
     const h = heightNoise(tx + (wx - 0.5) * amp, ty + (wy - 0.5) * amp);
-    let temp = t - (h > seaLevel ? (h - seaLevel) * lapseScale : 0);
-    if (temp < 0) temp = 0;
     out.height = h;
     out.moisture = m;
-    out.temperature = temp;
+    out.temperature = coldAt(t, h);
   };
+  /** Per-tile work arrays of `block`, kept between calls (a chunk's worth is 128 KB). */
+  let scratch = { xs: new Float64Array(0), ys: new Float64Array(0), h: new Float64Array(0), t: new Float64Array(0), length: 0 };
 
   return {
     sample(tx, ty) {
@@ -81,10 +86,14 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
         return a;
       };
       const lwx = lat(warpX), lwy = lat(warpY), lm = lat(moistureNoise), lt = lat(temperatureNoise);
-      const height = new Float32Array(size * size);
-      const moisture = new Float32Array(size * size);
-      const temperature = new Float32Array(size * size);
-      const s: ClimateSample = { height: 0, moisture: 0, temperature: 0 };
+      const cells = size * size;
+      const height = new Float32Array(cells);
+      const moisture = new Float32Array(cells);
+      const temperature = new Float32Array(cells);
+      if (scratch.length < cells) scratch = { xs: new Float64Array(cells), ys: new Float64Array(cells), h: new Float64Array(cells), t: new Float64Array(cells), length: cells };
+      const { xs, ys, h, t } = scratch;
+      // Interpolate the coarse fields and find where each tile samples the height field (domain warp); then the
+      // height of every tile, one octave at a time; then the temperature, lowered by altitude.
       for (let ly = 0; ly < size; ly++) {
         const gy = Math.floor(ly / k);
         const fy = (ly - gy * k) / k;
@@ -92,17 +101,20 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
           const gx = Math.floor(lx / k);
           const fx = (lx - gx * k) / k;
           const i00 = gy * g + gx, i10 = i00 + 1, i01 = i00 + g, i11 = i01 + 1;
-          // No closures in this loop: it runs 4,096 times per chunk.
           const wx = lerp2(lwx[i00] as number, lwx[i10] as number, lwx[i01] as number, lwx[i11] as number, fx, fy);
           const wy = lerp2(lwy[i00] as number, lwy[i10] as number, lwy[i01] as number, lwy[i11] as number, fx, fy);
-          const m = lerp2(lm[i00] as number, lm[i10] as number, lm[i01] as number, lm[i11] as number, fx, fy);
-          const t = lerp2(lt[i00] as number, lt[i10] as number, lt[i01] as number, lt[i11] as number, fx, fy);
-          finish(x0 + lx, y0 + ly, wx, wy, m, t, s);
           const idx = ly * size + lx;
-          height[idx] = s.height;
-          moisture[idx] = s.moisture;
-          temperature[idx] = s.temperature;
+          xs[idx] = x0 + lx + (wx - 0.5) * amp;
+          ys[idx] = y0 + ly + (wy - 0.5) * amp;
+          moisture[idx] = lerp2(lm[i00] as number, lm[i10] as number, lm[i01] as number, lm[i11] as number, fx, fy);
+          t[idx] = lerp2(lt[i00] as number, lt[i10] as number, lt[i01] as number, lt[i11] as number, fx, fy);
         }
+      }
+      heightNoise.fill(xs, ys, cells, h);
+      for (let idx = 0; idx < cells; idx++) {
+        const hv = h[idx] as number;
+        height[idx] = hv;
+        temperature[idx] = coldAt(t[idx] as number, hv);
       }
       return { height, moisture, temperature };
     },

@@ -12,12 +12,21 @@ export interface FractalSettings {
   readonly persistence: number;
 }
 
+/** A fractal sampler that can also fill many points at once (same values as calling it point by point). */
+export interface FractalNoise extends Sampler2D {
+  /**
+   * Write the value at (xs[k], ys[k]) into out[k] for k < n. One octave at a time over all points: per-point
+   * calls to the sampler return boxed numbers, which a 64 × 64 chunk paid for some 40,000 times.
+   */
+  fill(xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void;
+}
+
 /**
  * Fractal Brownian motion over simplex noise, normalised to 0..1 (0.5 on average). Each octave gets its
  * own simplex permutation drawn from `rng`, so layers never share a stream. `contrast` (≥ 1) stretches
  * values away from 0.5 before clamping, since a sum of octaves bunches up around the middle.
  */
-export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6): Sampler2D {
+export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6): FractalNoise {
   const octaves: { noise: Sampler2D; freq: number; amp: number }[] = [];
   let freq = s.frequency;
   let amp = 1;
@@ -30,7 +39,7 @@ export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6)
     amp *= s.persistence;
   }
   const scale = (0.5 * contrast) / (total || 1);
-  return (x, y) => {
+  const sample = (x: number, y: number): number => {
     let v = 0;
     for (let i = 0; i < octaves.length; i++) {
       const o = octaves[i] as (typeof octaves)[number];
@@ -39,6 +48,19 @@ export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6)
     const r = 0.5 + v * scale;
     return r < 0 ? 0 : r > 1 ? 1 : r;
   };
+  const fill = (xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void => {
+    // The sums build up in the same order as in `sample`, so both give the same bits.
+    out.fill(0, 0, n);
+    for (let i = 0; i < octaves.length; i++) {
+      const { noise, freq: f, amp: a } = octaves[i] as (typeof octaves)[number];
+      for (let k = 0; k < n; k++) out[k] = (out[k] as number) + a * noise((xs[k] as number) * f, (ys[k] as number) * f);
+    }
+    for (let k = 0; k < n; k++) {
+      const r = 0.5 + (out[k] as number) * scale;
+      out[k] = r < 0 ? 0 : r > 1 ? 1 : r;
+    }
+  };
+  return Object.assign(sample, { fill });
 }
 
 /**
