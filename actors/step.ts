@@ -32,7 +32,7 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   out.requests.length = 0;
   out.events.length = 0;
   out.problems.length = 0;
-  out.changed.length = 0;
+  world.changedCount = 0;
   out.spawned.length = 0;
   out.removed.length = 0;
   out.refs.length = 0;
@@ -53,6 +53,7 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   resolveEffects(world);
   integrate(world, dt);
   rebuildSpatial(world);
+  out.changed.length = world.changedCount;
   return out;
 }
 
@@ -235,8 +236,9 @@ function deliver(world: World, actor: Actor, message: Message, ctx: WorldContext
   actor.state = result.state;
   if (effects) {
     for (let i = 0; i < effects.length; i++) {
-      world.effectQueue.push(effects[i] as Effect);
-      world.effectActors.push(actor.id);
+      const k = world.effectCount++;
+      world.effectQueue[k] = effects[i] as Effect;
+      world.effectActors[k] = actor.id;
     }
   }
 }
@@ -250,7 +252,7 @@ function describe(v: unknown): string {
 function resolveEffects(world: World): void {
   const q = world.effectQueue;
   const who = world.effectActors;
-  for (let i = 0; i < q.length; i++) {
+  for (let i = 0; i < world.effectCount; i++) {
     const e = q[i] as Effect;
     const id = who[i] as ActorId;
     const problem = effectProblem(e);
@@ -265,8 +267,9 @@ function resolveEffects(world: World): void {
       report(world, 'malformed-effect', `actor ${id}: ${e.type} effect failed: ${errorText(err)}`, id);
     }
   }
-  q.length = 0;
-  who.length = 0;
+  // Drop the references (so this step's effects can be collected young) but keep the storage.
+  q.fill(undefined as unknown as Effect, 0, world.effectCount);
+  world.effectCount = 0;
 }
 
 function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect): void {
@@ -414,7 +417,7 @@ function attack(world: World, attacker: Actor, targetId: ActorId, damage: number
 function markChanged(world: World, b: Body): void {
   if (b.changedAt === world.tick) return;
   b.changedAt = world.tick;
-  world.out.changed.push(b.id);
+  world.out.changed[world.changedCount++] = b.id;
 }
 
 /** Move every moving body by its velocity, slowed by the terrain's move cost, sliding along walls. */

@@ -134,9 +134,16 @@ export interface World {
   readonly problems: Problem[];
   /** Recent failures, oldest first, at most `historySize`. */
   readonly failures: FailureRecord[];
-  /** Effects returned during the current step, with the actor that returned each (parallel arrays). */
+  /**
+   * Effects returned during the current step, with the actor that returned each (parallel arrays, the first
+   * `effectCount` entries). Refilled in place each step: emptying an array with `length = 0` gives up its
+   * storage, and regrowing thousands of entries every step was a steady source of garbage.
+   */
   readonly effectQueue: Effect[];
   readonly effectActors: ActorId[];
+  effectCount: number;
+  /** Entries of `out.changed` written so far this step (it is refilled in place, like `effectQueue`). */
+  changedCount: number;
   /** Per-step outputs, cleared at the start of each step. */
   readonly out: {
     readonly requests: MindRequest[];
@@ -212,6 +219,8 @@ export function createWorld(opts: CreateWorldOptions): World {
     failures: [],
     effectQueue: [],
     effectActors: [],
+    effectCount: 0,
+    changedCount: 0,
     out: { requests: [], events: [], problems: [], changed: [], spawned: [], removed: [], refs: [], attacks: [] },
   };
 }

@@ -287,3 +287,33 @@ describe('bad input never crashes the world', () => {
     expect(w.tick).toBe(5);
   });
 });
+
+describe('step outputs', () => {
+  it("each step lists exactly the bodies that moved or changed speed in it, however many did the step before", () => {
+    // Actor k moves (velocity 1) on the steps where the schedule says so, and stands still otherwise.
+    const schedule = [[1, 2, 3, 4, 5, 6], [2], [], [1, 3, 5], [6, 5, 4, 3, 2, 1], [4]];
+    const mover: Behaviour<{ n: number }, Record<string, never>> = {
+      name: 'mover',
+      init: () => ({ n: 0 }),
+      receive(state, message, ctx) {
+        if (message.type !== 'tick') return { state };
+        const moving = (schedule[state.n] ?? []).includes(ctx.self);
+        return { state: { n: state.n + 1 }, effects: [{ type: 'move', vx: moving ? 1 : 0, vy: 0 }] };
+      },
+    };
+    const world = testWorld([mover as unknown as Behaviour<never, never>]);
+    for (let k = 1; k <= 6; k++) spawnActor(world, { kind: 'npc', behaviour: 'mover', body: { x: 10 + 5 * k, y: 10, faction: 'a', speed: 2, maxHp: 10 } });
+    step(world); // spawned bodies are listed on their first step
+    const pos = (): string[] => [1, 2, 3, 4, 5, 6].map((id) => `${world.actors.get(id)!.body!.x} ${world.actors.get(id)!.body!.vx}`);
+    let moves = 0;
+    for (let t = 0; t < 12; t++) {
+      const before = pos();
+      const changed = [...step(world).changed].sort((a, b) => a - b);
+      const after = pos();
+      const moved = [1, 2, 3, 4, 5, 6].filter((id) => before[id - 1] !== after[id - 1]);
+      expect(changed, `step ${t}`).toEqual(moved);
+      moves += moved.length;
+    }
+    expect(moves).toBeGreaterThan(10);
+  });
+});
