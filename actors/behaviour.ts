@@ -41,6 +41,11 @@ export interface ActorContext<P = unknown> {
    * `accept(candidate, self)` is true; ties go to the lower id. Undefined if none or if this actor has no body.
    */
   nearest(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined;
+  /**
+   * Like {@link nearest}, among bodies of another faction than this actor's only (all of them, without
+   * `accept`). Cheaper: parts of the world holding only this actor's own side are not looked at.
+   */
+  nearestFoe(radius: number, accept?: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined;
   /** The nearest living player's body within `radius` of this actor's body (cheap: players are few). */
   nearestPlayer(radius: number): Readonly<Body> | undefined;
   /** Every living body within `radius` of (x, y), in ascending id order. */

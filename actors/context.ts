@@ -16,6 +16,7 @@ function isPlayerKind(world: World): (b: Body) => boolean {
   return f;
 }
 
+const ANY_FOE = (): boolean => true;
 const NO_TAGS: Readonly<Record<string, string | number | boolean>> = Object.freeze({});
 
 /**
@@ -71,6 +72,11 @@ export class WorldContext implements ActorContext<unknown> {
   nearest(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined {
     const me = this.current.body;
     return me ? this.world.spatial.nearest(me, radius, accept) : undefined;
+  }
+
+  nearestFoe(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean = ANY_FOE): Readonly<Body> | undefined {
+    const me = this.current.body;
+    return me ? this.world.spatial.nearest(me, radius, accept, true) : undefined;
   }
 
   nearestPlayer(radius: number): Readonly<Body> | undefined {

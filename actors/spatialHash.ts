@@ -11,6 +11,11 @@ import type { Body } from './body.ts';
  * stored coordinates. Within a cell, bodies keep the order they were given in (ascending id), so every query is
  * deterministic.
  */
+/** A bucket holding bodies of more than one faction (no faction is named this). */
+const MIXED = '\u0000mixed';
+/** Matches no bucket: what a search that is not for foes compares against. */
+const ANY = '\u0000any';
+
 export class SpatialHash {
   private n = 0;
   private mask = 0;
@@ -28,6 +33,12 @@ export class SpatialHash {
   /** starts[b] .. starts[b + 1] index `order` for bucket b. */
   private starts = new Int32Array(1);
   private order = new Int32Array(0);
+  /**
+   * The faction every body in bucket b belongs to, or MIXED. Only meaningful for buckets holding bodies (set as
+   * they are filled). Lets a search for foes skip, without looking at a body, cells holding only its own side:
+   * most of a world is packs of one faction.
+   */
+  private factions: string[] = [];
 
   constructor(readonly cellSize: number) {
     if (!(cellSize > 0)) throw new RangeError(`SpatialHash: cellSize must be > 0, got ${cellSize}`);
@@ -115,10 +126,16 @@ export class SpatialHash {
     for (let h = 0; h < tableSize; h++) starts[h + 1] = (starts[h + 1] as number) + (starts[h] as number);
     const fill = starts.slice(0, tableSize);
     const order = this.order;
+    if (this.factions.length < tableSize) this.factions = new Array<string>(tableSize).fill(MIXED);
+    const factions = this.factions;
     for (let i = 0; i < n; i++) {
       const h = bucketOf[i] as number;
-      order[fill[h] as number] = i;
-      fill[h] = (fill[h] as number) + 1;
+      const at = fill[h] as number;
+      order[at] = i;
+      fill[h] = at + 1;
+      const f = (bodies[i] as Body).faction;
+      if (at === starts[h]) factions[h] = f;
+      else if (factions[h] !== f) factions[h] = MIXED;
     }
   }
 
@@ -151,14 +168,17 @@ export class SpatialHash {
 
   /**
    * The nearest body to `self` (excluding it, and bodies that died since the rebuild) within `radius` for which
-   * `accept(candidate, self)` holds; ties go to the lower id. A plain loop: this is the hottest query.
+   * `accept(candidate, self)` holds; ties go to the lower id. With `foes`, only bodies of another faction than
+   * `self`'s count, and cells holding only its own faction are passed over unread. A plain loop: this is the
+   * hottest query.
    */
-  nearest(self: Body, radius: number, accept: (candidate: Body, self: Body) => boolean): Body | undefined {
+  nearest(self: Body, radius: number, accept: (candidate: Body, self: Body) => boolean, foes = false): Body | undefined {
     if (this.n === 0) return undefined;
     const cs = this.cellSize;
-    const { xs, ys, cx, cy, starts, order, bodies } = this;
+    const { xs, ys, cx, cy, starts, order, bodies, factions } = this;
     const x = self.x;
     const y = self.y;
+    const own = foes ? self.faction : ANY;
     let bestD2 = radius * radius;
     let best: Body | undefined;
     const x0 = Math.floor((x - radius) / cs);
@@ -168,7 +188,7 @@ export class SpatialHash {
     for (let gy = y0; gy <= y1; gy++) {
       for (let gx = x0; gx <= x1; gx++) {
         const h = this.bucketAt(gx, gy);
-        if (h < 0) continue;
+        if (h < 0 || factions[h] === own) continue;
         const end = starts[h + 1] as number;
         for (let k = starts[h] as number; k < end; k++) {
           const i = order[k] as number;
@@ -178,7 +198,7 @@ export class SpatialHash {
           if (d2 > bestD2 || cx[i] !== gx || cy[i] !== gy) continue;
           const b = bodies[i] as Body;
           if (b === self || !b.alive || (d2 === bestD2 && best !== undefined && b.id > best.id)) continue;
-          if (!accept(b, self)) continue;
+          if ((foes && b.faction === own) || !accept(b, self)) continue;
           best = b;
           bestD2 = d2;
         }

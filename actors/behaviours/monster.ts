@@ -239,7 +239,7 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
   const traits = state.personality?.traits ?? neutralWith(p.traits);
   const memory = state.memory;
   const accept = hasFriends(memory) ? (c: Readonly<Body>, self: Readonly<Body>) => hostile(c, self) && !((memory[String(c.id)]?.disposition ?? 0) > FRIENDLY) : hostile;
-  const threat = ctx.nearest(p.perception, accept);
+  const threat = ctx.nearestFoe(p.perception, accept);
   const order = state.order && ctx.time < state.order.until ? state.order : null;
 
   // Level of detail: layer 3 runs only with a player near. Checked (and decided) every `thinkEvery` seconds.

@@ -43,7 +43,7 @@ export const scenarioPlayerBehaviour: Behaviour<ScenarioPlayerState, ScenarioPla
     const me = ctx.body;
     if (!me || !me.alive) return me && (me.vx !== 0 || me.vy !== 0) ? { state, effects: [{ type: 'move', vx: 0, vy: 0 }] } : { state };
     const p = ctx.params;
-    const foe = p.aggro > 0 ? ctx.nearest(p.aggro, hostile) : undefined;
+    const foe = p.aggro > 0 ? ctx.nearestFoe(p.aggro, hostile) : undefined;
     if (foe) {
       const dx = foe.x - me.x;
       const dy = foe.y - me.y;

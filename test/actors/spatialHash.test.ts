@@ -55,6 +55,35 @@ describe('SpatialHash', () => {
     });
   }
 
+  for (const { name, spread } of [{ name: 'dense', spread: 120 }, { name: 'hashed', spread: 3_000_000 }]) {
+    it(`finds the nearest foe like brute force, packs of one faction and all (${name})`, () => {
+      // Packs of one faction (whole cells of one side) with strays of the others among them.
+      const rng = Rng.create(`spatial-foes-${name}`);
+      const bodies: Body[] = [];
+      for (let p = 0; p < 150; p++) {
+        const px = rng.float(-spread, spread), py = rng.float(-spread, spread), side = rng.pick(['wild', 'wild', 'wild', 'players', 'undead']);
+        for (let k = 0; k < rng.int(1, 8); k++) {
+          bodies.push(body(bodies.length + 1, px + rng.float(-6, 6), py + rng.float(-6, 6), rng.chance(0.1) ? rng.pick(['wild', 'players', 'undead']) : side, rng.chance(0.95)));
+        }
+      }
+      const h = new SpatialHash(8);
+      h.rebuild(bodies);
+      const notSeven = (c: Body) => c.id % 7 !== 0;
+      let found = 0;
+      for (const self of bodies) {
+        for (const r of [4, 12, 40]) {
+          const want = bruteNearest(bodies, self, r, (b) => b.faction !== self.faction);
+          expect(h.nearest(self, r, () => true, true)?.id).toBe(want);
+          expect(h.nearest(self, r, notSeven, true)?.id).toBe(bruteNearest(bodies, self, r, (b) => b.faction !== self.faction && notSeven(b)));
+          // Without `foes` every side counts.
+          expect(h.nearest(self, r, () => true)?.id).toBe(bruteNearest(bodies, self, r, () => true));
+          if (want !== undefined) found++;
+        }
+      }
+      expect(found).toBeGreaterThan(100);
+    });
+  }
+
   it('reflects moves and deaths after a rebuild', () => {
     const a = body(1, 0, 0);
     const b = body(2, 100, 100);
