@@ -33,6 +33,7 @@ export class SpatialHash {
   /** starts[b] .. starts[b + 1] index `order` for bucket b. */
   private starts = new Int32Array(1);
   private order = new Int32Array(0);
+  private next = new Int32Array(0);
   /**
    * The faction every body in bucket b belongs to, or MIXED. Only meaningful for buckets holding bodies (set as
    * they are filled). Lets a search for foes skip, without looking at a body, cells holding only its own side:
@@ -124,7 +125,10 @@ export class SpatialHash {
       starts[h + 1] = (starts[h + 1] as number) + 1;
     }
     for (let h = 0; h < tableSize; h++) starts[h + 1] = (starts[h + 1] as number) + (starts[h] as number);
-    const fill = starts.slice(0, tableSize);
+    // Where each bucket's next body goes: a copy of the starts, in an array kept between rebuilds.
+    if (this.next.length < tableSize) this.next = new Int32Array(this.starts.length);
+    const fill = this.next;
+    fill.set(starts.subarray(0, tableSize));
     const order = this.order;
     if (this.factions.length < tableSize) this.factions = new Array<string>(tableSize).fill(MIXED);
     const factions = this.factions;
