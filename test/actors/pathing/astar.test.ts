@@ -80,10 +80,7 @@ describe('A*', () => {
     const rng = Rng.create('astar-steep');
     for (let k = 0; k < 40; k++) {
       const w = rng.int(8, 30), h = rng.int(8, 30);
-      const costs = new Float64Array(w * h);
-      for (let i = 0; i < w * h; i++) costs[i] = rng.chance(0.15) ? Infinity : rng.pick([1, 1, 3, 60, 900]);
-      const moveCost = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? Infinity : (costs[y * w + x] as number));
-      const g: TestGrid = { w, h, costs, tileSize: 1, moveCost, isWalkable: (x, y) => moveCost(x, y) < Infinity };
+      const g = randomGrid(`steep${k}`, w, h, 0.15, [1, 1, 3, 60, 900]);
       const from = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) }, to = { x: rng.int(0, w - 1), y: rng.int(0, h - 1) };
       const ref = dijkstra(g, from)[to.y * w + to.x]!;
       const r = findPath(g, from, to, { margin: 30 });

@@ -8,11 +8,11 @@ export interface TestGrid extends TerrainQuery {
   readonly costs: Float64Array;
 }
 
-/** A random grid: `wallP` walls, the rest costs 1..4 (some fractional). */
-export function randomGrid(seed: string, w: number, h: number, wallP = 0.25): TestGrid {
+/** A random grid: `wallP` walls, the rest costs drawn from `picks` (by default 1..4, some fractional). */
+export function randomGrid(seed: string, w: number, h: number, wallP = 0.25, picks: readonly number[] = [1, 1, 1, 1.5, 2, 3.25, 4]): TestGrid {
   const rng = Rng.create(seed);
   const costs = new Float64Array(w * h);
-  for (let i = 0; i < w * h; i++) costs[i] = rng.chance(wallP) ? Infinity : rng.pick([1, 1, 1, 1.5, 2, 3.25, 4]);
+  for (let i = 0; i < w * h; i++) costs[i] = rng.chance(wallP) ? Infinity : rng.pick(picks);
   const moveCost = (x: number, y: number): number => (x < 0 || y < 0 || x >= w || y >= h ? Infinity : (costs[y * w + x] as number));
   return { w, h, costs, tileSize: 1, moveCost, isWalkable: (x, y) => moveCost(x, y) < Infinity };
 }
