@@ -133,13 +133,14 @@ const bump = (s: CoordinatorStats, k: keyof CoordinatorStats, n = 1): Coordinato
 /**
  * The room coordinator (layer 4): one bodiless actor per room. Every `scanEvery` seconds it finds packs within
  * range of players, tells each member its roster, builds a compact battle context, plans at once with the local
- * tactician and sends every member its order. Each open pack is looked after (who is still in the fight, what
- * changed, whether to re-plan) once per `scanEvery` too, but packs take turns over the ticks in between, so a
- * room with dozens of battles does not pay for all of them on one tick; it also asks the `plan` port (cloud tactics through the gateway)
+ * tactician and sends every member its order; it also asks the `plan` port (cloud tactics through the gateway)
  * and, when a valid answer arrives in time and the battle has not changed too much, replaces the tactician's
  * plan with it. Plans are re-made on significant events (a member falls, the leader falls, players come or go,
  * the pack is beaten) and when they expire, rate-limited per pack. Answers reach it only as replies, so a
  * recorded run replays to the same state.
+ * Each open pack is looked after (who is still in the fight, what changed, whether to re-plan) once per
+ * `scanEvery` too, but packs take turns over the ticks in between, so a room with dozens of battles does not pay
+ * for all of them on one tick.
  */
 export const coordinatorBehaviour: Behaviour<CoordinatorState, CoordinatorParams> = {
   name: 'coordinator',
@@ -172,7 +173,6 @@ function traitsOf(v: unknown): Traits | null {
   for (const k of ['aggression', 'courage', 'sociability', 'greed', 'curiosity', 'cunning'] as const) if (typeof t[k] !== 'number' || !Number.isFinite(t[k])) return null;
   return t as Traits;
 }
-
 
 /**
  * Which of the `turns` ticks of a scan period looks after pack `key`: a hash of the key, so the packs of a

@@ -284,7 +284,7 @@ export class AStarSearch {
       // unread, wall or open ground. The start may be a wall tile; it stays one (nothing enters it).
       if ((cost[i] as number) < Infinity) cost[i] = CLOSED_COST;
       used++;
-      if (i === goal) { this.heapSize = n; this.cur = cur; this.listed = listed; this.expanded += used; return used + this.finish('found', i); }
+      if (i === goal) { this.heapSize = n; this.expanded += used; return used + this.finish('found', i); }
       const hi = h[i] as number;
       if (hi < bestH) { bestH = hi; best = i; }
       const gi = g[i] as number;
