@@ -1,5 +1,10 @@
 import type { Body } from './body.ts';
 
+/** A bucket holding bodies of more than one faction (no faction is named this). */
+const MIXED = '\u0000mixed';
+/** Matches no bucket: what a search that is not for foes compares against. */
+const ANY = '\u0000any';
+
 /**
  * Spatial hash of living bodies for neighbour queries, rebuilt in one pass (a counting sort into grid cells)
  * whenever positions change, instead of being patched body by body. Positions and cells are copied into flat
@@ -11,11 +16,6 @@ import type { Body } from './body.ts';
  * stored coordinates. Within a cell, bodies keep the order they were given in (ascending id), so every query is
  * deterministic.
  */
-/** A bucket holding bodies of more than one faction (no faction is named this). */
-const MIXED = '\u0000mixed';
-/** Matches no bucket: what a search that is not for foes compares against. */
-const ANY = '\u0000any';
-
 export class SpatialHash {
   private n = 0;
   private mask = 0;
