@@ -15,8 +15,9 @@ export interface FractalSettings {
 /** A fractal sampler that can also fill many points at once (same values as calling it point by point). */
 export interface FractalNoise extends Sampler2D {
   /**
-   * Write the value at (xs[k], ys[k]) into out[k] for k < n. One octave at a time over all points: per-point
-   * calls to the sampler return boxed numbers, which a 64 × 64 chunk paid for some 40,000 times.
+   * Write the value at (xs[k], ys[k]) into out[k] for k < n, one octave at a time over all points: a chunk's
+   * height field then costs one call of simplex-noise per point and octave, with no call of the sampler (and
+   * its loop over the octaves) per point around it.
    */
   fill(xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void;
 }
