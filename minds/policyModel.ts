@@ -22,10 +22,29 @@ const SIN_B = 4 / (Math.PI * Math.PI);
  * does not inline boxes its number argument, one allocation per feature.
  */
 export function approxSin(x: number): number {
-  let a = x - TAU * Math.floor((x + Math.PI) / TAU); // wrap to [-π, π)
+  return sinOfWrapped(wrapAngle(x));
+}
+
+/**
+ * `x` wrapped to [-π, π). Bearings come from atan2 and are nearly always in range already: that case skips the
+ * floor and the division, and gives the same bits as the wrap would (it subtracts 2π × 0).
+ */
+function wrapAngle(x: number): number {
+  return x >= -Math.PI && x < Math.PI ? x : x - TAU * Math.floor((x + Math.PI) / TAU);
+}
+
+/** {@link approxSin} of an angle already in [-π, π]. */
+function sinOfWrapped(a: number): number {
   const y = SIN_A * a - SIN_B * a * Math.abs(a);
-  a = 0.225 * (y * Math.abs(y) - y) + y;
-  return a;
+  return 0.225 * (y * Math.abs(y) - y) + y;
+}
+
+/**
+ * cos(x) as {@link approxSin} of π/2 − |x| (x wrapped): cosine is even and sin(π/2 − u) = cos(u), and the parabola
+ * is symmetric about π/2 as sine is, so this is approxSin(x + π/2) without a second wrap.
+ */
+function approxCosOfWrapped(a: number): number {
+  return sinOfWrapped(HALF_PI - Math.abs(a));
 }
 
 /** The index of `order` in ORDERS, or -1 for anything else. A scan beats a Set here: most actors have no order, the first entry. */
@@ -45,8 +64,9 @@ export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: n
   if (p.threatDist >= 0) {
     out[o] = 1;
     out[o + 1] = clamp01(p.threatDist / 20);
-    out[o + 2] = approxSin(p.threatBearing);
-    out[o + 3] = approxSin(p.threatBearing + HALF_PI);
+    const a = wrapAngle(p.threatBearing);
+    out[o + 2] = sinOfWrapped(a);
+    out[o + 3] = approxCosOfWrapped(a);
   } else {
     out[o] = 0;
     out[o + 1] = 1;
@@ -56,8 +76,9 @@ export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: n
   if (p.allyDist >= 0) {
     out[o + 4] = 1;
     out[o + 5] = clamp01(p.allyDist / 20);
-    out[o + 6] = approxSin(p.allyBearing);
-    out[o + 7] = approxSin(p.allyBearing + HALF_PI);
+    const a = wrapAngle(p.allyBearing);
+    out[o + 6] = sinOfWrapped(a);
+    out[o + 7] = approxCosOfWrapped(a);
   } else {
     out[o + 4] = 0;
     out[o + 5] = 1;
