@@ -152,6 +152,17 @@ describe('think mind (policy model)', () => {
     for (const x of xs) expect(Object.is(approxSin(x), reference(x)), `approxSin(${x})`).toBe(true);
   });
 
+  it('bearing features are approxSin of the bearing and of the bearing + π/2, as the models were trained', () => {
+    const rng = Rng.create('bearings');
+    const row = new Float32Array(POLICY_INPUTS);
+    const bearings = [0, -0, Math.PI, -Math.PI, Math.PI / 2, -Math.PI / 2, 3 * Math.PI, -7, 1e6];
+    for (let i = 0; i < 20_000; i++) bearings.push(rng.float(-Math.PI, Math.PI), rng.float(-20, 20));
+    for (const b of bearings) {
+      policyFeatures({ ...PERCEPTION, threatDist: 3, threatBearing: b, allyDist: 4, allyBearing: -b }, TRAITS, row, 0);
+      expect([row[2], row[3], row[6], row[7]], `bearing ${b}`).toEqual([b, b + Math.PI / 2, -b, -b + Math.PI / 2].map((v) => Math.fround(approxSin(v))));
+    }
+  });
+
   it('traits shift decisions: more aggressive attacks more, less courage retreats sooner', async () => {
     const { service } = await quietService();
     const world = encounters('traits', 400);
