@@ -12,6 +12,13 @@ export interface Transition<S> {
   readonly effects?: readonly Effect[];
 }
 
+/**
+ * The transition "nothing happened": the actor keeps the state it has and performs no effects. One shared
+ * object, so that the commonest answer to a tick (most actors keep their state most ticks) allocates nothing for
+ * the collector to sweep. Only the runtime reads it: its own `state` field is not any actor's state.
+ */
+export const UNCHANGED: Transition<never> = Object.freeze({ state: undefined as never });
+
 /** A read-only view of the world, handed to behaviours. Valid only during the call it was passed to. */
 export interface ActorContext<P = unknown> {
   /** This actor's id. */

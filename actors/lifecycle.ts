@@ -1,4 +1,5 @@
 import { formatIssues } from '../shared/index.ts';
+import { newBody } from './body.ts';
 import type { Body } from './body.ts';
 import { WorldContext } from './context.ts';
 import type { ActorId } from './ids.ts';
@@ -60,23 +61,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
   const id = world.nextId;
   const b = s.body;
   const body: Body | null = b
-    ? {
-        id,
-        x: b.x,
-        y: b.y,
-        vx: 0,
-        vy: 0,
-        heading: 0,
-        radius: b.radius,
-        speed: b.speed,
-        hp: Math.min(b.hp ?? b.maxHp, b.maxHp),
-        maxHp: b.maxHp,
-        alive: (b.hp ?? b.maxHp) > 0,
-        faction: b.faction,
-        homeX: b.x,
-        homeY: b.y,
-        changedAt: 0,
-      }
+    ? newBody(id, { x: b.x, y: b.y, radius: b.radius, speed: b.speed, hp: Math.min(b.hp ?? b.maxHp, b.maxHp), maxHp: b.maxHp, faction: b.faction })
     : null;
   const policy: SupervisionPolicy = { ...DEFAULT_POLICY, ...behaviour.supervision };
   const actor: Actor = {

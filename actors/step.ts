@@ -1,3 +1,4 @@
+import { UNCHANGED } from './behaviour.ts';
 import type { Transition } from './behaviour.ts';
 import type { WorldContext } from './context.ts';
 import type { Body } from './body.ts';
@@ -174,13 +175,25 @@ const LOD_EVERY = 10;
  */
 function updateLevelOfDetail(world: World): void {
   if (world.tick % LOD_EVERY !== 0) return;
-  // Index loops here: this runs every tenth step only, too rarely to be optimised, and an unoptimised for-of
-  // allocates a result object per actor.
+  markAllFar(world);
+  wakeNearPlayers(world);
+}
+
+// Two functions, not two loops in one: the first loop runs over every actor and gets its function compiled
+// while it runs (on-stack replacement); compiled before the second loop ever ran, that code had no feedback
+// for it and fell back to the interpreter there on every level-of-detail step.
+
+/** Every actor with a body, players aside, starts out far. Index loop: an unoptimised for-of allocates a result per actor. */
+function markAllFar(world: World): void {
   const order = liveActors(world);
   for (let i = 0; i < order.length; i++) {
     const actor = order[i] as Actor;
     actor.far = actor.body !== null && actor.kind !== 'player';
   }
+}
+
+/** Actors within the level-of-detail radius of a player are near. */
+function wakeNearPlayers(world: World): void {
   const r = world.config.lodRadius;
   for (const pid of world.players) {
     const p = world.actors.get(pid)?.body;
@@ -222,6 +235,7 @@ function deliver(world: World, actor: Actor, message: Message, ctx: WorldContext
     return;
   }
   world.stats.delivered++;
+  if (result === UNCHANGED) return;
   if (typeof result !== 'object' || result === null || !('state' in result)) {
     report(world, 'malformed-result', `behaviour '${actor.behaviourName}' returned ${describe(result)} instead of { state, effects }`, actor.id);
     failActor(world, actor, message, new TypeError(`behaviour returned ${describe(result)} instead of { state, effects }`));

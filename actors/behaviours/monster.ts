@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { UNCHANGED } from '../behaviour.ts';
 import type { ActorContext, Behaviour, Transition } from '../behaviour.ts';
 import type { Body } from '../body.ts';
 import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
-import type { Action, Intent, Personality } from '../ports.ts';
+import type { Action, Intent, Personality, Traits } from '../ports.ts';
 import { askChat, askPersonality, decisionOf, perceive, personalityOf, remember } from './monsterMind.ts';
 import type { PlayerMemory } from './monsterMind.ts';
 import { HELP_TOPIC, LEADER_DOWN_TOPIC, ORDER_TOPIC, PACK_TOPIC, TARGET_TOPIC } from '../coordinator/plan.ts';
@@ -112,6 +113,19 @@ const NO_MEMORY: Readonly<Record<string, PlayerMemory>> = Object.freeze({});
 const hostile = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction !== me.faction;
 
 /**
+ * The state the tick being handled began with (set on entry to each tick). The reflexes go through several
+ * helpers that may or may not make a new state; {@link keep} turns "still the state the tick began with" into
+ * the shared UNCHANGED instead of a new `{ state }`: most monsters, most ticks, change nothing.
+ */
+let tickState: MonsterState | null = null;
+
+/** `{ state }`, or UNCHANGED when `state` is the one the current tick began with. */
+const keep = (state: MonsterState): Transition<MonsterState> => (state === tickState ? UNCHANGED : { state });
+
+/** The state a transition of the current tick leaves (UNCHANGED leaves the one the tick began with). */
+const stateAfter = (t: Transition<MonsterState>): MonsterState => (t === UNCHANGED ? (tickState as MonsterState) : t.state);
+
+/**
  * A monster. Reflexes every tick: wander around home; notice the nearest hostile within perception; chase it
  * (around walls by path finding) and attack with a cooldown; flee while badly hurt; retreat-and-regroup; die at
  * 0 hp and respawn after a delay. Layer 2 gives it a personality after spawn (traits shape its courage and
@@ -129,15 +143,20 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   receive(state, message, ctx) {
     switch (message.type) {
       case 'tick': {
-        if (state.mode === 'dead') return { state };
+        if (state.mode === 'dead') return UNCHANGED;
+        tickState = state;
+        let t: Transition<MonsterState>;
         if (!state.personalityAsked && ctx.params.personality) {
           const r = reflexes({ ...state, personalityAsked: true }, ctx);
-          return { state: r.state, effects: [askPersonality(ctx, ctx.params.mindTimeout), ...(r.effects ?? [])] };
+          t = { state: stateAfter(r), effects: [askPersonality(ctx, ctx.params.mindTimeout), ...(r.effects ?? [])] };
+        } else {
+          t = reflexes(state, ctx);
         }
-        return reflexes(state, ctx);
+        tickState = null;
+        return t;
       }
       case 'hit': {
-        if (state.mode === 'dead') return { state };
+        if (state.mode === 'dead') return UNCHANGED;
         const next = { ...state, lastHitAt: ctx.time, target: state.target === NO_ACTOR ? message.from : state.target };
         // In a pack: call the mates for help (rate-limited).
         if (state.pack && ctx.time >= state.nextHelpAt) {
@@ -155,24 +174,24 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
       }
       case 'timer':
         if (message.key === 'respawn') return { state: { ...state, mode: 'wander', nextTurn: 0 }, effects: [{ type: 'respawn' }] };
-        return { state };
+        return UNCHANGED;
       case 'signal':
         return signal(state, message.topic, message.from, message.data, ctx);
       case 'reply':
         return reply(state, message, ctx);
       case 'path':
-        if (state.mode !== 'chase') return { state };
+        if (state.mode !== 'chase') return UNCHANGED;
         return message.ok && message.waypoints.length >= 2
           ? { state: { ...state, path: message.waypoints, pathStep: 0 } }
           : { state: { ...state, path: null, nextPathAt: ctx.time + PATH_RETRY } };
       default:
-        return { state };
+        return UNCHANGED;
     }
   },
 };
 
 function signal(state: MonsterState, topic: string, from: ActorId, data: unknown, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
-  if (state.mode === 'dead') return { state };
+  if (state.mode === 'dead') return UNCHANGED;
   if (topic === 'talk') {
     const d = (data ?? {}) as { text?: unknown; name?: unknown };
     const text = typeof d.text === 'string' ? d.text : '';
@@ -182,7 +201,7 @@ function signal(state: MonsterState, topic: string, from: ActorId, data: unknown
   if (topic === HELP_TOPIC || (topic === TARGET_TOPIC && state.pack?.leader === ctx.self)) {
     // A pack mate calls (or reports a target to its leader): take on its target unless busy.
     const target = typeof data === 'number' ? data : NO_ACTOR;
-    return target !== NO_ACTOR && state.target === NO_ACTOR ? { state: { ...state, target } } : { state };
+    return target !== NO_ACTOR && state.target === NO_ACTOR ? { state: { ...state, target } } : UNCHANGED;
   }
   if (topic === ORDER_TOPIC) {
     const order = orderOf(data);
@@ -191,7 +210,7 @@ function signal(state: MonsterState, topic: string, from: ActorId, data: unknown
   }
   if (topic === PACK_TOPIC) {
     const pack = packInfoOf(data, from);
-    if (!pack) return { state };
+    if (!pack) return UNCHANGED;
     // Tell the coordinator what kind of fighter it is (its traits, once known).
     const effects: Effect[] = state.personality ? [{ type: 'send', to: from, message: { type: 'signal', topic: 'traits', from: ctx.self, data: state.personality.traits } }] : [];
     return { state: { ...state, pack }, effects };
@@ -202,18 +221,18 @@ function signal(state: MonsterState, topic: string, from: ActorId, data: unknown
     for (const m of state.pack.mates) if (m < leader && ctx.bodyOf(m)?.alive) leader = m;
     return { state: { ...state, pack: { ...state.pack, leader } } };
   }
-  return { state };
+  return UNCHANGED;
 }
 
 function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBehaviour.receive>[1], { type: 'reply' }>, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
   switch (message.port) {
     case MIND_PORTS.personality: {
       const p = message.ok ? personalityOf(message.value) : null;
-      return p ? { state: { ...state, personality: withOverrides(p, ctx.params.traits) } } : { state };
+      return p ? { state: { ...state, personality: withOverrides(p, ctx.params.traits) } } : UNCHANGED;
     }
     case MIND_PORTS.think: {
       const d = message.ok ? decisionOf(message.value) : null;
-      return d ? { state: { ...state, decision: d.action, decisionUntil: ctx.time + ctx.params.thinkEvery * 2 } } : { state };
+      return d ? { state: { ...state, decision: d.action, decisionUntil: ctx.time + ctx.params.thinkEvery * 2 } } : UNCHANGED;
     }
     case MIND_PORTS.chat: {
       const player = state.chatWith;
@@ -228,13 +247,13 @@ function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBe
       return { state: { ...state, chatWith: NO_ACTOR, memory }, effects: [{ type: 'emit', event: { kind: 'say', text } }] };
     }
     default:
-      return { state };
+      return UNCHANGED;
   }
 }
 
 function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
   const me = ctx.body;
-  if (!me) return { state };
+  if (!me) return keep(state);
   const p = ctx.params;
   const traits = state.personality?.traits ?? neutralWith(p.traits);
   const memory = state.memory;
@@ -255,14 +274,15 @@ function reflexes(state: MonsterState, ctx: ActorContext<MonsterParams>): Transi
     }
   }
   const decision = state.decision && ctx.time < state.decisionUntil ? state.decision : null;
-  const r = act(state, ctx, me, threat, decision, traits.courage, accept, order);
+  const r = act(state, ctx, me, threat, decision, traits, accept, order);
   // In a pack: report a newly seen target to the leader.
   const pack = state.pack;
-  if (pack && state.target === NO_ACTOR && r.state.target !== NO_ACTOR && pack.leader !== ctx.self) {
-    effects = [...(effects ?? []), { type: 'send', to: pack.leader, message: { type: 'signal', topic: TARGET_TOPIC, from: ctx.self, data: r.state.target } }];
+  const target = stateAfter(r).target;
+  if (pack && state.target === NO_ACTOR && target !== NO_ACTOR && pack.leader !== ctx.self) {
+    effects = [...(effects ?? []), { type: 'send', to: pack.leader, message: { type: 'signal', topic: TARGET_TOPIC, from: ctx.self, data: target } }];
   }
   if (!effects) return r;
-  return { state: r.state, effects: r.effects ? [...effects, ...r.effects] : effects };
+  return { state: stateAfter(r), effects: r.effects ? [...effects, ...r.effects] : effects };
 }
 
 /** A fraction in [0, 1) spread evenly over consecutive ids (golden-ratio sequence). */
@@ -277,14 +297,14 @@ function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
   return false;
 }
 
-/** Reflexes, shaped by the current layer-3 decision (if any) and courage. */
+/** Reflexes, shaped by the current layer-3 decision (if any) and courage (passed as the traits object: a number argument of a call that does not inline is boxed, one allocation per monster per tick). */
 function act(
-  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, courage: number,
+  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, traits: Traits,
   accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean, order: Order | null = null,
 ): Transition<MonsterState> {
   const p = ctx.params;
   // Braver monsters flee later: the threshold scales from 1.5× (courage 0) to 0.5× (courage 1).
-  const fleeBelow = p.fleeBelow * (1.5 - courage);
+  const fleeBelow = p.fleeBelow * (1.5 - traits.courage);
   // The reflex overrides any order; a layer-3 retreat only fills the gap when there is no order.
   if (threat && (me.hp < fleeBelow * me.maxHp || (decision === 'retreat' && !order))) {
     const dx = me.x - threat.x;
@@ -323,14 +343,14 @@ function act(
         if (ally.id !== me.id && ally.faction === me.faction) call.push({ type: 'send', to: ally.id, message: { type: 'signal', topic: 'help', from: me.id, data: target.id } });
       }
       // Call once per decision.
-      return { state: { ...r.state, decision: null }, effects: [...call, ...(r.effects ?? [])] };
+      return { state: { ...stateAfter(r), decision: null }, effects: [...call, ...(r.effects ?? [])] };
     }
     const flank = decision === 'flankLeft' ? Math.PI / 4 : decision === 'flankRight' ? -Math.PI / 4 : 0;
     return chase(state, ctx, me, target, dx, dy, d, d > reach * 3 ? flank : 0);
   }
 
   // Idle: rest a while, or walk a new heading for a few seconds (at once when a wall stopped us); drift home when far.
-  if (ctx.time < state.nextTurn && state.mode === 'wander' && (state.resting || me.vx !== 0 || me.vy !== 0)) return { state };
+  if (ctx.time < state.nextTurn && state.mode === 'wander' && (state.resting || me.vx !== 0 || me.vy !== 0)) return keep(state);
   const rng = ctx.rng;
   if (state.mode === 'wander' && !state.resting && rng.chance(p.restChance)) {
     return withMove({ ...state, target: NO_ACTOR, resting: true, nextTurn: ctx.time + rng.float(3, 10), path: null, pathStep: 0 }, me, 0, 0);
@@ -352,17 +372,17 @@ function act(
 /** Stand and hit `target` (within reach) when the cooldown allows. */
 function strike(state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>): Transition<MonsterState> {
   const p = ctx.params;
-  const effects: Effect[] = [];
-  if (me.vx !== 0 || me.vy !== 0) effects.push({ type: 'move', vx: 0, vy: 0 });
+  let effects: Effect[] | undefined;
+  if (me.vx !== 0 || me.vy !== 0) effects = [{ type: 'move', vx: 0, vy: 0 }];
   let nextAttack = state.nextAttack;
   if (ctx.time >= nextAttack) {
-    effects.push({ type: 'attack', target: target.id, damage: p.damage, range: p.attackRange });
+    (effects ??= []).push({ type: 'attack', target: target.id, damage: p.damage, range: p.attackRange });
     nextAttack = ctx.time + p.cooldown;
   }
   const next = state.mode === 'fight' && state.target === target.id && nextAttack === state.nextAttack
     ? state
     : { ...state, mode: 'fight' as const, target: target.id, nextAttack };
-  return { state: next, effects };
+  return effects ? { state: next, effects } : keep(next);
 }
 
 /**
@@ -414,6 +434,6 @@ const ORDER_MOVES: OrderMoves<MonsterState> = {
 
 /** A transition that sets the velocity, emitting a move effect only when it actually changes. */
 function withMove(state: MonsterState, me: Readonly<Body>, vx: number, vy: number): Transition<MonsterState> {
-  if (Math.abs(vx - me.vx) < 1e-6 && Math.abs(vy - me.vy) < 1e-6) return { state };
+  if (Math.abs(vx - me.vx) < 1e-6 && Math.abs(vy - me.vy) < 1e-6) return keep(state);
   return { state, effects: [{ type: 'move', vx, vy }] };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawnActor, step } from '../../actors/index.ts';
+import { monsterBehaviour, newBody, spawnActor, step, UNCHANGED } from '../../actors/index.ts';
 import type { Behaviour, World } from '../../actors/index.ts';
 import { logOf, script, testWorld } from './helpers.ts';
 
@@ -315,5 +315,63 @@ describe('step outputs', () => {
       moves += moved.length;
     }
     expect(moves).toBeGreaterThan(10);
+  });
+});
+
+describe('UNCHANGED', () => {
+  it('keeps the state the actor has and performs nothing', () => {
+    let calls = 0;
+    const still: Behaviour<{ n: number }, Record<string, never>> = {
+      name: 'still',
+      init: () => ({ n: 7 }),
+      receive(state, message) {
+        calls++;
+        // Every other tick changes the state; the others answer UNCHANGED.
+        return message.type === 'tick' && calls % 2 === 0 ? { state: { n: state.n + 1 }, effects: [{ type: 'move', vx: 1, vy: 0 }] } : UNCHANGED;
+      },
+    };
+    const world = testWorld([still as unknown as Behaviour<never, never>]);
+    const r = spawnActor(world, { kind: 'npc', behaviour: 'still', body: { x: 10, y: 10, faction: 'a', speed: 2, maxHp: 10 } });
+    if (!r.ok) throw new Error(r.error);
+    const delivered = world.stats.delivered;
+    const seen: object[] = [];
+    for (let t = 0; t < 6; t++) {
+      step(world);
+      seen.push(world.actors.get(r.id)!.state as object);
+    }
+    expect(world.stats.delivered - delivered).toBe(6);
+    expect(seen.map((s) => (s as { n: number }).n)).toEqual([7, 8, 8, 9, 9, 10]);
+    expect(seen[1]).toBe(seen[2]); // UNCHANGED kept the very object
+    expect(world.actors.get(r.id)!.body!.vx).toBe(1);
+    expect(world.stats.problems['malformed-result']).toBe(0);
+  });
+
+  it('an idle monster answers most ticks with UNCHANGED and still wanders', () => {
+    const answers = { unchanged: 0, other: 0 };
+    const spy = {
+      ...monsterBehaviour,
+      name: 'spyMonster',
+      receive: (state, message, ctx) => {
+        const t = monsterBehaviour.receive(state, message, ctx);
+        if (message.type === 'tick') answers[t === UNCHANGED ? 'unchanged' : 'other']++;
+        return t;
+      },
+    } as typeof monsterBehaviour;
+    const world = testWorld([spy as unknown as Behaviour<never, never>], 200);
+    const r = spawnActor(world, { kind: 'monster', behaviour: 'spyMonster', params: { homeRadius: 10 }, body: { x: 100, y: 100, faction: 'wolves', speed: 4, maxHp: 50 } });
+    if (!r.ok) throw new Error(r.error);
+    for (let t = 0; t < 600; t++) step(world);
+    expect(answers.unchanged + answers.other).toBe(600);
+    expect(answers.unchanged).toBeGreaterThan(0.8 * 600);
+    const b = world.actors.get(r.id)!.body!;
+    expect(b.x !== 100 || b.y !== 100).toBe(true);
+  });
+});
+
+describe('newBody', () => {
+  it('makes a body at rest at home, alive while it has hp', () => {
+    const b = newBody(3, { x: 1.5, y: -2, radius: 0.4, speed: 3, hp: 10, maxHp: 12, faction: 'wolves' });
+    expect(b).toEqual({ id: 3, x: 1.5, y: -2, vx: 0, vy: 0, heading: 0, radius: 0.4, speed: 3, hp: 10, maxHp: 12, alive: true, faction: 'wolves', homeX: 1.5, homeY: -2, changedAt: 0 });
+    expect(newBody(4, { x: 0, y: 0, radius: 0.4, speed: 3, hp: 0, maxHp: 12, faction: 'wolves' }).alive).toBe(false);
   });
 });
