@@ -12,7 +12,10 @@ export interface FractalSettings {
   readonly persistence: number;
 }
 
-/** A fractal sampler that can also fill many points at once (same values as calling it point by point). */
+/**
+ * A fractal sampler that can also work on many points at once, and on a range of its octaves (same values as
+ * calling it point by point).
+ */
 export interface FractalNoise extends Sampler2D {
   /**
    * Write the value at (xs[k], ys[k]) into out[k] for k < n, one octave at a time over all points: a chunk's
@@ -20,6 +23,17 @@ export interface FractalNoise extends Sampler2D {
    * its loop over the octaves) per point around it.
    */
   fill(xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void;
+  /** Frequency of each octave in cycles per tile, lowest first. */
+  readonly frequencies: readonly number[];
+  /**
+   * `start` plus the raw sum of octaves [from, to) at (x, y), added one octave at a time: the part of the value
+   * those octaves add before {@link normalise}.
+   */
+  partial(x: number, y: number, from: number, to: number, start?: number): number;
+  /** Add the raw sum of octaves [from, to) at (xs[k], ys[k]) to out[k], for k < n, one octave at a time. */
+  addOctaves(xs: Float64Array, ys: Float64Array, n: number, out: Float64Array, from: number, to: number): void;
+  /** A raw sum of all the octaves mapped to 0..1, as the sampler maps it. */
+  normalise(v: number): number;
 }
 
 /**
@@ -40,28 +54,32 @@ export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6)
     amp *= s.persistence;
   }
   const scale = (0.5 * contrast) / (total || 1);
-  const sample = (x: number, y: number): number => {
-    let v = 0;
-    for (let i = 0; i < octaves.length; i++) {
-      const o = octaves[i] as (typeof octaves)[number];
-      v += o.amp * o.noise(x * o.freq, y * o.freq);
-    }
+  const normalise = (v: number): number => {
     const r = 0.5 + v * scale;
     return r < 0 ? 0 : r > 1 ? 1 : r;
   };
-  const fill = (xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void => {
-    // The sums build up in the same order as in `sample`, so both give the same bits.
-    out.fill(0, 0, n);
-    for (let i = 0; i < octaves.length; i++) {
+  const partial = (x: number, y: number, from: number, to: number, start = 0): number => {
+    let v = start;
+    for (let i = from; i < to; i++) {
+      const o = octaves[i] as (typeof octaves)[number];
+      v += o.amp * o.noise(x * o.freq, y * o.freq);
+    }
+    return v;
+  };
+  const sample = (x: number, y: number): number => normalise(partial(x, y, 0, octaves.length));
+  const addOctaves = (xs: Float64Array, ys: Float64Array, n: number, out: Float64Array, from: number, to: number): void => {
+    // Each point's sum builds up in the same order as in `partial`, so both give the same bits.
+    for (let i = from; i < to; i++) {
       const { noise, freq: f, amp: a } = octaves[i] as (typeof octaves)[number];
       for (let k = 0; k < n; k++) out[k] = (out[k] as number) + a * noise((xs[k] as number) * f, (ys[k] as number) * f);
     }
-    for (let k = 0; k < n; k++) {
-      const r = 0.5 + (out[k] as number) * scale;
-      out[k] = r < 0 ? 0 : r > 1 ? 1 : r;
-    }
   };
-  return Object.assign(sample, { fill });
+  const fill = (xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void => {
+    out.fill(0, 0, n);
+    addOctaves(xs, ys, n, out, 0, octaves.length);
+    for (let k = 0; k < n; k++) out[k] = normalise(out[k] as number);
+  };
+  return Object.assign(sample, { fill, frequencies: octaves.map((o) => o.freq), partial, addOctaves, normalise });
 }
 
 /**

@@ -11,12 +11,12 @@ describe('chunked terrain', () => {
     const hashes = Object.fromEntries(COORDS.map(([cx, cy]) => [`${cx},${cy}`, chunkHash(w.chunk(cx, cy))]));
     expect(hashes).toMatchInlineSnapshot(`
       {
-        "-1,-1": "eaf72708b298da9a",
-        "-5,4": "9ec0769435dc501a",
-        "0,0": "f3518a0b3ee9e1aa",
-        "0,1": "5398aa1adbf5eb02",
-        "1,0": "632a356e076c4f72",
-        "3,-2": "a2d09441270dca76",
+        "-1,-1": "7dc7bd212fcdf46a",
+        "-5,4": "b71e0cb4bd04bbda",
+        "0,0": "71c904405dd2b732",
+        "0,1": "af50d6996778a08e",
+        "1,0": "508149b1ce11a952",
+        "3,-2": "bd75cd953a52cd26",
       }
     `);
   });
@@ -49,9 +49,9 @@ describe('chunked terrain', () => {
       nn^^XXXXXXXXX#####XXXXXnnononnnnnnnnonnn
       nnnnXXXXXXXXXXX+XXXXXXXnnnnonnnnnnnnnnnn
       nnnnXXXXXXXXXXX+XXXXXXXnnnnnnnnnnnnnnnnn
-      nnnnnnnnn^^^^^nnnnnnnnnnnnn""""""""nnnno
-      nnnnnnnnnnnnnnnnnnnnnnnn"""""""""""""nnn
-      nnonnnnnnnnnnnnnnnnnn"""""""""""""""""nn
+      nnnnnnnnn^^^^^^nnnnnnnnnnnn""""""""nnnno
+      nnnnnnnnnnnnnnnnnnnnnnnnn""""""""""""nnn
+      nnonnnnnnnnnnnnnnnnnnn"""""""""""""""nnn
       "
     `);
   });
