@@ -31,19 +31,35 @@ function lerp2(l00: number, l10: number, l01: number, l11: number, fx: number, f
 }
 
 /**
- * Octaves of the height field at least this many lattice steps long are sampled on the lattice and interpolated,
- * like the slow fields: with the default step of 4 tiles, the two broadest (192 and 96 tiles) of five. Linear
- * interpolation over a 24th of a wave is off by under 1 % of the octave's amplitude, where the warp does not
- * squeeze it; each of those octaves then costs 289 samples per chunk instead of 4,096, and calls of
- * simplex-noise were most of a chunk's time and, as boxed numbers, most of its garbage.
+ * Octaves of the height field at least this many lattice steps long are sampled on a lattice and interpolated,
+ * like the slow fields. Linear interpolation over a 24th of a wave is off by under 1 % of the octave's amplitude,
+ * where the warp does not squeeze it. With the default step of 4 tiles, the two broadest octaves (192 and 96
+ * tiles) of five come from the coarse lattice (289 samples per chunk each, not 4,096) and the next (48 tiles)
+ * from a lattice of half that step (1,089). Calls of simplex-noise were most of a chunk's time and, as boxed
+ * numbers, most of its garbage.
  */
 const LATTICE_OCTAVE_STEPS = 24;
+
+/**
+ * The value of lattice layer `a` (`g` points a side, one every `k` tiles) at local tile (lx, ly), interpolated.
+ * On the far edge of the block (lx or ly = the block's size) the weight of the missing neighbour is exactly 0, so
+ * the point's own value is taken there: the same bits a block whose lattice went on would give.
+ */
+function latticeAt(a: Float64Array, g: number, k: number, lx: number, ly: number): number {
+  const gx = Math.floor(lx / k), gy = Math.floor(ly / k);
+  const i00 = gy * g + gx;
+  const i10 = gx + 1 < g ? i00 + 1 : i00;
+  const i01 = gy + 1 < g ? i00 + g : i00;
+  const i11 = gy + 1 < g ? i10 + g : i10;
+  return lerp2(a[i00] as number, a[i10] as number, a[i01] as number, a[i11] as number, (lx - gx * k) / k, (ly - gy * k) / k);
+}
 
 /**
  * Climate from layered simplex noise: a domain-warped fBm height field, and slowly varying moisture,
  * temperature and warp fields sampled on a global lattice every `noise.coarseStep` tiles and interpolated
  * (the lattice is anchored to world coordinates, so chunks agree along their borders). The height field's
- * broad octaves are taken on the same lattice, at the warped lattice points; the others at every tile.
+ * broad octaves are taken on the same lattice and the middle ones on one of half its step, at the warped
+ * lattice points; the fine ones at every tile.
  */
 export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
   const n = p.noise;
@@ -56,8 +72,13 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
   const k = n.coarseStep;
   const amp = n.warp.amplitude * 2;
   const octaves = heightNoise.frequencies.length;
+  const freqs = heightNoise.frequencies;
   let broad = 0;
-  while (broad < octaves && (heightNoise.frequencies[broad] as number) * k * LATTICE_OCTAVE_STEPS <= 1) broad++;
+  while (broad < octaves && (freqs[broad] as number) * k * LATTICE_OCTAVE_STEPS <= 1) broad++;
+  /** Step of the fine lattice (half the coarse one), 0 when the coarse step is too small to halve usefully. */
+  const half = k >= 4 && k % 2 === 0 ? k / 2 : 0;
+  let mid = broad;
+  if (half > 0) while (mid < octaves && (freqs[mid] as number) * half * LATTICE_OCTAVE_STEPS <= 1) mid++;
   const { seaLevel, lapse } = p.biomes;
   const lapseScale = lapse / (1 - seaLevel || 1);
 
@@ -66,8 +87,18 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
     const temp = t - (h > seaLevel ? (h - seaLevel) * lapseScale : 0);
     return temp < 0 ? 0 : temp;
   };
-  /** The broad octaves' raw sum at lattice point (x, y), taken where the warp moves that point. */
-  const broadAt = (x: number, y: number): number => heightNoise.partial(x + (warpX(x, y) - 0.5) * amp, y + (warpY(x, y) - 0.5) * amp, 0, broad);
+  /** The octaves [from, to)'s raw sum at (x, y) moved by the warp (wx, wy). */
+  const warpedPartial = (x: number, y: number, wx: number, wy: number, from: number, to: number): number =>
+    heightNoise.partial(x + (wx - 0.5) * amp, y + (wy - 0.5) * amp, from, to);
+  /** The broad octaves' raw sum at coarse lattice point (x, y). */
+  const broadAt = (x: number, y: number): number => warpedPartial(x, y, warpX(x, y), warpY(x, y), 0, broad);
+  /** Field `f` of the coarse lattice interpolated at tile (tx, ty). */
+  const coarse = (f: (x: number, y: number) => number, tx: number, ty: number): number => {
+    const ax = Math.floor(tx / k) * k, ay = Math.floor(ty / k) * k;
+    return lerp2(f(ax, ay), f(ax + k, ay), f(ax, ay + k), f(ax + k, ay + k), (tx - ax) / k, (ty - ay) / k);
+  };
+  /** The middle octaves' raw sum at fine lattice point (x, y). */
+  const midAt = (x: number, y: number): number => warpedPartial(x, y, coarse(warpX, x, y), coarse(warpY, x, y), broad, mid);
   /** Per-tile work arrays of `block`, kept between calls (a chunk's worth is 128 KB). */
   let scratch = { xs: new Float64Array(0), ys: new Float64Array(0), h: new Float64Array(0), t: new Float64Array(0), length: 0 };
 
@@ -80,7 +111,12 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
       const ax = gx * k, ay = gy * k, bx = ax + k, by = ay + k;
       const field = (f: (x: number, y: number) => number): number => lerp2(f(ax, ay), f(bx, ay), f(ax, by), f(bx, by), fx, fy);
       const wx = field(warpX), wy = field(warpY);
-      const v = heightNoise.partial(tx + (wx - 0.5) * amp, ty + (wy - 0.5) * amp, broad, octaves, broad > 0 ? field(broadAt) : 0);
+      let start = broad > 0 ? field(broadAt) : 0;
+      if (mid > broad) {
+        const hx = Math.floor(tx / half) * half, hy = Math.floor(ty / half) * half;
+        start = start + lerp2(midAt(hx, hy), midAt(hx + half, hy), midAt(hx, hy + half), midAt(hx + half, hy + half), (tx - hx) / half, (ty - hy) / half);
+      }
+      const v = heightNoise.partial(tx + (wx - 0.5) * amp, ty + (wy - 0.5) * amp, mid, octaves, start);
       const h = heightNoise.normalise(v);
       const out: ClimateSample = { height: h, moisture: field(moistureNoise), temperature: coldAt(field(temperatureNoise), h) };
       // Round like the Float32Array layers of block(), so both paths classify a tile the same way.
@@ -97,7 +133,24 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
         return a;
       };
       const lwx = lat(warpX), lwy = lat(warpY), lm = lat(moistureNoise), lt = lat(temperatureNoise);
-      const lb = broad > 0 ? lat(broadAt) : null;
+      // The broad octaves at the coarse points and the middle ones at the fine points, each moved by the warp
+      // (the same numbers broadAt and midAt give, without sampling the warp again).
+      let lb: Float64Array | null = null;
+      if (broad > 0) {
+        lb = new Float64Array(g * g);
+        for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) lb[j * g + i] = warpedPartial(x0 + i * k, y0 + j * k, lwx[j * g + i] as number, lwy[j * g + i] as number, 0, broad);
+      }
+      const hg = half > 0 ? size / half + 1 : 0;
+      let lmid: Float64Array | null = null;
+      if (mid > broad) {
+        lmid = new Float64Array(hg * hg);
+        for (let j = 0; j < hg; j++) {
+          for (let i = 0; i < hg; i++) {
+            const lx = i * half, ly = j * half;
+            lmid[j * hg + i] = warpedPartial(x0 + lx, y0 + ly, latticeAt(lwx, g, k, lx, ly), latticeAt(lwy, g, k, lx, ly), broad, mid);
+          }
+        }
+      }
       const cells = size * size;
       const height = new Float32Array(cells);
       const moisture = new Float32Array(cells);
@@ -120,10 +173,16 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
           ys[idx] = y0 + ly + (wy - 0.5) * amp;
           moisture[idx] = lerp2(lm[i00] as number, lm[i10] as number, lm[i01] as number, lm[i11] as number, fx, fy);
           t[idx] = lerp2(lt[i00] as number, lt[i10] as number, lt[i01] as number, lt[i11] as number, fx, fy);
-          h[idx] = lb ? lerp2(lb[i00] as number, lb[i10] as number, lb[i01] as number, lb[i11] as number, fx, fy) : 0;
+          let hv = lb ? lerp2(lb[i00] as number, lb[i10] as number, lb[i01] as number, lb[i11] as number, fx, fy) : 0;
+          if (lmid) {
+            const hx = Math.floor(lx / half), hy = Math.floor(ly / half);
+            const j00 = hy * hg + hx;
+            hv = hv + lerp2(lmid[j00] as number, lmid[j00 + 1] as number, lmid[j00 + hg] as number, lmid[j00 + hg + 1] as number, (lx - hx * half) / half, (ly - hy * half) / half);
+          }
+          h[idx] = hv;
         }
       }
-      heightNoise.addOctaves(xs, ys, cells, h, broad, octaves);
+      heightNoise.addOctaves(xs, ys, cells, h, mid, octaves);
       for (let idx = 0; idx < cells; idx++) {
         const hv = heightNoise.normalise(h[idx] as number);
         height[idx] = hv;

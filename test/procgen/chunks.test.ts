@@ -11,12 +11,12 @@ describe('chunked terrain', () => {
     const hashes = Object.fromEntries(COORDS.map(([cx, cy]) => [`${cx},${cy}`, chunkHash(w.chunk(cx, cy))]));
     expect(hashes).toMatchInlineSnapshot(`
       {
-        "-1,-1": "7dc7bd212fcdf46a",
-        "-5,4": "b71e0cb4bd04bbda",
-        "0,0": "71c904405dd2b732",
-        "0,1": "af50d6996778a08e",
-        "1,0": "508149b1ce11a952",
-        "3,-2": "bd75cd953a52cd26",
+        "-1,-1": "68be4898918bd782",
+        "-5,4": "27274fe5c7d799a2",
+        "0,0": "00983e847d9367f2",
+        "0,1": "3959c82398488eda",
+        "1,0": "013b6baedcc8b18a",
+        "3,-2": "a48c291ebb2a3d56",
       }
     `);
   });
@@ -40,8 +40,8 @@ describe('chunked terrain', () => {
       nn^^XXXX#######XXXXXXXX^^^^^nnn^^^^^^^^^
       n^^^XXXX#######XXXXXXXX^^^^^onnn^^^^^^^^
       n^^^XXXX#######XXXXXXXX^^^^nnnnnn^^^^^^^
-      n^^^XXXX#######XXXXXXXX^^^^nonnnonn^^^^^
-      n^^^XXXXXXX+XXXXXXXXXXX^^^nnnnnnnnnn^^^^
+      n^^^XXXX#######XXXXXXXX^^^^nonnnon^^^^^^
+      n^^^XXXXXXX+XXXXXXXXXXX^^^^nnnnnnnnn^^^^
       o^^^XXXXXXX#XXXXXXXXXXX^^^nnnnnnnnnnnn^^
       n^^^XXXXXXX#X#####XXXXX^^nnnnnnnnononnnn
       n^^^XXXXXXX#X#####XXXXXnnnnnnnnnnnnnnnnn
@@ -49,7 +49,7 @@ describe('chunked terrain', () => {
       nn^^XXXXXXXXX#####XXXXXnnononnnnnnnnonnn
       nnnnXXXXXXXXXXX+XXXXXXXnnnnonnnnnnnnnnnn
       nnnnXXXXXXXXXXX+XXXXXXXnnnnnnnnnnnnnnnnn
-      nnnnnnnnn^^^^^^nnnnnnnnnnnn""""""""nnnno
+      nnnnnnnnn^^^^^^nnnnnnnnnnnnn"""""""nnnno
       nnnnnnnnnnnnnnnnnnnnnnnnn""""""""""""nnn
       nnonnnnnnnnnnnnnnnnnnn"""""""""""""""nnn
       "

@@ -5,7 +5,7 @@ import { parseWorldParams } from '../../procgen/index.ts';
 import { Rng } from '../../shared/index.ts';
 
 describe('climate', () => {
-  it('taking the broad height octaves on the lattice stays within a hundredth of sampling every tile', () => {
+  it('taking the broad and middle height octaves on lattices stays within a hundredth of sampling every tile', () => {
     const p = parseWorldParams({ seed: 'lattice' });
     const n = p.noise, k = n.coarseStep, amp = n.warp.amplitude * 2;
     const climate = createClimateSampler(Rng.create('lattice'), p);
@@ -21,7 +21,8 @@ describe('climate', () => {
       const bottom = f(ax, ay + k) + (f(ax + k, ay + k) - f(ax, ay + k)) * fx;
       return top + (bottom - top) * fy;
     };
-    expect(height.frequencies.filter((f) => f * k * 24 <= 1).length).toBe(2); // the two broadest of five
+    expect(height.frequencies.filter((f) => f * k * 24 <= 1).length).toBe(2); // the two broadest of five, every 4 tiles
+    expect(height.frequencies.filter((f) => f * (k / 2) * 24 <= 1).length).toBe(3); // and the next, every 2 tiles
     const block = climate.block(-64, 128, 64);
     let worst = 0, sum = 0;
     for (let i = 0; i < 64 * 64; i++) {
