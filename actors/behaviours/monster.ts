@@ -297,7 +297,7 @@ function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
   return false;
 }
 
-/** Reflexes, shaped by the current layer-3 decision (if any) and courage (passed as the traits object: a number argument of a call that does not inline is boxed, one allocation per monster per tick). */
+/** Reflexes, shaped by the current layer-3 decision (if any) and the traits (courage). */
 function act(
   state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, traits: Traits,
   accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean, order: Order | null = null,
