@@ -199,8 +199,7 @@ export class ThinkMind implements Mind {
 /**
  * The valid think payloads of `requests` as feature rows of `buf` in request order (`buf.at` maps rows back to
  * requests); the others get their error reply in `replies` now. Returns the number of rows. A plain function
- * rather than a loop inside the async `serve`, so that the compiler optimises it (and inlines the checks and
- * features into it) on its own.
+ * rather than a loop inside the async `serve`, so that the compiler optimises it on its own.
  */
 function featureRows(requests: readonly MindRequest[], aborted: boolean, buf: ThinkBuffers, replies: ReplyInput[]): number {
   const W = POLICY_INPUTS, x = buf.x, at = buf.at, n = requests.length;
