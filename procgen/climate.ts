@@ -104,12 +104,7 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
 
   return {
     sample(tx, ty) {
-      const gx = Math.floor(tx / k);
-      const gy = Math.floor(ty / k);
-      const fx = (tx - gx * k) / k;
-      const fy = (ty - gy * k) / k;
-      const ax = gx * k, ay = gy * k, bx = ax + k, by = ay + k;
-      const field = (f: (x: number, y: number) => number): number => lerp2(f(ax, ay), f(bx, ay), f(ax, by), f(bx, by), fx, fy);
+      const field = (f: (x: number, y: number) => number): number => coarse(f, tx, ty);
       const wx = field(warpX), wy = field(warpY);
       let start = broad > 0 ? field(broadAt) : 0;
       if (mid > broad) {
