@@ -13,16 +13,10 @@ export interface FractalSettings {
 }
 
 /**
- * A fractal sampler that can also work on many points at once, and on a range of its octaves (same values as
+ * A fractal sampler that can also work on a range of its octaves, and on many points at once (same values as
  * calling it point by point).
  */
 export interface FractalNoise extends Sampler2D {
-  /**
-   * Write the value at (xs[k], ys[k]) into out[k] for k < n, one octave at a time over all points: a chunk's
-   * height field then costs one call of simplex-noise per point and octave, with no call of the sampler (and
-   * its loop over the octaves) per point around it.
-   */
-  fill(xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void;
   /** Frequency of each octave in cycles per tile, lowest first. */
   readonly frequencies: readonly number[];
   /**
@@ -30,7 +24,11 @@ export interface FractalNoise extends Sampler2D {
    * those octaves add before {@link normalise}.
    */
   partial(x: number, y: number, from: number, to: number, start?: number): number;
-  /** Add the raw sum of octaves [from, to) at (xs[k], ys[k]) to out[k], for k < n, one octave at a time. */
+  /**
+   * Add the raw sum of octaves [from, to) at (xs[k], ys[k]) to out[k], for k < n, one octave at a time over all
+   * points: a chunk's height field then costs one call of simplex-noise per point and octave, with no call of
+   * the sampler (and its loop over the octaves) per point around it.
+   */
   addOctaves(xs: Float64Array, ys: Float64Array, n: number, out: Float64Array, from: number, to: number): void;
   /** A raw sum of all the octaves mapped to 0..1, as the sampler maps it. */
   normalise(v: number): number;
@@ -74,12 +72,7 @@ export function createFractalNoise(rng: Rng, s: FractalSettings, contrast = 1.6)
       for (let k = 0; k < n; k++) out[k] = (out[k] as number) + a * noise((xs[k] as number) * f, (ys[k] as number) * f);
     }
   };
-  const fill = (xs: Float64Array, ys: Float64Array, n: number, out: Float64Array): void => {
-    out.fill(0, 0, n);
-    addOctaves(xs, ys, n, out, 0, octaves.length);
-    for (let k = 0; k < n; k++) out[k] = normalise(out[k] as number);
-  };
-  return Object.assign(sample, { fill, frequencies: octaves.map((o) => o.freq), partial, addOctaves, normalise });
+  return Object.assign(sample, { frequencies: octaves.map((o) => o.freq), partial, addOctaves, normalise });
 }
 
 /**
