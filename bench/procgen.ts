@@ -1,4 +1,5 @@
 // Benchmark of layer 1 and path finding: chunk generation, A* routes, flow fields.
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { buildFlowField, findPath } from '../actors/pathing/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
@@ -34,11 +35,24 @@ export async function runProcgenBench(): Promise<Record<string, number>> {
   const world = createWorldGen({ seed: 'bench', cache: { maxChunks: 100_000 } });
   for (let i = 0; i < 60; i++) world.chunk(-200 - i, 77); // warm-up (JIT)
   const chunkMs: number[] = [];
+  const collections = { minor: 0, major: 0 };
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.major++;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.minor++;
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   for (let i = 0; i < 400; i++) {
     const t = performance.now();
     world.chunk((i % 20) - 10, Math.floor(i / 20) - 10);
     chunkMs.push(performance.now() - t);
   }
+  await new Promise((resolve) => setTimeout(resolve, 10)); // gc entries arrive on a later turn
+  gcs.disconnect();
+  const sample = world.chunk(0, 0);
+  const chunkBytes = [sample.height, sample.biome, sample.feature, sample.structure, sample.cost, sample.cover].reduce((n, a) => n + a.byteLength, 0);
 
   const rng = Rng.create('bench-routes');
   const timePaths = (rs: ReturnType<typeof routes>, reps: number, heuristicWeight = 1): { ms: number[]; tiles: number } => {
@@ -72,6 +86,9 @@ export async function runProcgenBench(): Promise<Record<string, number>> {
   const m: Record<string, number> = {
     chunk_p50_ms: round(quantile(chunkMs, 0.5)),
     chunk_p99_ms: round(quantile(chunkMs, 0.99)),
+    chunk_layer_bytes: chunkBytes,
+    chunk_minor_gcs: collections.minor,
+    chunk_major_gcs: collections.major,
     astar_p50_ms: round(quantile(a100.ms, 0.5)),
     astar_path_tiles: round(a100.tiles),
     astar_weighted15_p50_ms: round(quantile(a100w.ms, 0.5)),

@@ -19,10 +19,11 @@ export interface Chunk {
   /** World tile of the top-left corner (cx × size, cy × size). */
   readonly x0: number;
   readonly y0: number;
-  /** Climate layers, 0..1. */
+  /**
+   * Height per tile, 0..1. Moisture and temperature only decide the biome and are not kept (the climate
+   * sampler gives them for any tile, with the same bits).
+   */
   readonly height: Float32Array;
-  readonly moisture: Float32Array;
-  readonly temperature: Float32Array;
   /** Biome id per tile (index into BIOMES). */
   readonly biome: Uint8Array;
   /** Feature id per tile (Feature). */
@@ -75,7 +76,7 @@ export function generateChunk(src: ChunkSources, cx: number, cy: number): Chunk 
   }
   const lairs = src.lairsTouching(x0, y0, size, size).filter((l) => touches(l, x0, y0, size));
   stampLairs(lairs, x0, y0, size, structure, feature, cost, cover);
-  return { cx, cy, size, x0, y0, height, moisture, temperature, biome, feature, structure, cost, cover, lairs };
+  return { cx, cy, size, x0, y0, height, biome, feature, structure, cost, cover, lairs };
 }
 
 /**

@@ -9,7 +9,11 @@ export interface ClimateSample {
   temperature: number;
 }
 
-/** Per-tile climate layers of a square block, row-major (index = ly × size + lx). */
+/**
+ * Per-tile climate layers of a square block, row-major (index = ly × size + lx). `height` is new and the
+ * caller's to keep; `moisture` and `temperature` are the sampler's work arrays, overwritten by its next call of
+ * `block` (a chunk classifies its biomes from them and keeps only the result: 32 KB less per cached chunk).
+ */
 export interface ClimateBlock {
   readonly height: Float32Array;
   readonly moisture: Float32Array;
@@ -52,6 +56,17 @@ function latticeAt(a: Float64Array, g: number, k: number, lx: number, ly: number
   const i01 = gy + 1 < g ? i00 + g : i00;
   const i11 = gy + 1 < g ? i10 + g : i10;
   return lerp2(a[i00] as number, a[i10] as number, a[i01] as number, a[i11] as number, (lx - gx * k) / k, (ly - gy * k) / k);
+}
+
+/** The work arrays of {@link ClimateSampler.block} for blocks of `cells` tiles, `g`² coarse and `hg`² fine lattice points. */
+function newScratch(cells: number, g: number, hg: number) {
+  const f64 = (n: number): Float64Array => new Float64Array(n);
+  return {
+    cells, g, hg,
+    xs: f64(cells), ys: f64(cells), h: f64(cells), t: f64(cells),
+    moisture: new Float32Array(cells), temperature: new Float32Array(cells),
+    lwx: f64(g * g), lwy: f64(g * g), lm: f64(g * g), lt: f64(g * g), lb: f64(g * g), lmid: f64(hg * hg),
+  };
 }
 
 /**
@@ -99,8 +114,12 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
   };
   /** The middle octaves' raw sum at fine lattice point (x, y). */
   const midAt = (x: number, y: number): number => warpedPartial(x, y, coarse(warpX, x, y), coarse(warpY, x, y), broad, mid);
-  /** Per-tile work arrays of `block`, kept between calls (a chunk's worth is 128 KB). */
-  let scratch = { xs: new Float64Array(0), ys: new Float64Array(0), h: new Float64Array(0), t: new Float64Array(0), length: 0 };
+  /**
+   * Work arrays of `block`, kept between calls: per tile (a chunk's worth is 160 KB) and per lattice point. Each
+   * array a chunk allocated and dropped would count, until the next full collection, towards the external memory
+   * that starts one.
+   */
+  let scratch = newScratch(0, 0, 0);
 
   return {
     sample(tx, ty) {
@@ -122,23 +141,25 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
     },
     block(x0, y0, size) {
       const g = size / k + 1;
-      const lat = (f: (x: number, y: number) => number): Float64Array => {
-        const a = new Float64Array(g * g);
+      const hg = half > 0 ? size / half + 1 : 0;
+      const cells = size * size;
+      if (scratch.cells !== cells || scratch.g !== g || scratch.hg !== hg) scratch = newScratch(cells, g, hg);
+      const { xs, ys, h, t, moisture, temperature, lwx, lwy, lm, lt } = scratch;
+      const lat = (a: Float64Array, f: (x: number, y: number) => number): void => {
         for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) a[j * g + i] = f(x0 + i * k, y0 + j * k);
-        return a;
       };
-      const lwx = lat(warpX), lwy = lat(warpY), lm = lat(moistureNoise), lt = lat(temperatureNoise);
+      lat(lwx, warpX);
+      lat(lwy, warpY);
+      lat(lm, moistureNoise);
+      lat(lt, temperatureNoise);
       // The broad octaves at the coarse points and the middle ones at the fine points, each moved by the warp
       // (the same numbers broadAt and midAt give, without sampling the warp again).
-      let lb: Float64Array | null = null;
-      if (broad > 0) {
-        lb = new Float64Array(g * g);
+      const lb = broad > 0 ? scratch.lb : null;
+      if (lb) {
         for (let j = 0; j < g; j++) for (let i = 0; i < g; i++) lb[j * g + i] = warpedPartial(x0 + i * k, y0 + j * k, lwx[j * g + i] as number, lwy[j * g + i] as number, 0, broad);
       }
-      const hg = half > 0 ? size / half + 1 : 0;
-      let lmid: Float64Array | null = null;
-      if (mid > broad) {
-        lmid = new Float64Array(hg * hg);
+      const lmid = mid > broad ? scratch.lmid : null;
+      if (lmid) {
         for (let j = 0; j < hg; j++) {
           for (let i = 0; i < hg; i++) {
             const lx = i * half, ly = j * half;
@@ -146,12 +167,7 @@ export function createClimateSampler(rng: Rng, p: WorldParams): ClimateSampler {
           }
         }
       }
-      const cells = size * size;
       const height = new Float32Array(cells);
-      const moisture = new Float32Array(cells);
-      const temperature = new Float32Array(cells);
-      if (scratch.length < cells) scratch = { xs: new Float64Array(cells), ys: new Float64Array(cells), h: new Float64Array(cells), t: new Float64Array(cells), length: cells };
-      const { xs, ys, h, t } = scratch;
       // Interpolate the coarse fields and find where each tile samples the height field (domain warp); then the
       // height of every tile, one octave at a time; then the temperature, lowered by altitude.
       for (let ly = 0; ly < size; ly++) {

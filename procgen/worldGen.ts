@@ -225,12 +225,13 @@ class ProceduralWorld implements WorldGen {
     const c = this.entryAt(x, y).chunk;
     const i = (y - c.y0) * c.size + (x - c.x0);
     const cost = c.cost[i] as number;
+    const climate = this.climate.sample(x, y);
     return {
       tx: x, ty: y,
       biome: BIOME_NAMES[c.biome[i] as number] as BiomeName,
       height: c.height[i] as number,
-      moisture: c.moisture[i] as number,
-      temperature: c.temperature[i] as number,
+      moisture: climate.moisture,
+      temperature: climate.temperature,
       feature: FEATURE_NAMES[c.feature[i] as number] as FeatureName,
       structure: STRUCTURE_NAMES[c.structure[i] as number] as (typeof STRUCTURE_NAMES)[number],
       walkable: cost < Infinity,

@@ -36,4 +36,21 @@ describe('climate', () => {
     expect(sum / 4096).toBeLessThan(0.002);
     expect(worst).toBeGreaterThan(0); // the lattice is really in use
   });
+
+  it('sample() gives the bits of block() for every tile, and a block\'s height survives the next block', () => {
+    const p = parseWorldParams({ seed: 'bits' });
+    const climate = createClimateSampler(Rng.create('bits'), p);
+    const first = climate.block(-128, 64, 64);
+    const height = first.height.slice(), moisture = first.moisture.slice(), temperature = first.temperature.slice();
+    const next = climate.block(0, 0, 64);
+    expect(next.height).not.toBe(first.height);
+    expect(first.height).toEqual(height);
+    let sameMoisture = 0;
+    for (let i = 0; i < 64 * 64; i++) {
+      const s = climate.sample(-128 + (i % 64), 64 + Math.floor(i / 64));
+      expect([s.height, s.moisture, s.temperature]).toEqual([height[i], moisture[i], temperature[i]]);
+      if (next.moisture[i] === moisture[i]) sameMoisture++;
+    }
+    expect(sameMoisture).toBeLessThan(64 * 64); // the work arrays really hold the second block now
+  });
 });
