@@ -53,8 +53,8 @@ export async function runProcgenBench(): Promise<Record<string, number>> {
   }
   await new Promise((resolve) => setTimeout(resolve, 10)); // gc entries arrive on a later turn
   gcs.disconnect();
-  const sample = world.chunk(0, 0);
-  const chunkBytes = [sample.height, sample.biome, sample.feature, sample.structure, sample.cost, sample.cover].reduce((n, a) => n + a.byteLength, 0);
+  // Every per-tile layer a cached chunk keeps: its typed arrays.
+  const chunkBytes = Object.values(world.chunk(0, 0)).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
 
   const rng = Rng.create('bench-routes');
   const timePaths = (rs: ReturnType<typeof routes>, reps: number, heuristicWeight = 1): { ms: number[]; tiles: number } => {
