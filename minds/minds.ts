@@ -3,7 +3,7 @@ import { ACTION_LABELS, TEMPERAMENTS, VOICES } from './catalog.ts';
 import type { DenseRunner } from './denseRunner.ts';
 import type { IntentClassifier } from './intentClassifier.ts';
 import { softmaxRow } from './nn/mlp.ts';
-import { parseChat, personalityProblem, thinkOrder, thinkProblem } from './payloads.ts';
+import { parseChat, personalityProblem, thinkProblem, thinkShape } from './payloads.ts';
 import { PERSONALITY_INPUTS, personalityFeatures, teacherPersonality, traitsObject } from './personalityModel.ts';
 import { POLICY_INPUTS, TEACHER_TEMPERATURE, policyFeatures, teacherScores } from './policyModel.ts';
 import type { ReplyContext } from './replyGrammar.ts';
@@ -206,12 +206,11 @@ function featureRows(requests: readonly MindRequest[], aborted: boolean, buf: Th
   let m = 0;
   for (let i = 0; i < n; i++) {
     const r = requests[i] as MindRequest, b = r.payload as ThinkRequest;
-    const order = aborted ? -1 : thinkOrder(b);
-    if (order >= 0) {
-      policyFeatures(b.perception, b.traits, x, m * W, order);
+    const order = aborted ? -1 : thinkShape(b);
+    if (order >= 0 && policyFeatures(b.perception, b.traits, x, m * W, order)) {
       at[m++] = i;
     } else {
-      replies[i] = fail(r.requestId, aborted ? 'aborted' : (thinkProblem(b) as string));
+      replies[i] = fail(r.requestId, aborted ? 'aborted' : (thinkProblem(b) ?? 'payload: not a valid ThinkRequest'));
     }
   }
   return m;

@@ -54,17 +54,25 @@ export function orderIndex(order: unknown): number {
 }
 
 /**
- * Write the features of one perception + traits into `out` at `offset` (POLICY_INPUTS numbers). Distances
- * are scaled by 20 world units and capped; bearings become sin/cos; pack size is scaled by 8; an unknown
- * order counts as `none`. `order` is the order's index in ORDERS, when the caller has it already.
- * This runs for every think request of a tick, hence straight-line stores and one branch per seen/unseen
- * group: a loop, or a branch per store, costs more than the stores.
+ * Write the features of one perception + traits into `out` at `offset` (POLICY_INPUTS numbers) and return true,
+ * or return false, having written nothing, when one of the sixteen numbers is not finite (or not a number at
+ * all). Distances are scaled by 20 world units and capped; bearings become sin/cos; pack size is scaled by 8; an
+ * unknown order counts as `none`. `order` is the order's index in ORDERS, when the caller has it already.
+ * This runs for every think request of a tick: each field is read once, checked and then used, and the stores
+ * are straight-line with one branch per seen/unseen group (a loop, or a branch per store, costs more than the
+ * stores; reading the fields again for the check costs a fifth of the tick).
  */
-export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: number, order = orderIndex(p.order)): void {
-  if (p.threatDist >= 0) {
+export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: number, order = orderIndex(p.order)): boolean {
+  const td = p.threatDist, tb = p.threatBearing, ad = p.allyDist, ab = p.allyBearing, hp = p.health, th = p.targetHealth;
+  const pk = p.packNearby, tc = p.terrainCost, cv = p.cover, sh = p.sinceHit;
+  const ag = t.aggression, co = t.courage, so = t.sociability, gr = t.greed, cu = t.curiosity, cn = t.cunning;
+  if (!(Number.isFinite(td) && Number.isFinite(tb) && Number.isFinite(ad) && Number.isFinite(ab) && Number.isFinite(hp) && Number.isFinite(th)
+    && Number.isFinite(pk) && Number.isFinite(tc) && Number.isFinite(cv) && Number.isFinite(sh)
+    && Number.isFinite(ag) && Number.isFinite(co) && Number.isFinite(so) && Number.isFinite(gr) && Number.isFinite(cu) && Number.isFinite(cn))) return false;
+  if (td >= 0) {
     out[o] = 1;
-    out[o + 1] = clamp01(p.threatDist / 20);
-    const a = wrapAngle(p.threatBearing);
+    out[o + 1] = clamp01(td / 20);
+    const a = wrapAngle(tb);
     out[o + 2] = sinOfWrapped(a);
     out[o + 3] = approxCosOfWrapped(a);
   } else {
@@ -73,10 +81,10 @@ export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: n
     out[o + 2] = 0;
     out[o + 3] = 0;
   }
-  if (p.allyDist >= 0) {
+  if (ad >= 0) {
     out[o + 4] = 1;
-    out[o + 5] = clamp01(p.allyDist / 20);
-    const a = wrapAngle(p.allyBearing);
+    out[o + 5] = clamp01(ad / 20);
+    const a = wrapAngle(ab);
     out[o + 6] = sinOfWrapped(a);
     out[o + 7] = approxCosOfWrapped(a);
   } else {
@@ -85,12 +93,12 @@ export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: n
     out[o + 6] = 0;
     out[o + 7] = 0;
   }
-  out[o + 8] = clamp01(p.health);
-  out[o + 9] = clamp01(p.targetHealth);
-  out[o + 10] = clamp01(p.packNearby / 8);
-  out[o + 11] = clamp01((p.terrainCost - 1) / 4);
-  out[o + 12] = clamp01(p.cover);
-  out[o + 13] = clamp01(p.sinceHit / 60);
+  out[o + 8] = clamp01(hp);
+  out[o + 9] = clamp01(th);
+  out[o + 10] = clamp01(pk / 8);
+  out[o + 11] = clamp01((tc - 1) / 4);
+  out[o + 12] = clamp01(cv);
+  out[o + 13] = clamp01(sh / 60);
   // One-hot order: one store per ORDERS entry (a test pins ORDERS to these ten).
   out[o + 14] = 0;
   out[o + 15] = 0;
@@ -104,12 +112,13 @@ export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: n
   out[o + 23] = 0;
   out[o + 14 + (order < 0 ? 0 : order)] = 1;
   const b = o + 14 + ORDERS.length;
-  out[b] = clamp01(t.aggression);
-  out[b + 1] = clamp01(t.courage);
-  out[b + 2] = clamp01(t.sociability);
-  out[b + 3] = clamp01(t.greed);
-  out[b + 4] = clamp01(t.curiosity);
-  out[b + 5] = clamp01(t.cunning);
+  out[b] = clamp01(ag);
+  out[b + 1] = clamp01(co);
+  out[b + 2] = clamp01(so);
+  out[b + 3] = clamp01(gr);
+  out[b + 4] = clamp01(cu);
+  out[b + 5] = clamp01(cn);
+  return true;
 }
 
 /** Temperature of the teacher's softmax (the model is trained on these soft targets). */

@@ -139,6 +139,25 @@ describe('think mind (policy model)', () => {
     }
   });
 
+  it('features: a row whose numbers are not all finite numbers is refused, and thinkProblem names the field', () => {
+    const row = new Float32Array(POLICY_INPUTS);
+    expect(policyFeatures(PERCEPTION, TRAITS, row, 0)).toBe(true);
+    const bad: [Partial<Record<keyof Perception, unknown>>, Partial<Record<keyof Traits, unknown>>, string][] = [
+      [{ threatDist: Number.NaN }, {}, 'perception.threatDist'],
+      [{ sinceHit: Infinity }, {}, 'perception.sinceHit'],
+      [{ packNearby: '3' }, {}, 'perception.packNearby'],
+      [{ allyBearing: null }, {}, 'perception.allyBearing'],
+      [{}, { cunning: -Infinity }, 'traits.cunning'],
+      [{}, { greed: true }, 'traits.greed'],
+      [{}, { aggression: undefined }, 'traits.aggression'],
+    ];
+    for (const [p, t, field] of bad) {
+      const perception = { ...PERCEPTION, ...p } as Perception, traits = { ...TRAITS, ...t } as Traits;
+      expect(policyFeatures(perception, traits, row, 0), field).toBe(false);
+      expect(thinkProblem({ perception, traits })).toMatch(new RegExp(`^${field.replace('.', '\\.')}: expected a finite number`));
+    }
+  });
+
   it('approxSin gives the bits of its sign-test form, which the committed models were trained with', () => {
     const reference = (x: number): number => {
       let a = x - 2 * Math.PI * Math.floor((x + Math.PI) / (2 * Math.PI));
