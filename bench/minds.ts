@@ -31,6 +31,31 @@ async function timeIt(reps: number, fn: () => Promise<unknown>): Promise<number[
   return ms;
 }
 
+/** The size also timed with requests built anew for every sample. */
+const FRESH_SIZE = 1000;
+
+/**
+ * The same comparison with a new batch of requests before every sample (built outside the timed part), as a
+ * live room builds them each tick. The reused batch above is read from where the collector has settled it;
+ * fresh requests sit among the garbage of their making, and reading them costs more.
+ */
+async function freshRequestsRun(service: MindService, raw: ort.InferenceSession, a: number, reps: number): Promise<Record<string, number>> {
+  const x = new Float32Array(a * POLICY_INPUTS);
+  const svc: number[] = [], ortMs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const requests = thinkRequests(a, Rng.create(`bench-minds-fresh/${i}`));
+    requests.forEach((r, k) => {
+      const p = r.payload as { perception: Perception; traits: Parameters<typeof policyFeatures>[1] };
+      policyFeatures(p.perception, p.traits, x, k * POLICY_INPUTS);
+    });
+    const tensor = new ort.Tensor('float32', x, [a, POLICY_INPUTS]);
+    svc.push(...(await timeIt(1, () => service.think.serve(requests))));
+    ortMs.push(...(await timeIt(1, () => raw.run({ features: tensor }, ['logits_probs']))));
+  }
+  const tick = quantile(svc, 0.5), rawTick = quantile(ortMs, 0.5);
+  return { [`mind_tick_ms_fresh@${a}`]: round(tick, 4), [`service_vs_raw_fresh@${a}`]: round(rawTick / tick, 3) };
+}
+
 /** Run the minds benchmark; returns flat metrics and prints a table. */
 export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<string, number>> {
   const reps = opts.smoke ? 5 : 200;
@@ -61,6 +86,7 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
     out[`decisions_per_s@${a}`] = Math.round(a / (tick / 1000));
     out[`raw_ort_decisions_per_s@${a}`] = Math.round(a / (rawTick / 1000));
     out[`service_vs_raw@${a}`] = round(rawTick / tick, 3);
+    if (a === FRESH_SIZE) Object.assign(out, await freshRequestsRun(service, raw, a, reps));
   }
 
   const { test } = intentCorpus(`${BUILD_SEED}/intent-corpus`);
@@ -86,6 +112,9 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
       raw_ort_decisions_per_s: out[`raw_ort_decisions_per_s@${a}`] as number, service_vs_raw: out[`service_vs_raw@${a}`] as number,
     };
   }
+  rows[`A=${FRESH_SIZE}, fresh`] = {
+    mind_tick_ms: out[`mind_tick_ms_fresh@${FRESH_SIZE}`] as number, service_vs_raw: out[`service_vs_raw_fresh@${FRESH_SIZE}`] as number,
+  };
   console.table(rows);
   console.table({ intent_p50_ms: out.intent_p50_ms, intent_batch512_ms: out.intent_batch512_ms, reply_p50_ms: out.reply_p50_ms, intent_heldout_accuracy: out.intent_heldout_accuracy });
   return out;
