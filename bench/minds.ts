@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { MindRequest, Perception } from '../actors/index.ts';
+import type { MindRequest, Perception, ThinkRequest } from '../actors/index.ts';
 import { BUILD_SEED, BUILTIN_MODELS_DIR, MindService, ORDERS, POLICY_INPUTS, intentCorpus, policyFeatures } from '../minds/index.ts';
 import { Rng } from '../shared/index.ts';
 import { quantile, round } from './stats.ts';
@@ -31,6 +31,15 @@ async function timeIt(reps: number, fn: () => Promise<unknown>): Promise<number[
   return ms;
 }
 
+/** The batch's feature rows, written into `x`, as the raw onnxruntime call takes them. */
+function featureTensor(requests: readonly MindRequest[], x: Float32Array): ort.Tensor {
+  requests.forEach((r, i) => {
+    const p = r.payload as ThinkRequest;
+    policyFeatures(p.perception, p.traits, x, i * POLICY_INPUTS);
+  });
+  return new ort.Tensor('float32', x, [requests.length, POLICY_INPUTS]);
+}
+
 /** The size also timed with requests built anew for every sample. */
 const FRESH_SIZE = 1000;
 
@@ -44,11 +53,7 @@ async function freshRequestsRun(service: MindService, raw: ort.InferenceSession,
   const svc: number[] = [], ortMs: number[] = [];
   for (let i = 0; i < reps; i++) {
     const requests = thinkRequests(a, Rng.create(`bench-minds-fresh/${i}`));
-    requests.forEach((r, k) => {
-      const p = r.payload as { perception: Perception; traits: Parameters<typeof policyFeatures>[1] };
-      policyFeatures(p.perception, p.traits, x, k * POLICY_INPUTS);
-    });
-    const tensor = new ort.Tensor('float32', x, [a, POLICY_INPUTS]);
+    const tensor = featureTensor(requests, x);
     svc.push(...(await timeIt(1, () => service.think.serve(requests))));
     ortMs.push(...(await timeIt(1, () => raw.run({ features: tensor }, ['logits_probs']))));
   }
@@ -67,12 +72,7 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
   const rng = Rng.create('bench-minds');
   for (const a of SIZES) {
     const requests = thinkRequests(a, rng);
-    const x = new Float32Array(a * POLICY_INPUTS);
-    requests.forEach((r, i) => {
-      const p = r.payload as { perception: Perception; traits: Parameters<typeof policyFeatures>[1] };
-      policyFeatures(p.perception, p.traits, x, i * POLICY_INPUTS);
-    });
-    const tensor = new ort.Tensor('float32', x, [a, POLICY_INPUTS]);
+    const tensor = featureTensor(requests, new Float32Array(a * POLICY_INPUTS));
     await timeIt(20, () => service.think.serve(requests)); // warm-up
     await timeIt(20, () => raw.run({ features: tensor }, ['logits_probs']));
     // Interleave the two so machine noise hits both alike.

@@ -58,9 +58,9 @@ export function orderIndex(order: unknown): number {
  * or return false, having written nothing, when one of the sixteen numbers is not finite (or not a number at
  * all). Distances are scaled by 20 world units and capped; bearings become sin/cos; pack size is scaled by 8; an
  * unknown order counts as `none`. `order` is the order's index in ORDERS, when the caller has it already.
- * This runs for every think request of a tick: each field is read once, checked and then used, and the stores
- * are straight-line with one branch per seen/unseen group (a loop, or a branch per store, costs more than the
- * stores; reading the fields again for the check costs a fifth of the tick).
+ * This runs for every think request of a tick: each field is read once, checked and then used (a separate
+ * check read every field twice), and the stores are straight-line with one branch per seen/unseen group (a loop,
+ * or a branch per store, costs more than the stores).
  */
 export function policyFeatures(p: Perception, t: Traits, out: Float32Array, o: number, order = orderIndex(p.order)): boolean {
   const td = p.threatDist, tb = p.threatBearing, ad = p.allyDist, ab = p.allyBearing, hp = p.health, th = p.targetHealth;
