@@ -40,26 +40,32 @@ function featureTensor(requests: readonly MindRequest[], x: Float32Array): ort.T
   return new ort.Tensor('float32', x, [requests.length, POLICY_INPUTS]);
 }
 
-/** The size also timed with requests built anew for every sample. */
-const FRESH_SIZE = 1000;
+/** One sample's batch: the requests for the service, and the same rows as a tensor for the raw call. */
+interface Batch {
+  readonly requests: readonly MindRequest[];
+  readonly tensor: ort.Tensor;
+}
 
 /**
- * The same comparison with a new batch of requests before every sample (built outside the timed part), as a
- * live room builds them each tick. The reused batch above is read from where the collector has settled it;
- * fresh requests sit among the garbage of their making, and reading them costs more.
+ * Median ms per batch of the service and of onnxruntime alone over `reps` samples, interleaved so that machine
+ * noise hits both alike; `batch(i)` gives sample i's batch (built outside the timed part).
  */
-async function freshRequestsRun(service: MindService, raw: ort.InferenceSession, a: number, reps: number): Promise<Record<string, number>> {
-  const x = new Float32Array(a * POLICY_INPUTS);
+async function interleaved(service: MindService, raw: ort.InferenceSession, reps: number, batch: (i: number) => Batch): Promise<{ tick: number; rawTick: number }> {
   const svc: number[] = [], ortMs: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const requests = thinkRequests(a, Rng.create(`bench-minds-fresh/${i}`));
-    const tensor = featureTensor(requests, x);
+    const { requests, tensor } = batch(i);
     svc.push(...(await timeIt(1, () => service.think.serve(requests))));
     ortMs.push(...(await timeIt(1, () => raw.run({ features: tensor }, ['logits_probs']))));
   }
-  const tick = quantile(svc, 0.5), rawTick = quantile(ortMs, 0.5);
-  return { [`mind_tick_ms_fresh@${a}`]: round(tick, 4), [`service_vs_raw_fresh@${a}`]: round(rawTick / tick, 3) };
+  return { tick: quantile(svc, 0.5), rawTick: quantile(ortMs, 0.5) };
 }
+
+/**
+ * The size also timed with a new batch of requests before every sample, as a live room builds them each tick.
+ * The reused batch is read from where the collector has settled it; fresh requests sit among the garbage of
+ * their making, and reading them costs more.
+ */
+const FRESH_SIZE = 1000;
 
 /** Run the minds benchmark; returns flat metrics and prints a table. */
 export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<string, number>> {
@@ -72,21 +78,23 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
   const rng = Rng.create('bench-minds');
   for (const a of SIZES) {
     const requests = thinkRequests(a, rng);
-    const tensor = featureTensor(requests, new Float32Array(a * POLICY_INPUTS));
+    const reused: Batch = { requests, tensor: featureTensor(requests, new Float32Array(a * POLICY_INPUTS)) };
     await timeIt(20, () => service.think.serve(requests)); // warm-up
-    await timeIt(20, () => raw.run({ features: tensor }, ['logits_probs']));
-    // Interleave the two so machine noise hits both alike.
-    const svc: number[] = [], ortMs: number[] = [];
-    for (let i = 0; i < reps; i++) {
-      svc.push(...(await timeIt(1, () => service.think.serve(requests))));
-      ortMs.push(...(await timeIt(1, () => raw.run({ features: tensor }, ['logits_probs']))));
-    }
-    const tick = quantile(svc, 0.5), rawTick = quantile(ortMs, 0.5);
+    await timeIt(20, () => raw.run({ features: reused.tensor }, ['logits_probs']));
+    const { tick, rawTick } = await interleaved(service, raw, reps, () => reused);
     out[`mind_tick_ms@${a}`] = round(tick, 4);
     out[`decisions_per_s@${a}`] = Math.round(a / (tick / 1000));
     out[`raw_ort_decisions_per_s@${a}`] = Math.round(a / (rawTick / 1000));
     out[`service_vs_raw@${a}`] = round(rawTick / tick, 3);
-    if (a === FRESH_SIZE) Object.assign(out, await freshRequestsRun(service, raw, a, reps));
+    if (a === FRESH_SIZE) {
+      const x = new Float32Array(a * POLICY_INPUTS);
+      const fresh = await interleaved(service, raw, reps, (i) => {
+        const batch = thinkRequests(a, Rng.create(`bench-minds-fresh/${i}`));
+        return { requests: batch, tensor: featureTensor(batch, x) };
+      });
+      out[`mind_tick_ms_fresh@${a}`] = round(fresh.tick, 4);
+      out[`service_vs_raw_fresh@${a}`] = round(fresh.rawTick / fresh.tick, 3);
+    }
   }
 
   const { test } = intentCorpus(`${BUILD_SEED}/intent-corpus`);
