@@ -297,7 +297,11 @@ function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
   return false;
 }
 
-/** Reflexes, shaped by the current layer-3 decision (if any) and the traits (courage). */
+/**
+ * Reflexes, shaped by the current layer-3 decision (if any) and courage. It takes the whole traits object, not
+ * the courage number: a fractional number passed to a call that is not inlined is boxed, one allocation per
+ * monster per tick.
+ */
 function act(
   state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, traits: Traits,
   accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean, order: Order | null = null,
