@@ -35,6 +35,13 @@ export const ServerConfigSchema = z.object({
   DEBUG_SLOW_TICK_MS: z.coerce.number().min(0).max(1000).default(0),
   /** Folder of scenario files (`<name>.yaml|.yml|.json`) that the room option `scenario` and the admin API name (default: scenarios/). */
   SCENARIOS_DIR: z.string().min(1).optional(),
+  /** Largest WebSocket message a client may send, in KiB (both transports). */
+  CLIENT_MESSAGE_KB: int(1, 1024).default(16),
+  /** Bytes queued for a client that stops reading before it is dropped, in KiB. */
+  SEND_BUFFER_KB: int(16, 65536).default(512),
+  /** Largest HTTP request body, in KiB: admin API (after its token is checked) and everything else. */
+  ADMIN_BODY_KB: int(1, 65536).default(4096),
+  HTTP_BODY_KB: int(1, 65536).default(64),
   /** Schema encoder buffer in KiB (raise for very large rooms). */
   ENCODER_BUFFER_KB: int(16, 65536).default(1024),
 });

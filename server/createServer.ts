@@ -21,6 +21,8 @@ import { serveClient } from './staticClient.ts';
 import { createPresence } from './presence.ts';
 import type { PresenceSetup } from './presence.ts';
 import { assertPortFree, createTransport } from './transport.ts';
+import { createHttpGuard } from './httpGuard.ts';
+import { watchSendBuffers } from './sendBufferWatch.ts';
 import type { TransportInfo } from './transport.ts';
 
 /** A running server. */
@@ -62,9 +64,14 @@ export interface StartOptions {
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   Encoder.BUFFER_SIZE = config.ENCODER_BUFFER_KB * 1024;
-  const transport = await createTransport(config.TRANSPORT, logger);
+  const guard = createHttpGuard(config.ADMIN_TOKEN, { adminBodyBytes: config.ADMIN_BODY_KB * 1024, bodyBytes: config.HTTP_BODY_KB * 1024 });
+  const transport = await createTransport(config.TRANSPORT, logger, guard, { maxMessageBytes: config.CLIENT_MESSAGE_KB * 1024, sendBufferBytes: config.SEND_BUFFER_KB * 1024 });
   const presence = await createPresence(config.REDIS_URL, logger);
   const metrics = new ServerMetrics(logger);
+  const stopSendBufferWatch = watchSendBuffers(transport, config.SEND_BUFFER_KB * 1024, (bytes) => {
+    metrics.slowClientDropped();
+    logger.warn({ bufferedBytes: bytes, boundBytes: config.SEND_BUFFER_KB * 1024 }, 'transport: dropped a client that stopped reading (send buffer over its bound)');
+  });
   const mindService = await MindService.create({ config: mindsConfigFromEnv(), logger: (line) => logger.warn({ component: 'minds' }, line) });
   const status = mindService.status();
   logger.info({ minds: { personality: status.personality, policy: status.policy, intent: status.intent, reply: status.reply } }, 'minds: local models loaded');
@@ -174,6 +181,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     logger,
     health,
     async close() {
+      stopSendBufferWatch();
       await server.gracefullyShutdown(false);
       unregisterLlmMetrics();
       await mindService.close();

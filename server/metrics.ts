@@ -18,6 +18,7 @@ export class ServerMetrics implements RoomObserver {
   private readonly refused: Counter;
   private readonly mindRequests: Counter;
   readonly clients: Gauge;
+  private readonly slowClients: Counter;
 
   constructor(private readonly logger?: Logger) {
     const registers = [this.registry];
@@ -39,6 +40,7 @@ export class ServerMetrics implements RoomObserver {
     this.refused = new Counter({ name: 'lairmind_refused_client_messages_total', help: 'Client messages refused at the room edge, by reason', labelNames: ['reason'], registers });
     this.mindRequests = new Counter({ name: 'lairmind_mind_requests_total', help: 'Mind requests handed out by the simulation, by port (think = layer-3 decisions)', labelNames: ['port'], registers });
     this.clients = new Gauge({ name: 'lairmind_clients', help: 'Connected clients', registers });
+    this.slowClients = new Counter({ name: 'lairmind_slow_clients_dropped_total', help: 'Clients dropped because they stopped reading and their send buffer passed its bound', registers });
     const worlds = this.worlds;
     new Gauge({
       name: 'lairmind_rooms',
@@ -121,6 +123,11 @@ export class ServerMetrics implements RoomObserver {
 
   messageRefused(_roomId: string, reason: string): void {
     this.refused.inc({ reason });
+  }
+
+  /** A client was dropped for not reading its socket. */
+  slowClientDropped(): void {
+    this.slowClients.inc();
   }
 
   disposed(roomId: string): void {

@@ -5,13 +5,9 @@ import { loadConfig, startServer } from '../../server/index.ts';
 import type { RunningServer } from '../../server/index.ts';
 import type { WorldRoom } from '../../rooms/index.ts';
 import { createLogger } from '../../server/index.ts';
-import WebSocket from 'ws';
 import { freePort } from '../../tools/freePort.ts';
 
 export { freePort };
-
-// Node 20 has no global WebSocket; the SDK's reconnect path needs one.
-(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 /** Start a real server (real transport) on a free port with quiet logs. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { url: string }> {
