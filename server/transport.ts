@@ -76,7 +76,7 @@ export async function createTransport(kind: 'uws' | 'ws', logger: Logger, guard:
   }
   const { WebSocketTransport } = await import('@colyseus/ws-transport');
   if (kind === 'ws') logger.info({ transport: 'ws' }, 'transport: ws');
-  const server = createHttpServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS });
+  const server = createHttpServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 });
   guardRequests(server, guard);
   const transport = new WebSocketTransport({ server, pingInterval: 5000, maxPayload: limits.maxMessageBytes });
   const wss = (transport as unknown as { wss: { clients: Set<{ bufferedAmount: number; terminate(): void }> } }).wss;
@@ -96,8 +96,11 @@ export async function createTransport(kind: 'uws' | 'ws', logger: Logger, guard:
  */
 function guardRequests(server: HttpServer, guard: HttpGuard): void {
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
+  // With a `checkContinue` listener Node asks before it sends `100 Continue`: a refused request gets no
+  // invitation to send its body.
+  server.on('checkContinue', () => {});
   server.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
-    if (event === 'request') {
+    if (event === 'request' || event === 'checkContinue') {
       const req = args[0] as IncomingMessage;
       const res = args[1] as ServerResponse;
       const url = req.url ?? '/';
@@ -110,6 +113,10 @@ function guardRequests(server: HttpServer, guard: HttpGuard): void {
         res.writeHead(refusal.status, refusal.headers);
         res.end(refusal.body);
         return true;
+      }
+      if (event === 'checkContinue') {
+        (args[1] as ServerResponse).writeContinue();
+        return emit('request', ...args);
       }
     }
     return emit(event, ...args);
