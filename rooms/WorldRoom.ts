@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, Room } from '@colyseus/core';
+import { CloseCode, ErrorCode, Protocol, Room } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import { coordinatorSpawn, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
@@ -34,6 +34,9 @@ export const DEFAULT_ERROR_REPLY_LIMIT: RateLimitOptions = { perSecond: 2, burst
 
 /** Longest piece of client text (an unknown message type) echoed back in an error. */
 const ECHO_CHARS = 40;
+
+/** The protocol code in a frame's first byte (the upper three bits are modifiers). */
+const PROTOCOL_CODE_MASK = 0x1f;
 
 /** What the composition root gives a world room. */
 export interface WorldRoomServices {
@@ -107,7 +110,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   constructor() {
     super();
     // Every frame a client sends is counted here, before Colyseus decodes it.
-    gateFrames(this, (client) => this.admitFrame(client), (client) => this.refuse(client, 'undecodable', 'message could not be decoded'));
+    gateFrames(this, (client, frame) => this.admitFrame(client, frame), (client) => this.refuse(client, 'undecodable', 'message could not be decoded'));
   }
 
   override onCreate(raw: unknown): void {
@@ -372,12 +375,18 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /**
    * Count one frame from a client (any kind, before it is decoded) against its limit. Past the limit the first
    * refused frame earns a warning, later ones are dropped unread, and a client that keeps on is kicked.
+   * Requests (`room.request`, `send` with a callback) are refused: this room answers none, and Colyseus would
+   * answer each one, unknown types included, outside the error budget.
    */
-  private admitFrame(client: Client): boolean {
+  private admitFrame(client: Client, frame: Uint8Array): boolean {
     const p = this.players.get(client.sessionId);
     if (!p) return false; // kicked, or not a player (yet): nothing it sends is read
     const decision = p.limiter.take(this.clock.currentTime);
-    if (decision === 'accept') return true;
+    if (decision === 'accept') {
+      if (((frame[0] ?? 0) & PROTOCOL_CODE_MASK) !== Protocol.ROOM_REQUEST) return true;
+      this.refuse(client, 'request', `requests are not answered by this room; send messages (${CLIENT_MESSAGE_TYPES.join(', ')})`);
+      return false;
+    }
     const observer = this.services.observer;
     observer?.messageRefused?.(this.roomId, 'rate');
     if (decision === 'warn') {

@@ -129,6 +129,20 @@ describe('flooding a world room (server in its own process)', () => {
     await watcher.room.leave();
   });
 
+  it('requests get an error within the budget, never an answer from Colyseus', async () => {
+    const a = await joinAndSpawn();
+    const request = (a.room as unknown as { request(type: string, body: unknown): Promise<unknown> }).request.bind(a.room);
+    const answered: unknown[] = [];
+    for (const type of ['ping', 'no-such-type']) void request(type, { t: 1 }).then((r) => answered.push(r), () => {});
+    await waitFor('two errors', () => a.mirror.errors.length >= 2);
+    expect(a.mirror.errors.map((e) => e.message)).toEqual([expect.stringMatching(/requests are not answered by this room/), expect.stringMatching(/requests are not answered by this room/)]);
+    a.room.send('ping', { t: 2 });
+    await waitFor('pong', () => a.mirror.messages.find((m) => m.type === 'pong'));
+    expect(answered).toEqual([]);
+    expect(a.mirror.messages.filter((m) => m.type === 'pong')).toHaveLength(1);
+    await a.room.leave();
+  });
+
   it('error replies to invalid input are bounded: after the budget, one warning, then silence', async () => {
     const a = await joinAndSpawn();
     // 50 invalid messages at once: within the frame burst (60), so none is dropped for the rate.
