@@ -110,7 +110,7 @@ export class MatchmakeGuard {
     const invoke = controller.invokeMethod;
     const seats = this.seatsByRequest;
     const guard = this;
-    controller.invokeMethod = async function guardedInvokeMethod(this: unknown, method, roomName, clientOptions, authOptions) {
+    const guarded: InvokeMethod = async function guardedInvokeMethod(this: unknown, method, roomName, clientOptions, authOptions) {
       const req = authOptions?.req;
       const seat = req instanceof Request ? seats.get(req) : undefined;
       try {
@@ -123,11 +123,12 @@ export class MatchmakeGuard {
         throw err;
       }
     };
+    controller.invokeMethod = guarded;
     const onJoin = (_room: unknown, client: { sessionId: string }): void => this.seatTaken(client.sessionId);
     const handlers = Object.values(matchMaker.getAllHandlers());
     for (const h of handlers) h.on('join', onJoin);
     this.uninstall = () => {
-      controller.invokeMethod = invoke;
+      if (controller.invokeMethod === guarded) controller.invokeMethod = invoke;
       for (const h of handlers) h.off('join', onJoin);
     };
   }
