@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, Room } from '@colyseus/core';
+import { CloseCode, ErrorCode, Protocol, Room } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import { coordinatorSpawn, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
@@ -11,6 +11,7 @@ import { MindHost } from './mindHost.ts';
 import { inspectActor } from './actorInspection.ts';
 import type { ActorInspection } from './actorInspection.ts';
 import { DecisionLog } from './decisionLog.ts';
+import { gateFrames } from './frameGate.ts';
 import type { RoomObserver } from './observer.ts';
 import { Projection } from './projection.ts';
 import { RateLimiter } from './rateLimiter.ts';
@@ -25,13 +26,30 @@ const AVATAR_REF = 'avatar:';
 /** Close code for a client disconnected for flooding. */
 export const FLOOD_CLOSE_CODE = 4429;
 
+/** Frames a client may send (every kind counts: messages, protocol pings, anything): 30/s sustained, burst 60. */
+export const DEFAULT_FRAME_LIMIT: RateLimitOptions = { perSecond: 30, burst: 60, toleranceAfterWarning: 30 };
+
+/** Error replies a client may earn with invalid input: 20 at once, then 2 a second; past that, silence. */
+export const DEFAULT_ERROR_REPLY_LIMIT: RateLimitOptions = { perSecond: 2, burst: 20, toleranceAfterWarning: Number.POSITIVE_INFINITY };
+
+/** Longest piece of client text (an unknown message type) echoed back in an error. */
+const ECHO_CHARS = 40;
+
+/** The protocol code in a frame's first byte (the upper three bits are modifiers). */
+const PROTOCOL_CODE_MASK = 0x1f;
+
 /** What the composition root gives a world room. */
 export interface WorldRoomServices {
   /** Minds by port name (`think`, `chat`, `personality`, `plan`); ports without one get error replies. */
   readonly minds?: Readonly<Record<string, Mind | undefined>>;
   readonly observer?: RoomObserver;
-  /** Per-client message rate limit (default 30/s sustained, burst 60, 30 refusals after the warning). */
+  /**
+   * Per-client limit on frames of every kind, counted before they are decoded (default {@link DEFAULT_FRAME_LIMIT}:
+   * 30/s sustained, burst 60, disconnected after 30 refusals past the warning).
+   */
   readonly rateLimit?: RateLimitOptions;
+  /** Per-client limit on error replies to invalid input (default {@link DEFAULT_ERROR_REPLY_LIMIT}). */
+  readonly errorReplyLimit?: RateLimitOptions;
   /**
    * Resolves the room option `scenario` (a name) to a validated scenario; throws when unknown, invalid, or not
    * allowed for whoever created the room (`options` are the raw room options, which carry the server's proof
@@ -46,7 +64,10 @@ const ADMIN_REF = 'admin:';
 interface Player {
   actor: ActorId;
   readonly name: string;
+  /** Counts every frame the client sends. */
   readonly limiter: RateLimiter;
+  /** Bounds the error replies its invalid input earns. */
+  readonly errorReplies: RateLimiter;
 }
 
 /**
@@ -81,10 +102,16 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     talk: (client: Client, payload: unknown) => this.receive(client, 'talk', payload),
     ping: (client: Client, payload: unknown) => this.receive(client, 'ping', payload),
     _: (client: Client, type: unknown) => {
-      this.services.observer?.messageRefused?.(this.roomId, 'unknown-type');
-      client.error(ErrorCode.INVALID_PAYLOAD, `unknown message type ${JSON.stringify(type)}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`);
+      const shown = JSON.stringify(typeof type === 'string' && type.length > ECHO_CHARS ? `${type.slice(0, ECHO_CHARS)}…` : type);
+      this.refuse(client, 'unknown-type', `unknown message type ${shown}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`);
     },
   };
+
+  constructor() {
+    super();
+    // Every frame a client sends is counted here, before Colyseus decodes it.
+    gateFrames(this, (client, frame) => this.admitFrame(client, frame), (client) => this.refuse(client, 'undecodable', 'message could not be decoded'));
+  }
 
   override onCreate(raw: unknown): void {
     let options = (this.config = parseRoomOptions(raw));
@@ -161,6 +188,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       (port, err) => this.services.observer?.log?.('error', `mind '${port}' failed`, { room: this.roomId, error: err instanceof Error ? err.message : String(err) }),
     );
     this.maxClients = options.maxClients;
+    this.seatReservationTimeout = options.seatReservationSeconds;
     this.patchRate = 1000 / options.patchRate;
     this.setSimulationInterval((dtMs) => this.update(dtMs), 1000 / options.tickRate);
     void this.setMetadata({ seed: String(options.seed), worldSize: options.worldSize });
@@ -213,10 +241,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name } },
     });
     this.state.players.set(client.sessionId, new PlayerState({ name }));
-    this.players.set(client.sessionId, { actor: 0, name, limiter: new RateLimiter(this.services.rateLimit ?? { perSecond: 30, burst: 60, toleranceAfterWarning: 30 }, this.clock.currentTime) });
+    const now = this.clock.currentTime;
+    this.players.set(client.sessionId, { actor: 0, name, limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) });
   }
 
   override onDrop(client: Client): void {
+    if (!this.players.has(client.sessionId)) return; // kicked: gone already, and no coming back
     const p = this.players.get(client.sessionId);
     const ps = this.state.players.get(client.sessionId);
     if (ps) ps.connected = false;
@@ -342,31 +372,67 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.interest.follow(sessionId, id);
   }
 
+  /**
+   * Count one frame from a client (any kind, before it is decoded) against its limit. Past the limit the first
+   * refused frame earns a warning, later ones are dropped unread, and a client that keeps on is kicked.
+   * Requests (`room.request`, `send` with a callback) are refused: this room answers none, and Colyseus would
+   * answer each one, unknown types included, outside the error budget.
+   */
+  private admitFrame(client: Client, frame: Uint8Array): boolean {
+    const p = this.players.get(client.sessionId);
+    if (!p) return false; // kicked, or not a player (yet): nothing it sends is read
+    const decision = p.limiter.take(this.clock.currentTime);
+    if (decision === 'accept') {
+      if (((frame[0] ?? 0) & PROTOCOL_CODE_MASK) !== Protocol.ROOM_REQUEST) return true;
+      this.refuse(client, 'request', `requests are not answered by this room; send messages (${CLIENT_MESSAGE_TYPES.join(', ')})`);
+      return false;
+    }
+    const observer = this.services.observer;
+    observer?.messageRefused?.(this.roomId, 'rate');
+    if (decision === 'warn') {
+      client.send('warning', { message: `too many messages: over ${p.limiter.options.perSecond} per second; messages are being dropped and the connection will be closed if this goes on` });
+    } else if (decision === 'disconnect') {
+      observer?.log?.('warn', 'client disconnected for flooding', { room: this.roomId, session: client.sessionId });
+      this.kick(client, FLOOD_CLOSE_CODE, 'message flood');
+    }
+    return false;
+  }
+
+  /**
+   * Disconnect a client for good: its avatar, player entry and view go now (not when the socket finally closes),
+   * and it gets no reconnection grace, so its reconnection token stops working. Colyseus still calls
+   * onDrop/onLeave when the socket closes; onDrop sees the player gone and allows no reconnection.
+   */
+  private kick(client: Client, code: number, reason: string): void {
+    this.onLeave(client);
+    client.view = undefined; // closed with the player: until the socket is gone it gets no more of the world
+    client.leave(code, reason);
+  }
+
+  /** Refuse a client message: counted, and answered with an error while the client's error budget lasts. */
+  private refuse(client: Client, reason: string, error: string): void {
+    this.services.observer?.messageRefused?.(this.roomId, reason);
+    const p = this.players.get(client.sessionId);
+    if (!p) return;
+    switch (p.errorReplies.take(this.clock.currentTime)) {
+      case 'accept':
+        client.error(ErrorCode.INVALID_PAYLOAD, error);
+        return;
+      case 'warn':
+        client.send('warning', { message: `too many invalid messages: further ones are dropped without an error while more than ${p.errorReplies.options.perSecond} a second arrive` });
+        return;
+      default:
+        return; // silent: invalid input never earns more replies than the budget
+    }
+  }
+
   /** Validate and apply one client message; a bad one gets an error naming what was wrong and changes nothing. */
   private receive<K extends ClientMessageType>(client: Client, type: K, payload: unknown): void {
     const p = this.players.get(client.sessionId);
     if (!p) return;
-    const observer = this.services.observer;
-    switch (p.limiter.take(this.clock.currentTime)) {
-      case 'accept':
-        break;
-      case 'warn':
-        observer?.messageRefused?.(this.roomId, 'rate');
-        client.send('warning', { message: `too many messages: over ${p.limiter.options.perSecond} per second; messages are being dropped and the connection will be closed if this goes on` });
-        return;
-      case 'drop':
-        observer?.messageRefused?.(this.roomId, 'rate');
-        return;
-      case 'disconnect':
-        observer?.messageRefused?.(this.roomId, 'rate');
-        observer?.log?.('warn', 'client disconnected for flooding', { room: this.roomId, session: client.sessionId });
-        client.leave(FLOOD_CLOSE_CODE, 'message flood');
-        return;
-    }
     const checked = checkClientMessage(type, payload);
     if (!checked.ok) {
-      observer?.messageRefused?.(this.roomId, 'invalid');
-      client.error(ErrorCode.INVALID_PAYLOAD, checked.error);
+      this.refuse(client, 'invalid', checked.error);
       return;
     }
     if (type === 'ping') {
@@ -374,15 +440,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       return;
     }
     if (!p.actor) {
-      observer?.messageRefused?.(this.roomId, 'not-ready');
-      client.error(ErrorCode.INVALID_PAYLOAD, `${type}: your avatar has not spawned yet; try again after the next patch`);
+      this.refuse(client, 'not-ready', `${type}: your avatar has not spawned yet; try again after the next patch`);
       return;
     }
     const error = this.apply(p, type, checked.value);
-    if (error) {
-      observer?.messageRefused?.(this.roomId, 'invalid');
-      client.error(ErrorCode.INVALID_PAYLOAD, error);
-    }
+    if (error) this.refuse(client, 'invalid', error);
   }
 
   /** Turn a valid message into simulation input; returns an error when it names something that is not there. */

@@ -1,4 +1,4 @@
-export { WorldRoom, worldRoom, FLOOD_CLOSE_CODE } from './WorldRoom.ts';
+export { WorldRoom, worldRoom, FLOOD_CLOSE_CODE, DEFAULT_FRAME_LIMIT, DEFAULT_ERROR_REPLY_LIMIT } from './WorldRoom.ts';
 export type { WorldRoomServices } from './WorldRoom.ts';
 export type { RoomObserver } from './observer.ts';
 export { WorldState, EntityState, PlayerState, SpeechState, TileEditState, MetaState } from './state.ts';
@@ -6,8 +6,8 @@ export { PlanState, AssignmentState } from './state.ts';
 export { projectPlans } from './planProjection.ts';
 export { ClientMessageSchemas, CLIENT_MESSAGE_TYPES, MAX_TALK_LENGTH, checkClientMessage, normaliseText } from './clientMessages.ts';
 export type { ClientMessageType, ClientMessage } from './clientMessages.ts';
-export { WorldRoomOptionsSchema, parseRoomOptions } from './roomOptions.ts';
-export type { WorldRoomOptions } from './roomOptions.ts';
+export { WorldRoomOptionsSchema, parseRoomOptions, PlayerOptionsSchema, PLAYER_OPTION_KEYS, checkPlayerOptions, DEFAULT_SEAT_RESERVATION_SECONDS } from './roomOptions.ts';
+export type { WorldRoomOptions, PlayerOptions, CheckedPlayerOptions } from './roomOptions.ts';
 export { RateLimiter } from './rateLimiter.ts';
 export type { RateLimitOptions, RateDecision } from './rateLimiter.ts';
 export { Interest } from './interest.ts';

@@ -8,7 +8,7 @@ export interface RoomObserver {
   patch?(roomId: string, durationMs: number): void;
   /** Bytes sent to a client (patches and messages). */
   bytesSent?(roomId: string, bytes: number): void;
-  /** A client message refused: `invalid`, `unknown-type`, `rate`, `not-ready`. */
+  /** A client message refused: `invalid`, `unknown-type`, `undecodable`, `request`, `rate`, `not-ready`. */
   messageRefused?(roomId: string, reason: string): void;
   /** The room is gone. */
   disposed?(roomId: string): void;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { parseWith } from '../shared/index.ts';
+import { formatIssues, parseWith } from '../shared/index.ts';
+
+/** Seconds a seat reserved by matchmaking is held for its client (Colyseus' default is 15). */
+export const DEFAULT_SEAT_RESERVATION_SECONDS = 8;
 
 /** Options of a `world` room (from the creating client, merged over the server's defaults). */
 export const WorldRoomOptionsSchema = z.object({
@@ -26,6 +29,8 @@ export const WorldRoomOptionsSchema = z.object({
   viewRefreshTicks: z.number().int().min(1).max(60).default(5),
   /** Seconds a dropped client may take to reconnect; its avatar waits in place. */
   reconnectSeconds: z.number().min(0).max(600).default(20),
+  /** Seconds a seat reserved by matchmaking waits for its client to connect before it is given back. */
+  seatReservationSeconds: z.number().min(1).max(60).default(DEFAULT_SEAT_RESERVATION_SECONDS),
   /**
    * Testing only: extra milliseconds of busy work added to every simulation step, to prove that load-test budgets
    * catch a slow room. Set by the server (DEBUG_SLOW_TICK_MS), never by clients: server defaults win.
@@ -37,11 +42,45 @@ export const WorldRoomOptionsSchema = z.object({
   llmBudgetUsd: z.number().min(0).max(1000).default(0.05),
   /** A player's display name (join option). */
   name: z.string().max(32).optional(),
-}).passthrough();
+  /** The admin API's proof that it created the room (checked, then dropped, by the room). */
+  adminKey: z.string().optional(),
+}).strict();
 
 export type WorldRoomOptions = z.output<typeof WorldRoomOptionsSchema>;
 
 /** Validate room options; the error names every bad field. */
 export function parseRoomOptions(input: unknown): WorldRoomOptions {
   return parseWith(WorldRoomOptionsSchema, input ?? {}, 'room options');
+}
+
+/**
+ * What a player may choose when creating or joining a room through matchmaking: a display name, and a scenario
+ * (which the server then allows only when it is public). Every other room option is the server's.
+ */
+export const PlayerOptionsSchema = z.object({
+  name: z.string().max(32).optional(),
+  scenario: z.string().min(1).max(128).optional(),
+}).strict();
+
+export type PlayerOptions = z.output<typeof PlayerOptionsSchema>;
+
+/** Keys of {@link PlayerOptionsSchema}. */
+export const PLAYER_OPTION_KEYS = Object.keys(PlayerOptionsSchema.shape) as (keyof PlayerOptions)[];
+
+/** Player options, or what is wrong with them: the first key a player may not set, or the bad field's path. */
+export type CheckedPlayerOptions = { ok: true; value: PlayerOptions } | { ok: false; error: string };
+
+/** Check the options a player sent to create or join a room (a plain object already). */
+export function checkPlayerOptions(input: Readonly<Record<string, unknown>>): CheckedPlayerOptions {
+  const allowed: readonly string[] = PLAYER_OPTION_KEYS;
+  const serverKeys = Object.keys(WorldRoomOptionsSchema.shape);
+  for (const key of Object.keys(input)) {
+    if (allowed.includes(key)) continue;
+    const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+    const why = serverKeys.includes(key) ? 'is set by the server' : 'is not a room option';
+    return { ok: false, error: `room option ${shown} ${why}; a player may set only ${allowed.join(', ')}` };
+  }
+  const r = PlayerOptionsSchema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, error: formatIssues(r.error.issues.map((i) => ({ ...i, path: ['options', ...i.path] }))) };
 }

@@ -18,6 +18,10 @@ export const ServerConfigSchema = z.object({
   PUBLIC_ADDRESS: z.string().min(1).optional(),
   /** Scenarios (comma-separated names) that any client may start a room with; others only through the admin API. */
   PUBLIC_SCENARIOS: z.string().default('').transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Proxies in front of the server: the client's address (for matchmaking limits) is taken from X-Forwarded-For, that many hops from the right. */
+  TRUST_PROXY: int(0, 10).default(0),
+  /** Whether the matchmaking limits per client address also apply to this machine's own requests (load tests run from it). */
+  MATCHMAKE_LOOPBACK: z.enum(['exempt', 'limited']).default('exempt'),
   /** Bearer token for the monitor and the admin API; without it they are off. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -22,6 +22,8 @@ import { createPresence } from './presence.ts';
 import type { PresenceSetup } from './presence.ts';
 import { assertPortFree, createTransport } from './transport.ts';
 import { createHttpGuard } from './httpGuard.ts';
+import { MatchmakeGuard } from './matchmakeGuard.ts';
+import { trackPeerAddresses } from './peerAddress.ts';
 import { watchSendBuffers } from './sendBufferWatch.ts';
 import type { TransportInfo } from './transport.ts';
 
@@ -66,6 +68,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   Encoder.BUFFER_SIZE = config.ENCODER_BUFFER_KB * 1024;
   const guard = createHttpGuard(config.ADMIN_TOKEN, { adminBodyBytes: config.ADMIN_BODY_KB * 1024, bodyBytes: config.HTTP_BODY_KB * 1024 });
   const transport = await createTransport(config.TRANSPORT, logger, guard, { maxMessageBytes: config.CLIENT_MESSAGE_KB * 1024, sendBufferBytes: config.SEND_BUFFER_KB * 1024 });
+  trackPeerAddresses(transport.transport);
+  const matchmaking = new MatchmakeGuard({ trustProxy: config.TRUST_PROXY, limitLoopback: config.MATCHMAKE_LOOPBACK === 'limited' });
   const presence = await createPresence(config.REDIS_URL, logger);
   const metrics = new ServerMetrics(logger);
   const stopSendBufferWatch = watchSendBuffers(transport, config.SEND_BUFFER_KB * 1024, (bytes) => {
@@ -116,6 +120,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     driver: presence.driver,
     greet: false,
     gracefullyShutdown: false,
+    routes: matchmaking.routes(),
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
       world: defineRoom(worldRoom({ minds, observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
@@ -166,6 +171,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
   });
 
+  matchmaking.install();
   if (transport.kind === 'uws') await assertPortFree(config.PORT);
   await server.listen(config.PORT);
   logger.info({ port: config.PORT, transport: transport.kind, presence: presence.kind }, `lairmind: listening on port ${config.PORT}`);
@@ -182,6 +188,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     health,
     async close() {
       stopSendBufferWatch();
+      matchmaking.close();
       await server.gracefullyShutdown(false);
       unregisterLlmMetrics();
       await mindService.close();
