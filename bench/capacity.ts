@@ -46,7 +46,7 @@ const SMOKE: Plan = {
 /** One step: a fresh server process, N bots of the standard mix over 2 workers, the steady-phase figures. */
 async function step(plan: Plan, bots: number): Promise<LoadtestReport> {
   const cpus = process.env.CAPACITY_SERVER_CPUS;
-  const server = await startServerProcess(plan.world, cpus ? { cpus } : {});
+  const server = await startServerProcess({ ...plan.world, MATCHMAKE_LOOPBACK: 'exempt' }, cpus ? { cpus } : {});
   try {
     return await runLoadtest({
       url: server.url, bots, workers: 2, mix: 'fighter:50,wanderer:40,talker:10', seed: 'capacity',

@@ -21,7 +21,7 @@ export const ServerConfigSchema = z.object({
   /** Proxies in front of the server: the client's address (for matchmaking limits) is taken from X-Forwarded-For, that many hops from the right. */
   TRUST_PROXY: int(0, 10).default(0),
   /** Whether the matchmaking limits per client address also apply to this machine's own requests (load tests run from it). */
-  MATCHMAKE_LOOPBACK: z.enum(['exempt', 'limited']).default('exempt'),
+  MATCHMAKE_LOOPBACK: z.enum(['exempt', 'limited']).default('limited'),
   /** Bearer token for the monitor and the admin API; without it they are off. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -40,7 +40,7 @@ export const ServerConfigSchema = z.object({
   /** Folder of scenario files (`<name>.yaml|.yml|.json`) that the room option `scenario` and the admin API name (default: scenarios/). */
   SCENARIOS_DIR: z.string().min(1).optional(),
   /** Largest WebSocket message a client may send, in KiB (both transports). */
-  CLIENT_MESSAGE_KB: int(1, 1024).default(16),
+  CLIENT_MESSAGE_KB: int(1, 1024).default(4),
   /** Bytes queued for a client that stops reading before it is dropped, in KiB. */
   SEND_BUFFER_KB: int(16, 65536).default(512),
   /** Largest HTTP request body, in KiB: admin API (after its token is checked) and everything else. */

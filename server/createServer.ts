@@ -21,7 +21,7 @@ import { serveClient } from './staticClient.ts';
 import { createPresence } from './presence.ts';
 import type { PresenceSetup } from './presence.ts';
 import { assertPortFree, createTransport } from './transport.ts';
-import { createHttpGuard } from './httpGuard.ts';
+import { createHttpGuard, DEFAULT_HTTP_LIMITS } from './httpGuard.ts';
 import { MatchmakeGuard } from './matchmakeGuard.ts';
 import { trackPeerAddresses } from './peerAddress.ts';
 import { watchSendBuffers } from './sendBufferWatch.ts';
@@ -66,7 +66,7 @@ export interface StartOptions {
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   Encoder.BUFFER_SIZE = config.ENCODER_BUFFER_KB * 1024;
-  const guard = createHttpGuard(config.ADMIN_TOKEN, { adminBodyBytes: config.ADMIN_BODY_KB * 1024, bodyBytes: config.HTTP_BODY_KB * 1024 });
+  const guard = createHttpGuard(config.ADMIN_TOKEN, { ...DEFAULT_HTTP_LIMITS, adminBodyBytes: config.ADMIN_BODY_KB * 1024, bodyBytes: config.HTTP_BODY_KB * 1024 });
   const transport = await createTransport(config.TRANSPORT, logger, guard, { maxMessageBytes: config.CLIENT_MESSAGE_KB * 1024, sendBufferBytes: config.SEND_BUFFER_KB * 1024 });
   trackPeerAddresses(transport.transport);
   const matchmaking = new MatchmakeGuard({ trustProxy: config.TRUST_PROXY, limitLoopback: config.MATCHMAKE_LOOPBACK === 'limited' });

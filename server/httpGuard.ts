@@ -15,11 +15,13 @@ export type HttpGuard = (method: string, path: string, header: (name: string) =>
 export interface HttpLimits {
   /** Admin API and monitor, once the token checked out (scenario documents). */
   readonly adminBodyBytes: number;
-  /** Everything else: matchmaking options, any other route. */
+  /** Matchmaking requests (room options: a name, a scenario). */
+  readonly matchmakeBodyBytes: number;
+  /** Everything else. */
   readonly bodyBytes: number;
 }
 
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { adminBodyBytes: 4 * 1024 * 1024, bodyBytes: 64 * 1024 };
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { adminBodyBytes: 4 * 1024 * 1024, matchmakeBodyBytes: 4 * 1024, bodyBytes: 64 * 1024 };
 
 /** Routes that need the admin token: refused before their body is read. */
 const ADMIN_PREFIXES = ['/admin', '/colyseus'];
@@ -54,7 +56,7 @@ export function createHttpGuard(adminToken: string | undefined, limits: HttpLimi
     if (declared === undefined || declared === '') return undefined;
     const length = Number(declared);
     if (!/^\d+$/.test(declared.trim()) || !Number.isSafeInteger(length)) return refuse(400, `${method} ${path}: Content-Length '${declared.slice(0, 32)}' is not a byte count`);
-    const limit = admin ? limits.adminBodyBytes : limits.bodyBytes;
+    const limit = admin ? limits.adminBodyBytes : isUnder(path, '/matchmake') ? limits.matchmakeBodyBytes : limits.bodyBytes;
     if (length > limit) return refuse(413, `${method} ${path}: body of ${length} bytes is over the limit of ${limit} bytes`);
     return undefined;
   };

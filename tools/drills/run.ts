@@ -56,7 +56,7 @@ async function uwsAvailable(): Promise<boolean> {
   try {
     const uws = (await import('uWebSockets.js')) as unknown as { default?: { App?: unknown }; App?: unknown };
     const app = uws.App ?? uws.default?.App;
-    return typeof app === 'function';
+    return typeof app === 'function' && String(app).includes('[native code]'); // the mirror's JS fallback is not uWS
   } catch {
     return false;
   }

@@ -27,7 +27,7 @@ export async function runSmoke(o: SmokeOptions = {}): Promise<LoadtestReport> {
   const ramp = o.ramp ?? 5;
   const duration = o.duration ?? 15;
   if (ramp + duration > 60) throw new Error(`smoke: ramp + duration must be at most 60 s, got ${ramp + duration}`);
-  const server = await startServerProcess({ SEED: 'smoke', WORLD_SIZE: '384', MAX_CLIENTS: '500', ...o.serverEnv });
+  const server = await startServerProcess({ SEED: 'smoke', WORLD_SIZE: '384', MAX_CLIENTS: '500', MATCHMAKE_LOOPBACK: 'exempt', ...o.serverEnv });
   try {
     return await runLoadtest({
       url: server.url,
