@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LlmGateway } from '../../llm/index.ts';
+import type { BudgetConfig, LlmGateway } from '../../llm/index.ts';
 import { startRedis } from '../support/redisServer.ts';
 import type { TestRedis } from '../support/redisServer.ts';
 import { startFake } from './fakeProvider.ts';
@@ -37,7 +37,7 @@ describe('LLM gateway while its Redis is down', () => {
     await Promise.all([redis.stop(), openai.close()]);
   });
 
-  const gateway = async (budgets: Parameters<typeof gatewayFor>[1]['budgets'], prefix: string): Promise<LlmGateway> => {
+  const gateway = async (budgets: BudgetConfig, prefix: string): Promise<LlmGateway> => {
     const client = failFastClient(redis.port);
     clients.push(client);
     await until('redis ready', () => client.status === 'ready');

@@ -83,7 +83,12 @@ describe('two server processes sharing one Redis', () => {
   it('a process reports Redis going away in /health, and recovers when it returns', async () => {
     const [a] = procs;
     await redis.stop();
-    const down = await fetch(`${a!.http}/health`);
+    const stopped = performance.now();
+    let down = await fetch(`${a!.http}/health`);
+    while (down.status !== 503 && performance.now() - stopped < 1000) {
+      await new Promise((r) => setTimeout(r, 20)); // noticing takes a moment
+      down = await fetch(`${a!.http}/health`);
+    }
     expect(down.status).toBe(503);
     expect(((await down.json()) as { components: { presence: { status: string } } }).components.presence.status).toBe('down');
     redis = await redis.restart();
