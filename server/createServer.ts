@@ -76,7 +76,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   logger.info({ minds: { personality: status.personality, policy: status.policy, intent: status.intent, reply: status.reply } }, 'minds: local models loaded');
   const localMinds = { personality: mindService.personality, think: mindService.think, chat: mindService.chat };
   // The gateway shares Redis through the presence's fail-fast connection: its stores fall back to memory while Redis is down.
-  const llm = new LlmGateway({ ...(presence.redis && { redis: presence.redis }), logger });
+  const llm = new LlmGateway({ ...(presence.redis && { redis: presence.redis, redisTimeouts: { timeoutMs: 300 } }), logger });
   const unregisterLlmMetrics = registerLlmMetrics(llm, metrics.registry);
   // Layer 4: the local tactician answers `tactics` when no cloud model may or can; cloud tactics serves the `plan` port.
   llm.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));

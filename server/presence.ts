@@ -73,7 +73,10 @@ export async function createPresence(redisUrl: string | undefined, logger: Logge
   watch.heartbeat(shared);
   const stepMs = 2000;
   watch.onRecover('subscriptions', async () => ({ channels: (await presence.reSubscribe(stepMs)).channels }));
-  watch.onRecover('rooms', async () => ({ rooms: await driver.reRegister(stepMs) }));
+  watch.onRecover('rooms', async () => {
+    const r = await driver.reRegister(stepMs);
+    return { rooms: r.rooms, staleListings: r.removed };
+  });
   watch.onRecover('process', () => presence.reRegisterProcess(stepMs));
   const unguard = guardMatchmaking(watch);
   const disconnect = (): void => {

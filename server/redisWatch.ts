@@ -69,7 +69,7 @@ export class RedisWatch {
   private unresponsive = false;
   private misses = 0;
   private recovery = 0;
-  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: RedisWatchOptions) {
@@ -106,32 +106,39 @@ export class RedisWatch {
     for (const event of ['ready', 'close', 'end', 'reconnecting'] as const) connection.on(event, () => this.evaluate());
   }
 
-  /** PING Redis on `connection` every `heartbeatMs`: a server that stopped answering keeps its sockets open. */
+  /**
+   * PING Redis on `connection` every `heartbeatMs` (a server that stopped answering keeps its sockets open):
+   * a PING unanswered within `heartbeatTimeoutMs` is retried at once, and a second miss counts as down.
+   */
   heartbeat(connection: WatchedConnection & { ping(): Promise<string> }): void {
-    clearInterval(this.heartbeatTimer);
-    let inFlight = false;
-    this.heartbeatTimer = setInterval(() => {
-      if (inFlight || this.current === 'closed' || connection.status !== 'ready') return;
-      inFlight = true;
+    clearTimeout(this.heartbeatTimer);
+    const next = (ms: number): void => {
+      this.heartbeatTimer = setTimeout(beat, ms);
+      this.heartbeatTimer.unref();
+    };
+    const beat = (): void => {
+      if (this.current === 'closed') return;
+      if (connection.status !== 'ready') return next(this.opts.heartbeatMs);
       withDeadline('PING', connection.ping(), this.opts.heartbeatTimeoutMs).then(
         () => {
-          inFlight = false;
           this.misses = 0;
           if (this.unresponsive) {
             this.unresponsive = false;
             this.evaluate();
           }
+          next(this.opts.heartbeatMs);
         },
         (err: unknown) => {
-          inFlight = false;
-          if (++this.misses < 2 || this.unresponsive) return;
-          this.unresponsive = true;
-          this.error(err instanceof Error ? err.message : String(err));
-          this.evaluate();
+          if (++this.misses >= 2 && !this.unresponsive) {
+            this.unresponsive = true;
+            this.error(err instanceof Error ? err.message : String(err));
+            this.evaluate();
+          }
+          next(this.misses === 1 ? 0 : this.opts.heartbeatMs);
         },
       );
-    }, this.opts.heartbeatMs);
-    this.heartbeatTimer.unref();
+    };
+    next(this.opts.heartbeatMs);
   }
 
   /** Called (synchronously) whenever Redis goes down; returns a function that stops the calls. */
@@ -180,7 +187,7 @@ export class RedisWatch {
   close(): void {
     this.muted = true;
     this.current = 'closed';
-    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.heartbeatTimer);
     clearTimeout(this.retryTimer);
   }
 

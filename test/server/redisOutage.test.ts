@@ -39,7 +39,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms: 
 }
 
 /** The structured lines a process logged about Redis. */
-function redisLines(p: ServerProcess): { state: string; errors?: number; downMs?: number; rooms?: { rooms: number } }[] {
+function redisLines(p: ServerProcess): { state: string; errors?: number; downMs?: number; rooms?: number; staleListings?: number }[] {
   return p.logs.flatMap((l) => {
     try {
       const o = JSON.parse(l) as { dependency?: string; state: string };
@@ -144,28 +144,28 @@ describe('two server processes through a Redis outage', () => {
   it('when Redis restarts empty: each process registers its rooms again; the room is joinable by id through both and listed', async () => {
     redis = await redis.restart();
     for (const p of [a, b]) await until('/health 200 again', async () => (await health(p)).status === 200, 10_000);
-    for (const p of [a, b]) {
-      const up = redisLines(p).at(-1)!;
-      expect(up).toMatchObject({ state: 'up' });
-      expect(up.errors).toBeGreaterThan(0);
-      expect(up.downMs).toBeGreaterThan(0);
-      expect((await health(p)).body.components.llm.sharedReachable).toBe(true);
-      expect(await listed(p)).toEqual([roomId]);
-    }
-    expect(redisLines(host).at(-1)!.rooms).toEqual({ rooms: 1, removed: 0 });
+    for (const p of [a, b]) expect(await listed(p)).toEqual([roomId]);
     for (const p of [host, other]) {
       const j = track(await new Client(p.url).joinById(roomId, { name: `via-${p.port}` }));
       clients.push(j);
       await waitFor('joined avatar', () => j.avatar());
     }
+    for (const p of [a, b]) {
+      expect((await health(p)).body.components.llm.sharedReachable).toBe(true);
+      const lines = redisLines(p);
+      expect(lines.map((l) => l.state)).toEqual(['down', 'up']);
+      expect(lines[1]!.errors).toBeGreaterThan(0);
+      expect(lines[1]!.downMs).toBeGreaterThan(0);
+    }
+    expect(redisLines(host)[1]).toMatchObject({ rooms: 1, staleListings: 0 });
   }, 60_000);
 
   it('after connections drop while Redis keeps its data: nothing is duplicated', async () => {
     const admin = new Redis({ port: redis.port, host: '127.0.0.1' });
     try {
       const downs = [a, b].map((p) => redisLines(p).length);
-      await admin.client('KILL', 'TYPE', 'pubsub');
-      await admin.client('KILL', 'TYPE', 'normal'); // not this connection (SKIPME yes)
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'normal'); // not this connection (SKIPME yes)
       for (const [k, p] of [a, b].entries()) await until('recovered', () => redisLines(p).length >= downs[k]! + 2 && redisLines(p).at(-1)!.state === 'up', 10_000);
       for (const p of [a, b]) await until('/health 200', async () => (await health(p)).status === 200, 5000);
       expect(await admin.hlen('roomcaches')).toBe(1);
@@ -177,6 +177,33 @@ describe('two server processes through a Redis outage', () => {
     } finally {
       admin.disconnect();
     }
+  }, 60_000);
+
+  it('when Redis stops answering (SIGSTOP) and resumes with its data: /health says 503 meanwhile, and a room that closed meanwhile is unlisted', async () => {
+    const extra = track(await new Client(a.url).create('world', { name: 'dave' }));
+    const extraId = extra.room.roomId;
+    await waitFor('dave avatar', () => extra.avatar());
+    expect((await listed(b)).sort()).toEqual([roomId, extraId].sort());
+    redis.process.kill('SIGSTOP');
+    try {
+      for (const p of [a, b]) await until('presence down on a frozen Redis', async () => (await health(p)).body.components.presence.status === 'down', 3000);
+      for (const p of [a, b]) {
+        const h = await health(p);
+        expect(h.status).toBe(503);
+        expect(h.ms).toBeLessThan(1000);
+        expect(h.body.components.llm).toMatchObject({ status: 'ok', sharedReachable: false });
+      }
+      await extra.room.leave(); // the room empties and is disposed while Redis cannot hear of it
+      await until('the room disposed', async () => {
+        const codes = await Promise.all([a, b].map(async (p) => (await fetch(`http://127.0.0.1:${p.port}/admin/rooms/${extraId}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status));
+        return codes.every((c) => c === 404);
+      }, 5000);
+    } finally {
+      redis.process.kill('SIGCONT');
+    }
+    for (const p of [a, b]) await until('/health 200', async () => (await health(p)).status === 200, 10_000);
+    for (const p of [a, b]) expect(await listed(p)).toEqual([roomId]);
+    expect([a, b].map((p) => redisLines(p).at(-1)!.staleListings ?? 0).reduce((x, y) => x + y)).toBe(1); // removed by the recovery
   }, 60_000);
 
   it('SIGTERM during an outage: clients get a clean close code and each process exits within 3 s', async () => {
