@@ -63,7 +63,7 @@ export class RedisWatch {
   private readonly readyWaiters: (() => void)[] = [];
   private current: RedisState = 'connecting';
   private muted = false;
-  private outage: { since: number; errors: number; error: string; recoveryFailed: boolean } | undefined;
+  private outage: { since: number; errors: number; recoveryFailed: boolean } | undefined;
   private errorsWhileUp = 0;
   private lastError = '';
   private unresponsive = false;
@@ -222,7 +222,7 @@ export class RedisWatch {
 
   private goDown(): void {
     this.current = 'down';
-    this.outage = { since: performance.now(), errors: this.errorsWhileUp, error: this.lastError, recoveryFailed: false };
+    this.outage = { since: performance.now(), errors: this.errorsWhileUp, recoveryFailed: false };
     this.errorsWhileUp = 0;
     if (!this.muted) {
       this.logger.error(
