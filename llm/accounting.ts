@@ -2,8 +2,7 @@ import type { Clock } from '../shared/index.ts';
 import { Budgets } from './budgets.ts';
 import type { BudgetAlert, BudgetConfig, BudgetSubject, LabelledItem } from './budgets.ts';
 import { costUsd, estimateCostUsd, MICROS_PER_USD, toMicros } from './cost.ts';
-import { BudgetExceededError, RateLimitedError } from './errors.ts';
-import type { LlmError } from './errors.ts';
+import { BudgetExceededError, LlmError, RateLimitedError } from './errors.ts';
 import type { ModelInfo } from './registry.ts';
 import type { CounterStore } from './stores/counterStore.ts';
 import type { Usage } from './types.ts';
@@ -62,7 +61,13 @@ export class Accounting {
       items.push({ scope: 'tenant', metric: 'cost', key: `budget:tenant:${subject.tenant}:${Math.floor(now / 86_400_000)}:usd`, amount: micros, limit: Infinity, soft: Infinity, ttlMs: 90_000_000 });
     }
     if (items.length === 0) return { items, tokens, micros };
-    const r = await this.store.reserve(items);
+    let r;
+    try {
+      r = await this.store.reserve(items);
+    } catch (err) {
+      if (err instanceof LlmError) return err; // e.g. the shared counters are unreachable: refuse, do not spend unchecked
+      throw err;
+    }
     if (!r.ok) {
       const bad = items[r.failed] as LabelledItem;
       if (bad.scope === 'model') return new RateLimitedError(`${model.id} ${bad.metric} (${bad.limit})`, MINUTE_MS - (now % MINUTE_MS));

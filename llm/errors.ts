@@ -90,3 +90,14 @@ export class CallAbortedError extends LlmError {
     this.name = 'CallAbortedError';
   }
 }
+
+/**
+ * The shared store (Redis) behind budgets and rate limits could not be reached, so a reservation against a
+ * finite limit was refused rather than allowed unchecked. The gateway answers from the local handler instead.
+ */
+export class SharedStoreUnavailableError extends LlmError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`shared store unavailable: ${detail}`, 503, options);
+    this.name = 'SharedStoreUnavailableError';
+  }
+}

@@ -28,6 +28,10 @@ import { MemoryCounterStore } from './stores/memoryCounterStore.ts';
 import { RedisBreakerStore } from './stores/redisBreakerStore.ts';
 import { RedisCacheStore } from './stores/redisCacheStore.ts';
 import { RedisCounterStore } from './stores/redisCounterStore.ts';
+import { FallbackBreakerStore } from './stores/fallbackBreakerStore.ts';
+import { FallbackCacheStore } from './stores/fallbackCacheStore.ts';
+import { FallbackCounterStore } from './stores/fallbackCounterStore.ts';
+import { RedisLink } from './stores/redisLink.ts';
 import { DEFAULT_RETRY, validateRequest } from './gatewayTypes.ts';
 import type { CallRequest, CallResult, GatewayHealth, GatewayOptions, LlmStream, RetryPolicy } from './gatewayTypes.ts';
 import { jsonSchemaOf, parseStructured, repairMessage, validateValue } from './structured.ts';
@@ -82,6 +86,7 @@ export class LlmGateway {
   private readonly hasSoftBudgets: boolean;
   private seq = 0;
   private readonly idPrefix: string;
+  private readonly link: RedisLink | undefined;
 
   constructor(opts: GatewayOptions = {}) {
     this.opts = opts;
@@ -102,9 +107,14 @@ export class LlmGateway {
     this.router = new Router(this.models);
     const prefix = opts.keyPrefix ?? 'llm:';
     const r = opts.redis;
-    const counters = opts.stores?.counters ?? (r ? new RedisCounterStore(r, prefix) : new MemoryCounterStore(this.clock));
-    const breakerStore = opts.stores?.breakers ?? (r ? new RedisBreakerStore(r, prefix) : new MemoryBreakerStore());
-    const cacheStore = opts.stores?.cache ?? (r ? new RedisCacheStore(r, prefix) : new MemoryCacheStore(this.clock, opts.cache?.maxEntries));
+    // With Redis, each store falls back to memory while Redis is unreachable (see stores/fallback*.ts).
+    const link = r ? new RedisLink(r, opts.redisTimeouts) : undefined;
+    this.link = link;
+    const memoryCounters = (): MemoryCounterStore => new MemoryCounterStore(this.clock);
+    const memoryCache = (): MemoryCacheStore => new MemoryCacheStore(this.clock, opts.cache?.maxEntries);
+    const counters = opts.stores?.counters ?? (r && link ? new FallbackCounterStore(link, new RedisCounterStore(r, prefix), memoryCounters) : memoryCounters());
+    const breakerStore = opts.stores?.breakers ?? (r && link ? new FallbackBreakerStore(link, new RedisBreakerStore(r, prefix), new MemoryBreakerStore()) : new MemoryBreakerStore());
+    const cacheStore = opts.stores?.cache ?? (r && link ? new FallbackCacheStore(link, new RedisCacheStore(r, prefix), memoryCache()) : memoryCache());
     this.cache = new ResponseCache(cacheStore);
     this.cacheEnabled = opts.cache?.enabled ?? true;
     this.breakers = new CircuitBreakers(breakerStore, this.clock, opts.breaker);
@@ -126,7 +136,13 @@ export class LlmGateway {
 
   /** Breaker states and configuration for `/health`. */
   async health(): Promise<GatewayHealth> {
-    return { providers: this.providers, models: this.models.map((m) => m.id), breakers: await this.breakers.snapshot(), shared: this.opts.redis !== undefined };
+    return {
+      providers: this.providers,
+      models: this.models.map((m) => m.id),
+      breakers: await this.breakers.snapshot(),
+      shared: this.opts.redis !== undefined,
+      ...(this.link && { sharedReachable: this.link.available }),
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import type { BreakerPolicy, BreakerState } from './stores/breakerState.ts';
 import type { BreakerStore } from './stores/breakerStore.ts';
 import type { CacheStore } from './stores/cacheStore.ts';
 import type { CounterStore } from './stores/counterStore.ts';
+import type { RedisLinkOptions } from './stores/redisLink.ts';
 import type { CallRecord } from './telemetry.ts';
 import type { TierDefinition } from './tiers.ts';
 import type { ChatMessage, ProviderAdapter } from './types.ts';
@@ -45,8 +46,14 @@ export interface GatewayOptions {
   readonly providers?: ProvidersConfig;
   /** Extra or replacement adapters by provider name (custom providers, tests). */
   readonly adapters?: Readonly<Record<string, ProviderAdapter>>;
-  /** Share breakers, cache, budgets and rate limits through this Redis (ioredis) client. */
+  /**
+   * Share breakers, cache, budgets and rate limits through this Redis (ioredis) client. While it is
+   * unreachable the gateway keeps answering: breakers and cache in memory, and cloud calls that a budget or
+   * rate limit would have to approve are refused (the local handler answers) until Redis returns.
+   */
   readonly redis?: Redis;
+  /** Deadline of one Redis store command and how long to skip Redis after a failure, ms (500 and 1000). */
+  readonly redisTimeouts?: RedisLinkOptions;
   /** Redis key prefix (default `llm:`). */
   readonly keyPrefix?: string;
   /** Replace individual stores (otherwise memory, or Redis when `redis` is set). */
@@ -122,6 +129,8 @@ export interface GatewayHealth {
   readonly models: readonly string[];
   readonly breakers: Readonly<Record<string, BreakerState>>;
   readonly shared: boolean;
+  /** With Redis: whether it is reachable now (while it is not, the stores answer from memory). */
+  readonly sharedReachable?: boolean;
 }
 
 /** A stream of text chunks plus the final record. */

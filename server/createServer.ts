@@ -5,7 +5,6 @@ import { monitor } from '@colyseus/monitor';
 import { Encoder } from '@colyseus/schema';
 import type { BattleContext, Mind } from '../actors/index.ts';
 import { localTactician, PlanSchema } from '../actors/index.ts';
-import { Redis } from 'ioredis';
 import { LlmGateway, registerLlmMetrics } from '../llm/index.ts';
 import { CloudTactics, MindService, mindsConfigFromEnv } from '../minds/index.ts';
 import { worldRoom } from '../rooms/index.ts';
@@ -18,6 +17,7 @@ import { createLogger } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { ServerMetrics } from './metrics.ts';
 import { serveClient } from './staticClient.ts';
+import { withDeadline } from './deadline.ts';
 import { createPresence } from './presence.ts';
 import type { PresenceSetup } from './presence.ts';
 import { assertPortFree, createTransport } from './transport.ts';
@@ -26,6 +26,12 @@ import { MatchmakeGuard } from './matchmakeGuard.ts';
 import { trackPeerAddresses } from './peerAddress.ts';
 import { watchSendBuffers } from './sendBufferWatch.ts';
 import type { TransportInfo } from './transport.ts';
+
+/** Whole /health answer, and each dependency check within it, ms. */
+const HEALTH_MS = 900;
+const HEALTH_CHECK_MS = 400;
+/** What all of shutdown's Redis commands together may take, ms (then they are skipped). */
+const SHUTDOWN_REDIS_MS = 1000;
 
 /** A running server. */
 export interface RunningServer {
@@ -80,31 +86,32 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const status = mindService.status();
   logger.info({ minds: { personality: status.personality, policy: status.policy, intent: status.intent, reply: status.reply } }, 'minds: local models loaded');
   const localMinds = { personality: mindService.personality, think: mindService.think, chat: mindService.chat };
-  const llmRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
-  llmRedis?.on('error', () => {}); // reported once by the presence watcher
-  const llm = new LlmGateway({ ...(llmRedis && { redis: llmRedis }), logger });
+  // The gateway shares Redis through the presence's fail-fast connection: its stores fall back to memory while Redis is down.
+  const llm = new LlmGateway({ ...(presence.redis && { redis: presence.redis, redisTimeouts: { timeoutMs: 300 } }), logger });
   const unregisterLlmMetrics = registerLlmMetrics(llm, metrics.registry);
   // Layer 4: the local tactician answers `tactics` when no cloud model may or can; cloud tactics serves the `plan` port.
   llm.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
   const minds = opts.minds ?? { ...localMinds, plan: new CloudTactics({ gateway: llm, schema: PlanSchema }) };
   logger.info({ providers: (await llm.health()).providers }, 'llm: gateway ready (the local tactician answers when no provider key is set)');
 
+  // Every check answers within its deadline whatever is down: /health must answer within a second.
   const llmHealth = async (): Promise<HealthReport['components'][string]> => {
     try {
-      const h = await llm.health();
+      const h = await withDeadline('llm health', llm.health(), HEALTH_CHECK_MS);
       const open = Object.entries(h.breakers).filter(([, b]) => b.status !== 'closed').map(([k]) => k);
-      return { status: 'ok', providers: h.providers, shared: h.shared, openBreakers: open };
+      return { status: 'ok', providers: h.providers, shared: h.shared, ...(h.sharedReachable !== undefined && { sharedReachable: h.sharedReachable }), openBreakers: open };
     } catch (err) {
       return { status: 'down', error: err instanceof Error ? err.message : String(err) };
     }
   };
 
   const health = async (): Promise<HealthReport> => {
-    const redisOk = await presence.healthy();
+    const redis = presence.status(); // connection state and heartbeat: no round trip
+    const matchmaking = redis.status === 'ok' ? { status: 'ok' as const, kind: presence.kind } : { ...redis, kind: presence.kind };
     const components: HealthReport['components'] = {
       transport: { status: 'ok', kind: transport.kind, native: transport.native },
-      presence: { status: redisOk ? 'ok' : 'down', kind: presence.kind },
-      driver: { status: redisOk ? 'ok' : 'down', kind: presence.kind },
+      presence: matchmaking,
+      driver: matchmaking,
       minds: { status: 'ok', ports: Object.keys(minds).filter((k) => minds[k]), runtime: mindService.status() },
       llm: await llmHealth(),
     };
@@ -143,8 +150,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     },
     express: (app) => {
       app.get('/health', async (_req, res) => {
-        const report = await health();
-        res.status(report.status === 'ok' ? 200 : 503).json(report);
+        try {
+          const report = await withDeadline('health', health(), HEALTH_MS);
+          res.status(report.status === 'ok' ? 200 : 503).json(report);
+        } catch (err) {
+          res.status(503).json({ status: 'degraded', error: err instanceof Error ? err.message : String(err) });
+        }
       });
       app.get('/metrics', async (_req, res) => {
         metrics.clients.set(matchMaker.stats.local.ccu);
@@ -189,10 +200,12 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     async close() {
       stopSendBufferWatch();
       matchmaking.close();
+      // Colyseus' shutdown locks the rooms, closes every client with its shutdown code (4001), disposes the
+      // rooms and removes their listings: Redis gets a fixed budget, reachable or not.
+      presence.beginShutdown(SHUTDOWN_REDIS_MS);
       await server.gracefullyShutdown(false);
       unregisterLlmMetrics();
       await mindService.close();
-      llmRedis?.disconnect();
       await presence.close();
     },
   };

@@ -1,4 +1,7 @@
 export { startServer } from './createServer.ts';
+export { exitOnSignals } from './shutdown.ts';
+export type { ShutdownOptions } from './shutdown.ts';
+export { MATCHMAKING_UNAVAILABLE } from './redisCalls.ts';
 export type { RunningServer, HealthReport, StartOptions } from './createServer.ts';
 export { loadConfig, redactUrl, ServerConfigSchema } from './config.ts';
 export type { ServerConfig } from './config.ts';

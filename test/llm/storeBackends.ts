@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ManualClock } from '../../shared/index.ts';
-import { MemoryBreakerStore, MemoryCacheStore, MemoryCounterStore, RedisBreakerStore, RedisCacheStore, RedisCounterStore } from '../../llm/index.ts';
+import { FallbackBreakerStore, FallbackCacheStore, FallbackCounterStore, MemoryBreakerStore, MemoryCacheStore, MemoryCounterStore, RedisBreakerStore, RedisCacheStore, RedisCounterStore, RedisLink } from '../../llm/index.ts';
 import type { BreakerStore, CacheStore, CounterStore } from '../../llm/index.ts';
 import { startRedis } from './redisServer.ts';
 import type { TestRedis } from './redisServer.ts';
@@ -31,21 +31,30 @@ export function memoryBackend(): Backend {
   };
 }
 
-export function redisBackend(): Backend {
+/** Redis behind the fallback stores the gateway builds (with Redis up they must keep the same contract). */
+export function redisBackend(opts: { fallback?: boolean } = {}): Backend {
   let server: TestRedis | undefined;
   return {
-    name: 'redis',
+    name: opts.fallback ? 'redis behind fallback' : 'redis',
     async setup() {
       server = await startRedis();
     },
     async teardown() {
       await server?.stop();
     },
-    make(ns) {
+    make(ns, clock) {
       if (!server) throw new Error('redis backend not set up');
       const redis = server.client(); // a separate connection per "process"
       const prefix = `t:${ns}:`;
-      return { counters: new RedisCounterStore(redis, prefix), breakers: new RedisBreakerStore(redis, prefix), cache: new RedisCacheStore(redis, prefix), redis };
+      const stores = { counters: new RedisCounterStore(redis, prefix), breakers: new RedisBreakerStore(redis, prefix), cache: new RedisCacheStore(redis, prefix), redis };
+      if (!opts.fallback) return stores;
+      const link = new RedisLink(redis, { timeoutMs: 2000 });
+      return {
+        counters: new FallbackCounterStore(link, stores.counters, () => new MemoryCounterStore(clock)),
+        breakers: new FallbackBreakerStore(link, stores.breakers, new MemoryBreakerStore()),
+        cache: new FallbackCacheStore(link, stores.cache, new MemoryCacheStore(clock, 100)),
+        redis,
+      };
     },
   };
 }

@@ -6,7 +6,7 @@ import { memoryBackend, redisBackend } from './storeBackends.ts';
 const policy = { ...DEFAULT_BREAKER_POLICY, failureThreshold: 3, failureRate: 0.5, minCalls: 4, windowMs: 10_000, cooldownMs: 5_000 };
 
 // The same contract runs against every adapter (memory and a real redis-server started here).
-describe.each([memoryBackend(), redisBackend()])('store contract: $name', (backend) => {
+describe.each([memoryBackend(), redisBackend(), redisBackend({ fallback: true })])('store contract: $name', (backend) => {
   let n = 0;
   const ns = (): string => `c${++n}`;
   beforeAll(() => backend.setup());

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from '@colyseus/sdk';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../support/redisServer.ts';
 import type { TestRedis } from '../support/redisServer.ts';
@@ -83,7 +84,12 @@ describe('two server processes sharing one Redis', () => {
   it('a process reports Redis going away in /health, and recovers when it returns', async () => {
     const [a] = procs;
     await redis.stop();
-    const down = await fetch(`${a!.http}/health`);
+    const stopped = performance.now();
+    let down = await fetch(`${a!.http}/health`);
+    while (down.status !== 503 && performance.now() - stopped < 1000) {
+      await new Promise((r) => setTimeout(r, 20)); // noticing takes a moment
+      down = await fetch(`${a!.http}/health`);
+    }
     expect(down.status).toBe(503);
     expect(((await down.json()) as { components: { presence: { status: string } } }).components.presence.status).toBe('down');
     redis = await redis.restart();
@@ -94,5 +100,30 @@ describe('two server processes sharing one Redis', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
+  }, 30_000);
+
+  it('SIGTERM with Redis up: clients get the shutdown close code, listings are removed, the process exits within 3 s', async () => {
+    const admin = new Redis({ port: redis.port, host: '127.0.0.1' });
+    try {
+      const joined = track(await new Client(procs[0]!.ws).create('world', { name: 'carol' }));
+      await waitFor('carol avatar', () => joined.avatar());
+      const roomId = joined.room.roomId;
+      const listing = JSON.parse((await admin.hget('roomcaches', roomId)) ?? '{}') as { processId?: string; publicAddress?: string };
+      const a = procs.find((p) => listing.publicAddress === `127.0.0.1:${p.port}`); // the process hosting the room
+      expect(a).toBeDefined();
+      const t = performance.now();
+      const exited = new Promise<number | null>((resolve) => a!.child.once('exit', (code) => resolve(code)));
+      a!.child.kill('SIGTERM');
+      const code = await exited;
+      expect(performance.now() - t).toBeLessThan(3000);
+      expect(code).toBe(0);
+      await waitFor('carol told', () => joined.mirror.leftCode !== null, 2000);
+      expect(joined.mirror.leftCode).toBe(4001); // Colyseus' SERVER_SHUTDOWN, not 1006
+      const left = Object.values(await admin.hgetall('roomcaches')).map((v) => JSON.parse(v) as { processId: string });
+      expect(left.filter((l) => l.processId === listing.processId)).toEqual([]);
+      expect(await admin.hexists('roomcount', listing.processId!)).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
   }, 30_000);
 });

@@ -9,6 +9,8 @@ export interface TestRedis {
   readonly url: string;
   readonly process: ChildProcess;
   stop(): Promise<void>;
+  /** SIGKILL it (a crash: no goodbye to its clients) and wait until it is gone. */
+  kill(): Promise<void>;
   /** Start it again on the same port (after {@link stop}). */
   restart(): Promise<TestRedis>;
 }
@@ -48,6 +50,13 @@ export async function startRedis(port?: number): Promise<TestRedis> {
       await new Promise<void>((resolve) => {
         proc.once('exit', () => resolve());
         proc.kill('SIGTERM');
+      });
+    },
+    async kill() {
+      if (exited) return;
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGKILL');
       });
     },
   };

@@ -12,15 +12,26 @@ export interface ServerProcess {
   readonly url: string;
   readonly port: number;
   readonly proc: ChildProcess;
+  /** Its log lines (stdout and stderr), the most recent {@link LOG_LINES}, when started with `captureLogs`. */
+  readonly logs: string[];
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
+
+/** Log lines kept per process with `captureLogs`. */
+export const LOG_LINES = 5000;
 
 export interface ServerProcessOptions {
   /** Milliseconds to wait for /health (default 90,000). */
   readonly timeoutMs?: number;
   /** Pin the server to these CPUs (`taskset -c` list, e.g. `0`), so it does not share a core with the load generator. */
   readonly cpus?: string;
+  /** Keep its log lines in {@link ServerProcess.logs} instead of passing them to this process's stdout/stderr. */
+  readonly captureLogs?: boolean;
+  /** Set PUBLIC_ADDRESS to its own loopback address (several processes sharing Redis). */
+  readonly publicAddress?: boolean;
 }
 
 /**
@@ -35,24 +46,38 @@ export async function startServerProcess(env: Record<string, string> = {}, opts:
   const [cmd, ...args] = opts.cpus ? ['taskset', '-c', opts.cpus, ...node] : node;
   const proc = spawn(cmd as string, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), TRANSPORT: env.TRANSPORT ?? 'uws' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), TRANSPORT: env.TRANSPORT ?? 'uws', ...(opts.publicAddress && { PUBLIC_ADDRESS: `127.0.0.1:${port}` }) },
+    stdio: ['ignore', opts.captureLogs ? 'pipe' : 'inherit', opts.captureLogs ? 'pipe' : 'inherit'],
   });
+  const logs: string[] = [];
+  for (const stream of [proc.stdout, proc.stderr]) {
+    if (!stream) continue;
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      logs.push(...lines);
+      if (logs.length > LOG_LINES) logs.splice(0, logs.length - LOG_LINES);
+    });
+  }
   let exited: number | null = null;
-  proc.on('exit', (code) => {
-    exited = code ?? -1;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    proc.on('exit', (code, signal) => {
+      exited = code ?? -1;
+      resolve({ code, signal });
+    });
   });
   const stop = async (graceMs = 5000): Promise<void> => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const gone = new Promise<void>((r) => proc.once('exit', () => r()));
     proc.kill('SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-    await gone;
+    await exit;
     clearTimeout(timer);
   };
   const end = performance.now() + timeoutMs;
   for (;;) {
-    if (exited !== null) throw new Error(`the server exited with code ${exited} before it was ready`);
+    if (exited !== null) throw new Error(`the server exited with code ${exited} before it was ready${logs.length ? `; its last lines: ${logs.slice(-5).join(' | ')}` : ''}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
       if (res.status === 200 || res.status === 503) break;
@@ -65,5 +90,5 @@ export async function startServerProcess(env: Record<string, string> = {}, opts:
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url: `ws://127.0.0.1:${port}`, port, proc, stop };
+  return { url: `ws://127.0.0.1:${port}`, port, proc, logs, exited: exit, stop };
 }
