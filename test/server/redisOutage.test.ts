@@ -76,7 +76,7 @@ function patches(j: Joined): () => number {
 
 beforeAll(async () => {
   redis = await startRedis();
-  const env = { REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info', WORLD_SIZE: '128', SEED: 'outage' };
+  const env = { REDIS_URL: redis.url, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info', WORLD_SIZE: '128', SEED: 'outage', MATCHMAKE_LOOPBACK: 'exempt' };
   [a, b] = await Promise.all([startServerProcess(env, { captureLogs: true, publicAddress: true }), startServerProcess(env, { captureLogs: true, publicAddress: true })]);
 }, 120_000);
 
