@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { startRedis as startRedisServer } from '../support/redisServer.ts';
+import { startRedis as startRedisServer } from '../../tools/redisServer.ts';
 
 /** A throwaway redis-server on a free 127.0.0.1 port, with clients that stop() closes. */
 export interface TestRedis {
@@ -9,7 +9,7 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** Start a redis-server for a test (see test/support/redisServer.ts). */
+/** Start a redis-server for a test (see test/REPL). */
 export async function startRedis(): Promise<TestRedis> {
   const server = await startRedisServer();
   const clients: Redis[] = [];

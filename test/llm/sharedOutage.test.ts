@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BudgetConfig, LlmGateway } from '../../llm/index.ts';
-import { startRedis } from '../support/redisServer.ts';
-import type { TestRedis } from '../support/redisServer.ts';
+import { startRedis } from '../../tools/redisServer.ts';
+import type { TestRedis } from '../../tools/redisServer.ts';
 import { startFake } from './fakeProvider.ts';
 import type { FakeProvider } from './fakeProvider.ts';
 import { gatewayFor, Plan } from './helpers.ts';

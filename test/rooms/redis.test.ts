@@ -3,8 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { Client } from '@colyseus/sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '../support/redisServer.ts';
-import type { TestRedis } from '../support/redisServer.ts';
+import { startRedis } from '../../tools/redisServer.ts';
+import type { TestRedis } from '../../tools/redisServer.ts';
 import { freePort, track, waitFor } from './serverHarness.ts';
 
 interface Proc {

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
-import { startRedis } from '../support/redisServer.ts';
-import type { TestRedis } from '../support/redisServer.ts';
+import { startRedis } from '../../tools/redisServer.ts';
+import type { TestRedis } from '../../tools/redisServer.ts';
 import { track, waitFor } from '../rooms/serverHarness.ts';
 import type { Joined } from '../rooms/serverHarness.ts';
 

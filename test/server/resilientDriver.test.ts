@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCalls } from '../../server/redisCalls.ts';
 import type { RedisWatch } from '../../server/redisWatch.ts';
 import { ResilientDriver } from '../../server/resilientDriver.ts';
-import { startRedis } from '../support/redisServer.ts';
-import type { TestRedis } from '../support/redisServer.ts';
+import { startRedis } from '../../tools/redisServer.ts';
+import type { TestRedis } from '../../tools/redisServer.ts';
 
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
   const end = performance.now() + ms;

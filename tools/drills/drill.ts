@@ -36,7 +36,7 @@ export interface Drill {
   readonly env?: Readonly<Record<string, string>>;
   /** Largest patch gap the watcher may see (default 1,000 ms). */
   readonly maxGapMs?: number;
-  /** Needs Redis (skipped with a note when redis-server is missing, which fails the run). */
+  /** Starts a real redis-server (Debian's `redis-server` on PATH; without it the drill fails, saying so). */
   readonly redis?: boolean;
   run(ctx: DrillContext): Promise<string>;
   /** Drills that start their own servers (two processes, Redis) return the whole row themselves. */

@@ -1,6 +1,7 @@
 import { floodGarbage, floodInvalid, floodPing, floodUnknown, floodValid, matchmakingFlood, oversizedMessage, slowReader } from './clientDrills.ts';
 import type { Drill } from './drill.ts';
 import { abortedRequests, oversizedBodies, slowloris } from './httpDrills.ts';
+import { redisOutage, sigtermEmbedded, sigtermRedisDown } from './redisDrills.ts';
 
 /** Every drill, in the order they run. */
 export const ALL_DRILLS: readonly Drill[] = [
@@ -15,4 +16,7 @@ export const ALL_DRILLS: readonly Drill[] = [
   floodPing,
   floodGarbage,
   matchmakingFlood,
+  redisOutage,
+  sigtermEmbedded,
+  sigtermRedisDown,
 ];

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from '../../tools/freePort.ts';
+import { freePort } from './freePort.ts';
 
-/** A real `redis-server` (Debian's) on a free loopback port, started for a test and stopped after it. */
+/** A real `redis-server` (Debian's) on a free loopback port, for tests and drills. */
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
