@@ -4,7 +4,7 @@ import type { Issue } from '../../shared/index.ts';
 
 /** An admin request that cannot be served: its HTTP status, a message, and (for 400) the issues with their paths. */
 export class AdminError extends Error {
-  constructor(readonly status: 400 | 401 | 404 | 409 | 413 | 500, message: string, readonly issues: readonly Issue[] = []) {
+  constructor(readonly status: 400 | 401 | 404 | 409 | 413 | 500 | 503, message: string, readonly issues: readonly Issue[] = []) {
     super(message);
     this.name = 'AdminError';
   }

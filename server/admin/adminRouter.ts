@@ -180,7 +180,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof AdminError) return sendError(res, err);
-    const e = err as { type?: string; status?: number; message?: string };
+    const e = err as { type?: string; status?: number; code?: unknown; message?: string };
+    // A dependency that is down (Redis during an outage: Colyseus' ServerError with code 503) is not our fault.
+    if (e?.code === 503) return sendError(res, new AdminError(503, e.message ?? 'service unavailable'));
     if (e?.type === 'entity.parse.failed') return sendError(res, badRequest('body', [{ path: [], message: `not valid JSON: ${e.message ?? ''}` }]));
     if (e?.type === 'entity.too.large') return sendError(res, new AdminError(413, 'body: too large (at most 4 MB)'));
     sendError(res, new AdminError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`));

@@ -111,6 +111,15 @@ export const redisOutage: Drill = {
           worstHealth = Math.max(worstHealth, h.ms);
           probes++;
         }
+        if (failFast.length === 0) {
+          const t = performance.now();
+          const res = await fetch(`http://127.0.0.1:${a.port}/admin/rooms`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${DRILL_ADMIN_TOKEN}` }, body: '{"scenario":"wolf-ambush"}', signal: AbortSignal.timeout(3000),
+          });
+          const text = await res.text();
+          if (res.status !== 503 || !/Redis is unreachable/.test(text)) throw new Error(`the admin API's create answered ${res.status} (${text.slice(0, 120)}) during the outage, not 503`);
+          failFast.push(performance.now() - t);
+        }
         if (failFast.length < 6) {
           failFast.push(await refusedFast('joinById through the other process', () => new Client(b.url).joinById(roomId, { name: 'late' })));
           failFast.push(await refusedFast('create', () => new Client(a.url).create('world', { name: 'late' })));
