@@ -1,4 +1,3 @@
-import { SharedStoreUnavailableError } from '../errors.ts';
 import type { BreakerPolicy, BreakerState } from './breakerState.ts';
 import type { BreakerStore } from './breakerStore.ts';
 import type { RedisLink } from './redisLink.ts';
@@ -8,34 +7,17 @@ import type { RedisLink } from './redisLink.ts';
  * a failing provider; its state may be local for a while without risk). Back in Redis when it returns.
  */
 export class FallbackBreakerStore implements BreakerStore {
-  private readonly link: RedisLink;
-  private readonly shared: BreakerStore;
-  private readonly memory: BreakerStore;
-
-  constructor(link: RedisLink, shared: BreakerStore, memory: BreakerStore) {
-    this.link = link;
-    this.shared = shared;
-    this.memory = memory;
-  }
-
-  private async either<T>(what: string, fn: (s: BreakerStore) => Promise<T>): Promise<T> {
-    try {
-      return await this.link.run(what, () => fn(this.shared));
-    } catch (err) {
-      if (!(err instanceof SharedStoreUnavailableError)) throw err;
-      return fn(this.memory);
-    }
-  }
+  constructor(private readonly link: RedisLink, private readonly shared: BreakerStore, private readonly memory: BreakerStore) {}
 
   acquire(key: string, now: number, policy: BreakerPolicy): Promise<boolean> {
-    return this.either('breaker acquire', (s) => s.acquire(key, now, policy));
+    return this.link.sharedOrMemory('breaker acquire', this.shared, this.memory, (s) => s.acquire(key, now, policy));
   }
 
   record(key: string, ok: boolean, now: number, policy: BreakerPolicy): Promise<BreakerState> {
-    return this.either('breaker record', (s) => s.record(key, ok, now, policy));
+    return this.link.sharedOrMemory('breaker record', this.shared, this.memory, (s) => s.record(key, ok, now, policy));
   }
 
   snapshot(): Promise<Record<string, BreakerState>> {
-    return this.either('breaker snapshot', (s) => s.snapshot());
+    return this.link.sharedOrMemory('breaker snapshot', this.shared, this.memory, (s) => s.snapshot());
   }
 }

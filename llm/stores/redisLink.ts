@@ -89,4 +89,17 @@ export class RedisLink {
       clearTimeout(timer);
     }
   }
+
+  /**
+   * `fn` on the shared (Redis-backed) store, or on the in-memory one while Redis is unreachable: for stores whose
+   * state may be local for a while without risk (breakers, the response cache).
+   */
+  async sharedOrMemory<S, T>(what: string, shared: S, memory: S, fn: (store: S) => Promise<T>): Promise<T> {
+    try {
+      return await this.run(what, () => fn(shared));
+    } catch (err) {
+      if (!(err instanceof SharedStoreUnavailableError)) throw err;
+      return fn(memory);
+    }
+  }
 }
