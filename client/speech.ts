@@ -3,6 +3,8 @@ export interface SpeechLine {
   /** Increasing id. */
   readonly seq: number;
   readonly actor: number;
+  /** The speaker's name when it spoke (older servers send none). */
+  readonly name?: string;
   /** `say`, `bark`, `battleCry`. */
   readonly kind: string;
   readonly text: string;
@@ -23,6 +25,14 @@ export function activeBubbles(lines: Iterable<SpeechLine>, nowTick: number, tick
     if (!prev || l.seq > prev.seq) out.set(l.actor, l);
   }
   return out;
+}
+
+/**
+ * Who said `line`, for the chat log: the name the line carries, else the name of the entity (`nameOf`), else
+ * `#<actor id>`.
+ */
+export function speakerName(line: SpeechLine, nameOf: (actor: number) => string | undefined): string {
+  return line.name || nameOf(line.actor) || `#${line.actor}`;
 }
 
 /** Lines newer than `afterSeq`, oldest first (for the chat log). */

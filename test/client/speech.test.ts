@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeBubbles, newLines, wrapText } from '../../client/speech.ts';
+import { activeBubbles, newLines, speakerName, wrapText } from '../../client/speech.ts';
 
 const line = (seq: number, actor: number, tick: number, text = `line ${seq}`, kind = 'say') => ({ seq, actor, kind, text, tick });
 
@@ -14,6 +14,14 @@ describe('speech', () => {
 
   it('lists lines newer than the last one seen, in order', () => {
     expect(newLines([line(5, 1, 0), line(3, 1, 0), line(4, 2, 0)], 3).map((l) => l.seq)).toEqual([4, 5]);
+  });
+
+  it('names the speaker in the chat log: the line\'s own name, else the entity\'s, else its id', () => {
+    const names = new Map([[7, 'Grizzle']]);
+    const nameOf = (id: number) => names.get(id);
+    expect(speakerName({ ...line(1, 151, 0), name: 'alice' }, nameOf)).toBe('alice');
+    expect(speakerName({ ...line(2, 7, 0), name: '' }, nameOf)).toBe('Grizzle');
+    expect(speakerName(line(3, 9, 0), nameOf)).toBe('#9');
   });
 
   it('wraps text at spaces, cuts long words, and ellipsises past the line limit', () => {
