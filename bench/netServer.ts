@@ -6,7 +6,7 @@
 // r tiles of the centre, as players spread over a world would be (they all spawn near the centre otherwise).
 import { createInterface } from 'node:readline';
 import { matchMaker } from '@colyseus/core';
-import type { WorldRoom } from '../rooms/index.ts';
+import type { SpeechState, WorldRoom } from '../rooms/index.ts';
 import { loadConfig, startServer, createLogger } from '../server/index.ts';
 import { Rng } from '../shared/index.ts';
 
@@ -23,23 +23,21 @@ let recording = false;
 let plansSum = 0;
 let room: WorldRoom | undefined;
 
-/** The newest speech line's seq (0 when none). */
+/** Lines said in the room so far. */
 function lastSeq(r: WorldRoom | undefined): number {
-  return r?.state.speech.at(-1)?.seq ?? 0;
+  return r?.projection.linesSaid ?? 0;
 }
 
 /** Give every client's view every speech line newer than `after`, every plan and every player entry. */
 function shareRoomWide(r: WorldRoom, after: number): void {
-  const speech = r.state.speech;
-  let first = speech.length;
-  while (first > 0 && (speech.at(first - 1)?.seq ?? 0) > after) first--;
+  const fresh: SpeechState[] = [];
+  if (lastSeq(r) > after) r.state.speech.forEach((line) => {
+    if (line.seq > after) fresh.push(line);
+  });
   for (const client of r.clients) {
     const view = client.view;
     if (!view) continue;
-    for (let i = first; i < speech.length; i++) {
-      const line = speech.at(i);
-      if (line && !view.has(line)) view.add(line);
-    }
+    for (const line of fresh) if (!view.has(line)) view.add(line);
     r.state.plans.forEach((plan) => {
       if (!view.has(plan)) view.add(plan);
     });

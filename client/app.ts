@@ -11,8 +11,8 @@ import type { EntityView } from './mirror.ts';
 import { planOverlay, readPlans } from './plans.ts';
 import type { PackPlan } from './plans.ts';
 import { drawScene } from './renderer.ts';
-import { activeBubbles, newLines, speakerName } from './speech.ts';
-import type { SpeechLine } from './speech.ts';
+import { activeBubbles, newLines, speakerName, speechLines } from './speech.ts';
+import type { SpeechCollection, SpeechLine } from './speech.ts';
 import { TerrainLayer } from './terrainLayer.ts';
 import type { TileEdit } from './terrainLayer.ts';
 
@@ -31,7 +31,8 @@ interface RoomState {
   readonly entities?: { forEach(cb: (e: EntityView, key: string) => void): void };
   /** This client's own entry, and those of the players whose avatars are in view. */
   readonly players?: { get(key: string): { readonly actor: number; readonly name: string } | undefined };
-  readonly speech?: Iterable<SpeechLine>;
+  /** The lines said by someone in view as they were said, keyed by seq. */
+  readonly speech?: SpeechCollection;
   readonly tileEdits?: Iterable<TileEdit>;
 }
 
@@ -195,7 +196,7 @@ export class App {
     this.mirror.sync(state, now);
     for (const e of this.mirror.entities.values()) if (e.name) this.names.set(e.id, e.name);
     // The server sends a client only the lines of speakers it could see when they spoke.
-    this.speech = state.speech ? [...state.speech].map((l) => ({ seq: l.seq, actor: l.actor, name: l.name ?? '', kind: l.kind, text: l.text, tick: l.tick })) : [];
+    this.speech = speechLines(state.speech);
     this.edits = state.tileEdits ? [...state.tileEdits].map((t) => ({ tx: t.tx, ty: t.ty, walkable: t.walkable })) : [];
     this.appendChat(newLines(this.speech, this.lastSeq));
     const plans = readPlans(state);

@@ -27,6 +27,20 @@ export function activeBubbles(lines: Iterable<SpeechLine>, nowTick: number, tick
   return out;
 }
 
+/** The state's `speech` collection: a map keyed by seq (a MapSchema on the client), or a list. */
+export type SpeechCollection = { values(): Iterable<SpeechLine> } | Iterable<SpeechLine>;
+
+/** Copies of the lines in the state's `speech` collection, oldest first (none for a missing collection). */
+export function speechLines(collection: SpeechCollection | undefined | null): SpeechLine[] {
+  if (!collection) return [];
+  const items = typeof (collection as { values?: unknown }).values === 'function' && !Array.isArray(collection)
+    ? (collection as { values(): Iterable<SpeechLine> }).values()
+    : (collection as Iterable<SpeechLine>);
+  const out: SpeechLine[] = [];
+  for (const l of items) out.push({ seq: l.seq, actor: l.actor, name: l.name ?? '', kind: l.kind, text: l.text, tick: l.tick });
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
 /**
  * Who said `line`, for the chat log: the name the line carries, else the name of the entity (`nameOf`), else
  * `#<actor id>`.

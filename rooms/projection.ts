@@ -41,6 +41,8 @@ const EVERYONE: Audience = { watched: () => true, said: () => {}, planned: () =>
  */
 export class Projection {
   private speechSeq = 0;
+  /** The lines in `state.speech`, oldest first. */
+  private readonly lines: SpeechState[] = [];
   /** Entities that showed an attack animation last step, to reset. */
   private attacking: number[] = [];
   /** The room coordinator's actor id once found (-1: not looked for yet; 0: none so far). */
@@ -130,18 +132,24 @@ export class Projection {
    * the speaker now); drop the oldest lines past {@link SPEECH_KEPT}.
    */
   say(actor: number, kind: string, text: string): void {
-    const speech = this.state.speech;
     const line = new SpeechState({ seq: ++this.speechSeq, actor, name: this.nameOf(actor), kind, text, tick: this.world.tick });
-    speech.push(line);
+    this.state.speech.set(String(line.seq), line);
+    this.lines.push(line);
     this.audience.said(line);
-    while (speech.length > SPEECH_KEPT) speech.shift();
+    if (this.lines.length > SPEECH_KEPT) this.state.speech.delete(String((this.lines.shift() as SpeechState).seq));
+  }
+
+  /** Lines said so far in this room (the `seq` of the latest). */
+  get linesSaid(): number {
+    return this.speechSeq;
   }
 
   /** Drop lines older than {@link SPEECH_SECONDS} (the clients that received them drop them too). */
   private forgetOldSpeech(): void {
-    const speech = this.state.speech;
     const oldest = this.world.tick - this.speechTicks;
-    while (speech.length > 0 && (speech.at(0) as SpeechState).tick < oldest) speech.shift();
+    let n = 0;
+    while (n < this.lines.length && (this.lines[n] as SpeechState).tick < oldest) this.state.speech.delete(String((this.lines[n++] as SpeechState).seq));
+    if (n > 0) this.lines.splice(0, n);
   }
 
   private nameOf(id: number): string {

@@ -122,8 +122,12 @@ export const WorldState = schema({
   meta: t.ref(MetaState),
   entities: t.map(EntityState).view(),
   players: t.map(PlayerState).view(),
-  /** Recent lines, oldest first. */
-  speech: t.array(SpeechState).view(),
+  /**
+   * Recent lines, keyed by `seq` (as a string). A map rather than a list: schema 5's filtered ArraySchema loses
+   * its per-view bookkeeping when its oldest item is shifted out on a tick a client joins (a seeded fuzz in
+   * test/rooms/interest.test.ts reproduces it); a map's keys stay put.
+   */
+  speech: t.map(SpeechState).view(),
   tileEdits: t.array(TileEditState),
   /** Current plan of each engaged pack, by pack id. */
   plans: t.map(PlanState).view(),

@@ -5,7 +5,9 @@ import type { SpawnSpec } from '../../actors/index.ts';
 import { Interest, MetaState, PlayerState, Projection, RateLimiter, WorldState, checkClientMessage, normaliseText } from '../../rooms/index.ts';
 import type { WorldRoom } from '../../rooms/index.ts';
 import { join, serverRoom, startTestServer, waitFor } from './serverHarness.ts';
-import { playerKeys, texts, Wire } from './wire.ts';
+import { Rng } from '../../shared/index.ts';
+import { lines, playerKeys, texts, Wire } from './wire.ts';
+import type { WireClient } from './wire.ts';
 
 function setup() {
   const world = createWorld({ seed: 'interest', registry: defaultRegistry(), terrain: new FlatTerrain(400, 400) });
@@ -129,7 +131,7 @@ describe('speech and players follow the view', () => {
     expect(texts(ca)).toEqual(['Grr, ann.', 'Hello, beast.', 'The gates open.']);
     expect(texts(cb)).toEqual(['Anyone out here?', 'The gates open.']);
     // Each line names its speaker (the chat log shows it); a bodiless speaker is the narrator.
-    expect([...ca.state.speech].map((l) => l.name)).toEqual(['wolf', 'ann', 'Narrator']);
+    expect(lines(ca).map((l) => l.name)).toEqual(['wolf', 'ann', 'Narrator']);
     expect(ca.errors.concat(cb.errors)).toEqual([]);
     expect(interest.visible('b').has(near)).toBe(false);
   });
@@ -200,6 +202,68 @@ describe('speech and players follow the view', () => {
     wire.patch();
     expect(playerKeys(ca)).toEqual(['a']);
     expect(ca.errors).toEqual([]);
+  });
+
+  it('each client holds exactly the lines said in its view, through joins mid-tick and lines ageing out (seeded)', () => {
+    const { world, state, projection, interest, spawn } = setup();
+    const rng = Rng.create('speech-fuzz');
+    const players = Array.from({ length: 10 }, (_, i) => spawn(rng.float(20, 160), rng.float(20, 160), 'players', { name: `p${i}` }));
+    const monsters = Array.from({ length: 30 }, () => spawn(rng.float(20, 160), rng.float(20, 160)));
+    projection.apply(step(world));
+    projection.syncAll();
+    const wire = new Wire(state);
+    const joined = new Map<string, WireClient>();
+    const joining: [string, WireClient][] = [];
+    /** Lines each client's view held the speaker of, as they were said. */
+    const heard = new Map<string, Set<number>>();
+    const mismatches: string[] = [];
+    let aged = 0;
+    for (let t = 0; t < 400; t++) {
+      if (heard.size < players.length && rng.chance(0.05)) {
+        const key = `c${heard.size}`, actor = players[heard.size] as number;
+        const entry = new PlayerState({ name: key, actor });
+        state.players.set(key, entry);
+        joining.push([key, wire.connect(interest.open(key, actor, entry))]);
+        heard.set(key, new Set());
+      }
+      for (const id of players) {
+        const b = world.actors.get(id)!.body!;
+        b.x = Math.min(180, Math.max(0, b.x + rng.float(-1.5, 1.5)));
+        b.y = Math.min(180, Math.max(0, b.y + rng.float(-1.5, 1.5)));
+      }
+      const report = step(world);
+      interest.forget(report.removed);
+      const before = state.speech.size;
+      projection.apply(report);
+      aged += before - state.speech.size;
+      // Busy at first (the room-wide bound evicts), then quiet (lines age out).
+      for (let n = rng.int(0, t < 200 ? 5 : 1); n > 0; n--) {
+        const speaker = rng.pick([...players, ...monsters]);
+        const seq = projection.linesSaid + 1;
+        for (const [key, set] of heard) if (interest.visible(key).has(speaker)) set.add(seq);
+        projection.say(speaker, 'say', `line ${seq}`);
+      }
+      interest.refresh(world.tick);
+      // A client's join completes between steps, with changes pending (as a join ack arrives between patches).
+      if (joining.length && rng.chance(0.3)) {
+        const [key, c] = joining.shift()!;
+        c.admit();
+        joined.set(key, c);
+      }
+      if (!rng.chance(0.7)) continue;
+      wire.patch();
+      for (const [key, c] of joined) {
+        const want = [...heard.get(key)!].filter((seq) => state.speech.has(String(seq))).sort((a, b) => a - b);
+        const got = lines(c).map((l) => l.seq);
+        if (JSON.stringify(got) !== JSON.stringify(want) && mismatches.length < 3) mismatches.push(`tick ${world.tick} ${key}: got ${got.join(',')} want ${want.join(',')}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect([...joined.values()].flatMap((c) => c.errors)).toEqual([]);
+    expect(joined.size).toBeGreaterThan(5);
+    expect(aged).toBeGreaterThan(50);
+    expect(projection.linesSaid - state.speech.size - aged).toBeGreaterThan(50); // evicted by the room-wide bound
+    expect([...joined.values()].some((c) => c.state.speech.size > 3)).toBe(true);
   });
 
   it('costs one view operation per client that hears a line, not one per client in the room', () => {
@@ -277,12 +341,12 @@ describe('what a client receives over the real transport', () => {
     for (let i = 0; i < 3; i++) {
       room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { damage: 0 }, body: { x: me.x - 6 - 1.5 * i, y: me.y + 3 + i, faction: 'wild', maxHp: 30 }, tags: { species: 'wolf', name: `Wolf${i}`, pack: 'view-test' } } });
     }
-    const line = await waitFor('alice hears herself', () => [...sa().speech].find((l) => l.actor === alice && l.text === 'Hello there, beast!'));
+    const line = await waitFor('alice hears herself', () => [...sa().speech.values()].find((l) => l.actor === alice && l.text === 'Hello there, beast!'));
     expect(line.name).toBe('alice');
     await waitFor('alice holds the plan', () => sa().plans.has('view-test'));
     const tick = sa().meta.tick;
     await waitFor('bob has had the patches of that moment', () => sb().meta.tick > tick + 5);
-    expect([...sb().speech].filter((l) => l.actor === alice || l.actor === dummy)).toEqual([]);
+    expect([...sb().speech.values()].filter((l) => l.actor === alice || l.actor === dummy)).toEqual([]);
     expect(sb().plans.has('view-test')).toBe(false);
 
     // Bob comes back: the pack's plan enters his view with it, and what alice says next reaches him.
@@ -291,9 +355,9 @@ describe('what a client receives over the real transport', () => {
     await waitFor('bob holds the plan', () => sb().plans.has('view-test'));
     await waitFor('bob holds alice\'s entry', () => sb().players.get(aliceId)?.name === 'alice');
     a.room.send('talk', { to: dummy, text: 'Bob is back.' });
-    const heard = await waitFor('bob hears alice', () => [...sb().speech].find((l) => l.actor === alice && l.text === 'Bob is back.'));
+    const heard = await waitFor('bob hears alice', () => [...sb().speech.values()].find((l) => l.actor === alice && l.text === 'Bob is back.'));
     expect(heard.name).toBe('alice');
-    expect([...sb().speech].some((l) => l.text === 'Hello there, beast!')).toBe(false); // said before he came
+    expect([...sb().speech.values()].some((l) => l.text === 'Hello there, beast!')).toBe(false); // said before he came
     await a.room.leave();
     await b.room.leave();
   });

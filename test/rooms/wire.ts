@@ -4,14 +4,17 @@ import { ClientState, SchemaSerializer } from '@colyseus/core';
 import { Decoder } from '@colyseus/schema';
 import type { StateView } from '@colyseus/schema';
 import { WorldState } from '../../rooms/index.ts';
+import type { SpeechState } from '../../rooms/index.ts';
 
 /** A client's decoded copy of the room state. */
 export interface WireClient {
   readonly state: WorldState;
-  /** Decoding errors (a correct encoder produces none). */
+  /** Decoding errors (a correct encoder produces none), including those the decoder only logs. */
   readonly errors: string[];
   /** Bytes received so far. */
   bytes: number;
+  /** Finish joining: receive the full state as the view sees it, then patches (Colyseus does this on the join ack). */
+  admit(): void;
 }
 
 interface FakeClient {
@@ -28,36 +31,61 @@ export class Wire {
     this.serializer.reset(state);
   }
 
-  /** A client joins with `view`: it receives the full state as that view sees it. */
+  /** A client joins with `view` and receives the full state as that view sees it. */
   join(view: StateView): WireClient {
+    const c = this.connect(view);
+    c.admit();
+    return c;
+  }
+
+  /** A client starts joining with `view`: patches skip it until {@link WireClient.admit}. */
+  connect(view: StateView): WireClient {
     const decoder = new Decoder(new WorldState());
-    const out: WireClient = { state: decoder.state as WorldState, errors: [], bytes: 0 };
+    const serializer = this.serializer;
     const client: FakeClient = {
-      state: ClientState.JOINED,
+      state: ClientState.JOINING,
       view,
       raw(bytes: Uint8Array) {
         out.bytes += bytes.length;
+        // The decoder logs some inconsistencies ("refId" not found) instead of throwing: count those too.
+        const log = console.error;
+        console.error = (...args: unknown[]) => out.errors.push(args.map(String).join(' '));
         try {
           decoder.decode(bytes, { offset: 1 }); // byte 0 is the protocol code
         } catch (err) {
           out.errors.push(err instanceof Error ? err.message : String(err));
+        } finally {
+          console.error = log;
         }
       },
     };
+    const out: WireClient = {
+      state: decoder.state as WorldState,
+      errors: [],
+      bytes: 0,
+      admit() {
+        client.raw(serializer.getFullState(client as never));
+        client.state = ClientState.JOINED;
+      },
+    };
     this.clients.push(client);
-    client.raw(this.serializer.getFullState(client as never));
     return out;
   }
 
-  /** Send one patch to every client, as the room does at its patch rate. */
+  /** Send one patch to every joined client, as the room does at its patch rate. */
   patch(): void {
     this.serializer.applyPatches(this.clients as never, this.state);
   }
 }
 
-/** The texts of the speech lines a client holds, in order. */
+/** The speech lines a client holds, oldest first. */
+export function lines(c: WireClient): SpeechState[] {
+  return [...c.state.speech.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** The texts of the speech lines a client holds, oldest first. */
 export function texts(c: WireClient): string[] {
-  return [...c.state.speech].map((l) => l.text);
+  return lines(c).map((l) => l.text);
 }
 
 /** The pack ids of the plans a client holds, sorted. */
