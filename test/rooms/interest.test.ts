@@ -207,8 +207,8 @@ describe('speech and players follow the view', () => {
   it('each client holds exactly the lines said in its view, through joins mid-tick and lines ageing out (seeded)', () => {
     const { world, state, projection, interest, spawn } = setup();
     const rng = Rng.create('speech-fuzz');
-    const players = Array.from({ length: 10 }, (_, i) => spawn(rng.float(20, 160), rng.float(20, 160), 'players', { name: `p${i}` }));
-    const monsters = Array.from({ length: 30 }, () => spawn(rng.float(20, 160), rng.float(20, 160)));
+    const players = Array.from({ length: 24 }, (_, i) => spawn(rng.float(20, 100), rng.float(20, 100), 'players', { name: `p${i}` }));
+    const monsters = Array.from({ length: 30 }, () => spawn(rng.float(20, 100), rng.float(20, 100)));
     projection.apply(step(world));
     projection.syncAll();
     const wire = new Wire(state);
@@ -219,7 +219,7 @@ describe('speech and players follow the view', () => {
     const mismatches: string[] = [];
     let aged = 0;
     for (let t = 0; t < 400; t++) {
-      if (heard.size < players.length && rng.chance(0.05)) {
+      if (heard.size < players.length && rng.chance(0.1)) {
         const key = `c${heard.size}`, actor = players[heard.size] as number;
         const entry = new PlayerState({ name: key, actor });
         state.players.set(key, entry);
