@@ -117,19 +117,27 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
     const talk = { talkEvery: TALK_EVERY_S, spread: Math.floor(o.worldSize * 0.45) };
     const view = await run(k, talk, o);
     const wide = await run(k, { ...talk, roomWide: true }, o);
+    // The same players not talking: what the entities (and the plans of packs they meet) cost on their own.
+    const silent = await run(k, { spread: talk.spread }, o);
     const down = view.bytes / k / view.seconds;
     const wideDown = wide.bytes / k / wide.seconds;
+    const silentDown = silent.bytes / k / silent.seconds;
     const ticks = view.steps.slice(0, view.patches.length).map((s, i) => s + (view.patches[i] ?? 0));
     metrics[`talk_down_bytes_per_client_s@${k}`] = Math.round(down);
     metrics[`talk_room_wide_bytes_per_client_s@${k}`] = Math.round(wideDown);
     metrics[`talk_view_ratio@${k}`] = round(down / wideDown, 4);
+    metrics[`talk_saved_bytes_per_client_s@${k}`] = Math.round(wideDown - down);
+    metrics[`spread_silent_bytes_per_client_s@${k}`] = Math.round(silentDown);
+    // What the talking run adds on top of the silent one (speech; room-wide, also every plan and player entry).
+    metrics[`talk_extra_ratio@${k}`] = round((down - silentDown) / (wideDown - silentDown), 4);
     metrics[`talk_lines_per_s@${k}`] = round(view.lines / view.seconds, 1);
     metrics[`talk_room_wide_lines_per_s@${k}`] = round(wide.lines / wide.seconds, 1);
     metrics[`talk_plans_mean@${k}`] = round(view.plans, 1);
     metrics[`talk_tick_p99_ms@${k}`] = round(quantile(ticks, 0.99));
     talkRows.push({
       clients: k, 'lines/s (room)': metrics[`talk_lines_per_s@${k}`], 'plans (mean)': metrics[`talk_plans_mean@${k}`],
-      'view B/client/s': Math.round(down), 'room-wide B/client/s': Math.round(wideDown), 'view / room-wide': metrics[`talk_view_ratio@${k}`],
+      'silent B/client/s': Math.round(silentDown), 'view B/client/s': Math.round(down), 'room-wide B/client/s': Math.round(wideDown),
+      'view / room-wide': metrics[`talk_view_ratio@${k}`], 'talk extra: view / room-wide': metrics[`talk_extra_ratio@${k}`],
       'baseline lines/s': metrics[`talk_room_wide_lines_per_s@${k}`], 'tick p99 ms': metrics[`talk_tick_p99_ms@${k}`],
     });
   }
