@@ -3,7 +3,7 @@ export interface SpeechLine {
   /** Increasing id. */
   readonly seq: number;
   readonly actor: number;
-  /** The speaker's name when it spoke (older servers send none). */
+  /** The speaker's name when it spoke ('' or absent when it had none). */
   readonly name?: string;
   /** `say`, `bark`, `battleCry`. */
   readonly kind: string;
