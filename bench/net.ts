@@ -10,6 +10,22 @@ interface Window {
   bytes: number;
   rss: number;
   seconds: number;
+  /** Speech lines said in the window, room-wide. */
+  lines: number;
+  /** Plans in the state, averaged over the window's steps. */
+  plans: number;
+}
+
+/** How a run's room and clients behave. */
+interface Mode {
+  /** Every client sees the whole world (view radius 4096). */
+  readonly fullSync?: boolean;
+  /** Each client talks to a creature about this often (seconds); 0: silent. */
+  readonly talkEvery?: number;
+  /** Speech, plans and player entries go to every client, as before they followed the view (the baseline). */
+  readonly roomWide?: boolean;
+  /** Avatars are placed at random within this many tiles of the centre (0: they stay where they spawn). */
+  readonly spread?: number;
 }
 
 function child(script: string, args: string[], env: Record<string, string>): { proc: ChildProcess; lines: AsyncIterator<string> } {
@@ -30,15 +46,15 @@ async function expectLine(lines: AsyncIterator<string>, prefix: string, what: st
 const FULL_SYNC_CLIENTS = 10;
 
 /** One run: a server child with a 10k-monster world, K clients in another child, a measured window. */
-async function run(k: number, fullSync: boolean, o: { worldSize: number; density: number; warmupS: number; measureS: number }): Promise<Window> {
+async function run(k: number, mode: Mode, o: { worldSize: number; density: number; warmupS: number; measureS: number }): Promise<Window> {
   const port = await freePort();
   const server = child('bench/netServer.ts', [], {
     PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: String(o.worldSize), MONSTER_DENSITY: String(o.density),
-    VIEW_RADIUS: fullSync ? '4096' : '24', SEED: 'net-bench', MAX_CLIENTS: '2000',
+    VIEW_RADIUS: mode.fullSync ? '4096' : '24', SEED: 'net-bench', MAX_CLIENTS: '2000', NET_ROOM_WIDE: mode.roomWide ? '1' : '0', NET_SPREAD: String(mode.spread ?? 0),
   });
   try {
     await expectLine(server.lines, 'ready', 'server');
-    const clients = child('bench/netClients.ts', [`ws://127.0.0.1:${port}`, String(k)], {});
+    const clients = child('bench/netClients.ts', [`ws://127.0.0.1:${port}`, String(k), String(mode.talkEvery ?? 0)], {});
     try {
       await expectLine(clients.lines, 'joined', 'clients');
       await new Promise((r) => setTimeout(r, o.warmupS * 1000));
@@ -55,18 +71,27 @@ async function run(k: number, fullSync: boolean, o: { worldSize: number; density
   }
 }
 
-/** `npm run bench:net`: tick time and bandwidth with interest management vs full sync, 1/10/100 clients. */
+/** Seconds between one client's talk lines in the talking runs (creatures answer, so speech is about twice that). */
+const TALK_EVERY_S = 4;
+
+/**
+ * `npm run bench:net`: tick time and bandwidth with interest management vs full sync, 1/10/100 clients; then, with
+ * every client talking and packs planning, the bandwidth per client when speech, plans and player entries follow
+ * each client's view vs when they go to every client in the room (the sync before they followed the view).
+ */
 export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record<string, number>> {
   const sizes = smoke ? [1, 4] : [1, 10, 100];
+  // One client hears all the talk there is in either mode: the comparison starts at several.
+  const talkSizes = smoke ? [4] : [10, 100];
   // 30 s windows (600 ticks at 20 Hz): p99 is then the 6th-worst tick, not a coin toss over two or three.
   const o = smoke ? { worldSize: 256, density: 2, warmupS: 1, measureS: 1.5 } : { worldSize: 1024, density: 8.4, warmupS: 2, measureS: 30 };
   const metrics: Record<string, number> = {};
   const rows: Record<string, unknown>[] = [];
   for (const k of sizes) {
-    const interest = await run(k, false, o);
+    const interest = await run(k, {}, o);
     // Every full-sync client receives the same patches, so bytes per client do not depend on how many there are;
     // past 10 clients the full-sync comparison run uses 10 (100 full-sync clients would need ~0.5 GB/s on loopback).
-    const full = await run(Math.min(k, FULL_SYNC_CLIENTS), true, o);
+    const full = await run(Math.min(k, FULL_SYNC_CLIENTS), { fullSync: true }, o);
     const ticks = interest.steps.slice(0, interest.patches.length).map((s, i) => s + (interest.patches[i] ?? 0));
     const down = interest.bytes / k / interest.seconds;
     const fullDown = full.bytes / Math.min(k, FULL_SYNC_CLIENTS) / full.seconds;
@@ -85,5 +110,41 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
   }
   console.table(rows);
   console.log('targets: interest_ratio@100 <= 0.1, tick_p99_ms@100 <= 25');
+
+  const talkRows: Record<string, unknown>[] = [];
+  for (const k of talkSizes) {
+    // Players spread over the populated region, as in a real game (they all spawn near the centre otherwise).
+    const talk = { talkEvery: TALK_EVERY_S, spread: Math.floor(o.worldSize * 0.45) };
+    const view = await run(k, talk, o);
+    const wide = await run(k, { ...talk, roomWide: true }, o);
+    // The same players not talking: what the entities (and the plans of packs they meet) cost on their own.
+    const silent = await run(k, { spread: talk.spread }, o);
+    const down = view.bytes / k / view.seconds;
+    const wideDown = wide.bytes / k / wide.seconds;
+    const silentDown = silent.bytes / k / silent.seconds;
+    const ticks = view.steps.slice(0, view.patches.length).map((s, i) => s + (view.patches[i] ?? 0));
+    metrics[`talk_down_bytes_per_client_s@${k}`] = Math.round(down);
+    metrics[`talk_room_wide_bytes_per_client_s@${k}`] = Math.round(wideDown);
+    metrics[`talk_view_ratio@${k}`] = round(down / wideDown, 4);
+    metrics[`talk_saved_bytes_per_client_s@${k}`] = Math.round(wideDown - down);
+    metrics[`spread_silent_bytes_per_client_s@${k}`] = Math.round(silentDown);
+    // What the talking runs add on top of the silent one (speech; room-wide, also every plan and player entry).
+    // Each run is its own world, so these differences carry the run-to-run noise of the entity traffic.
+    metrics[`talk_extra_bytes_per_client_s@${k}`] = Math.round(down - silentDown);
+    metrics[`talk_room_wide_extra_bytes_per_client_s@${k}`] = Math.round(wideDown - silentDown);
+    metrics[`talk_lines_per_s@${k}`] = round(view.lines / view.seconds, 1);
+    metrics[`talk_room_wide_lines_per_s@${k}`] = round(wide.lines / wide.seconds, 1);
+    metrics[`talk_plans_mean@${k}`] = round(view.plans, 1);
+    metrics[`talk_tick_p99_ms@${k}`] = round(quantile(ticks, 0.99));
+    talkRows.push({
+      clients: k, 'lines/s (room)': metrics[`talk_lines_per_s@${k}`], 'plans (mean)': metrics[`talk_plans_mean@${k}`],
+      'silent B/client/s': Math.round(silentDown), 'view B/client/s': Math.round(down), 'room-wide B/client/s': Math.round(wideDown),
+      'view / room-wide': metrics[`talk_view_ratio@${k}`],
+      'extra over silent: view': metrics[`talk_extra_bytes_per_client_s@${k}`], 'room-wide': metrics[`talk_room_wide_extra_bytes_per_client_s@${k}`],
+      'baseline lines/s': metrics[`talk_room_wide_lines_per_s@${k}`], 'tick p99 ms': metrics[`talk_tick_p99_ms@${k}`],
+    });
+  }
+  console.log(`\nclients spread over the world, each talking every ~${TALK_EVERY_S} s: speech, plans and player entries per view vs room-wide`);
+  console.table(talkRows);
   return metrics;
 }

@@ -1,18 +1,84 @@
 // Child process of bench/net.ts: a real server with an observer that records step and patch times and bytes.
 // stdin: `measure <seconds>` → prints one JSON line with what was recorded in that window; `exit`.
+// NET_ROOM_WIDE=1 reproduces the sync before speech, plans and player entries followed each client's view: after
+// every step, each client's view is given every speech line, plan and player entry in the state (the baseline of
+// the per-client bandwidth comparison). NET_SPREAD=<r> puts each new avatar at a seeded random walkable spot within
+// r tiles of the centre, as players spread over a world would be (they all spawn near the centre otherwise).
 import { createInterface } from 'node:readline';
+import { matchMaker } from '@colyseus/core';
+import type { SpeechState, WorldRoom } from '../rooms/index.ts';
 import { loadConfig, startServer, createLogger } from '../server/index.ts';
+import { Rng } from '../shared/index.ts';
 
+const roomWide = process.env.NET_ROOM_WIDE === '1';
+const spread = Number(process.env.NET_SPREAD ?? 0);
+const spreadRng = Rng.create('net-bench-spread');
+/** Avatars already put in place. */
+const placed = new Set<number>();
 const steps: number[] = [];
 const patches: number[] = [];
 let bytes = 0;
 let recording = false;
+/** Plans in the state, summed over the recorded steps. */
+let plansSum = 0;
+let room: WorldRoom | undefined;
 
+/** Lines said in the room so far. */
+function lastSeq(r: WorldRoom | undefined): number {
+  return r?.projection.linesSaid ?? 0;
+}
+
+/** Give every client's view every speech line newer than `after`, every plan and every player entry. */
+function shareRoomWide(r: WorldRoom, after: number): void {
+  const fresh: SpeechState[] = [];
+  if (lastSeq(r) > after) r.state.speech.forEach((line) => {
+    if (line.seq > after) fresh.push(line);
+  });
+  for (const client of r.clients) {
+    const view = client.view;
+    if (!view) continue;
+    for (const line of fresh) if (!view.has(line)) view.add(line);
+    r.state.plans.forEach((plan) => {
+      if (!view.has(plan)) view.add(plan);
+    });
+    r.state.players.forEach((p) => {
+      if (!view.has(p)) view.add(p);
+    });
+  }
+}
+
+/** Put avatars that joined since the last step at random walkable spots within `spread` of the centre. */
+function spreadAvatars(r: WorldRoom): void {
+  for (const client of r.clients) {
+    const id = r.avatarOf(client.sessionId);
+    if (!id || placed.has(id)) continue;
+    const body = r.sim.world.actors.get(id)?.body;
+    if (!body) continue;
+    placed.add(id);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const tx = Math.floor(spreadRng.float(-spread, spread)), ty = Math.floor(spreadRng.float(-spread, spread));
+      if (!r.gen.isWalkable(tx, ty)) continue;
+      body.x = tx + 0.5;
+      body.y = ty + 0.5;
+      break;
+    }
+  }
+}
+
+let shared = 0;
 const running = await startServer(loadConfig(process.env), {
   logger: createLogger('silent'),
   observer: {
-    step: (_room, _world, _report, ms) => {
-      if (recording) steps.push(ms);
+    step: (roomId, _world, _report, ms) => {
+      room ??= matchMaker.getLocalRoomById(roomId) as unknown as WorldRoom | undefined;
+      if (room && spread > 0) spreadAvatars(room);
+      if (room && roomWide) {
+        shareRoomWide(room, shared);
+        shared = lastSeq(room);
+      }
+      if (!recording) return;
+      steps.push(ms);
+      plansSum += room?.state.plans.size ?? 0;
     },
     patch: (_room, ms) => {
       if (recording) patches.push(ms);
@@ -30,10 +96,13 @@ for await (const line of createInterface({ input: process.stdin })) {
     steps.length = 0;
     patches.length = 0;
     bytes = 0;
+    plansSum = 0;
+    const seq0 = lastSeq(room);
     recording = true;
     await new Promise((r) => setTimeout(r, Number(arg) * 1000));
     recording = false;
-    console.log(JSON.stringify({ steps, patches, bytes, rss: process.memoryUsage().rss, seconds: Number(arg) }));
+    const lines = lastSeq(room) - seq0;
+    console.log(JSON.stringify({ steps, patches, bytes, rss: process.memoryUsage().rss, seconds: Number(arg), lines, plans: steps.length ? plansSum / steps.length : 0 }));
   } else if (cmd === 'exit') {
     break;
   }

@@ -11,8 +11,8 @@ import type { EntityView } from './mirror.ts';
 import { planOverlay, readPlans } from './plans.ts';
 import type { PackPlan } from './plans.ts';
 import { drawScene } from './renderer.ts';
-import { activeBubbles, newLines } from './speech.ts';
-import type { SpeechLine } from './speech.ts';
+import { activeBubbles, newLines, speakerName, speechLines } from './speech.ts';
+import type { SpeechCollection, SpeechLine } from './speech.ts';
 import { TerrainLayer } from './terrainLayer.ts';
 import type { TileEdit } from './terrainLayer.ts';
 
@@ -29,8 +29,10 @@ const PAN_SPEED = 24;
 interface RoomState {
   readonly meta?: { readonly seed: string; readonly params: string; readonly tick: number; readonly tickRate: number; readonly viewRadius: number };
   readonly entities?: { forEach(cb: (e: EntityView, key: string) => void): void };
+  /** This client's own entry, and those of the players whose avatars are in view. */
   readonly players?: { get(key: string): { readonly actor: number; readonly name: string } | undefined };
-  readonly speech?: Iterable<SpeechLine>;
+  /** The lines said by someone in view as they were said, keyed by seq. */
+  readonly speech?: SpeechCollection;
   readonly tileEdits?: Iterable<TileEdit>;
 }
 
@@ -193,7 +195,8 @@ export class App {
     }
     this.mirror.sync(state, now);
     for (const e of this.mirror.entities.values()) if (e.name) this.names.set(e.id, e.name);
-    this.speech = state.speech ? [...state.speech].map((l) => ({ seq: l.seq, actor: l.actor, kind: l.kind, text: l.text, tick: l.tick })) : [];
+    // The server sends a client only the lines of speakers it could see when they spoke.
+    this.speech = speechLines(state.speech);
     this.edits = state.tileEdits ? [...state.tileEdits].map((t) => ({ tx: t.tx, ty: t.ty, walkable: t.walkable })) : [];
     this.appendChat(newLines(this.speech, this.lastSeq));
     const plans = readPlans(state);
@@ -225,7 +228,7 @@ export class App {
       div.className = `line ${l.kind}${l.actor === this.self ? ' mine' : ''}`;
       div.dataset.actor = String(l.actor);
       div.dataset.kind = l.kind;
-      const who = this.names.get(l.actor) ?? `#${l.actor}`;
+      const who = speakerName(l, (id) => this.names.get(id));
       div.textContent = `${who}: ${l.text}`;
       log.append(div);
     }
@@ -399,7 +402,7 @@ export class App {
     const list = $('plans-list');
     list.textContent = '';
     if (!this.plans.length) {
-      list.textContent = "No pack plans in this room's state.";
+      list.textContent = 'No pack plans near you.';
       return;
     }
     for (const p of this.plans) {

@@ -3,6 +3,8 @@ export interface SpeechLine {
   /** Increasing id. */
   readonly seq: number;
   readonly actor: number;
+  /** The speaker's name when it spoke ('' or absent when it had none). */
+  readonly name?: string;
   /** `say`, `bark`, `battleCry`. */
   readonly kind: string;
   readonly text: string;
@@ -23,6 +25,28 @@ export function activeBubbles(lines: Iterable<SpeechLine>, nowTick: number, tick
     if (!prev || l.seq > prev.seq) out.set(l.actor, l);
   }
   return out;
+}
+
+/** The state's `speech` collection: a map keyed by seq (a MapSchema on the client), or a list. */
+export type SpeechCollection = { values(): Iterable<SpeechLine> } | Iterable<SpeechLine>;
+
+/** Copies of the lines in the state's `speech` collection, oldest first (none for a missing collection). */
+export function speechLines(collection: SpeechCollection | undefined | null): SpeechLine[] {
+  if (!collection) return [];
+  const items = typeof (collection as { values?: unknown }).values === 'function' && !Array.isArray(collection)
+    ? (collection as { values(): Iterable<SpeechLine> }).values()
+    : (collection as Iterable<SpeechLine>);
+  const out: SpeechLine[] = [];
+  for (const l of items) out.push({ seq: l.seq, actor: l.actor, name: l.name ?? '', kind: l.kind, text: l.text, tick: l.tick });
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Who said `line`, for the chat log: the name the line carries, else the name of the entity (`nameOf`), else
+ * `#<actor id>`.
+ */
+export function speakerName(line: SpeechLine, nameOf: (actor: number) => string | undefined): string {
+  return line.name || nameOf(line.actor) || `#${line.actor}`;
 }
 
 /** Lines newer than `afterSeq`, oldest first (for the chat log). */

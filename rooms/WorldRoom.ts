@@ -232,7 +232,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override onJoin(client: Client, raw?: { name?: unknown }): void {
     const name = typeof raw?.name === 'string' && normaliseText(raw.name, 32) ? normaliseText(raw.name, 32) : `player-${client.sessionId.slice(0, 4)}`;
-    client.view = this.interest.open(client.sessionId);
+    const player = new PlayerState({ name });
+    this.state.players.set(client.sessionId, player);
+    client.view = this.interest.open(client.sessionId, 0, player);
     this.countBytes(client);
     const [x, y] = this.spawnPoint(this.joins++);
     this.sim.input({
@@ -240,7 +242,6 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       ref: AVATAR_REF + client.sessionId,
       spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name } },
     });
-    this.state.players.set(client.sessionId, new PlayerState({ name }));
     const now = this.clock.currentTime;
     this.players.set(client.sessionId, { actor: 0, name, limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) });
   }
@@ -262,7 +263,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const p = this.players.get(client.sessionId);
     const ps = this.state.players.get(client.sessionId);
     if (ps) ps.connected = true;
-    client.view = this.interest.open(client.sessionId, p?.actor ?? 0);
+    client.view = this.interest.open(client.sessionId, p?.actor ?? 0, ps);
     this.countBytes(client);
   }
 
@@ -270,6 +271,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const p = this.players.get(client.sessionId);
     if (p?.actor) this.sim.input({ type: 'stop', actor: p.actor });
     this.players.delete(client.sessionId);
+    if (p?.actor) this.interest.playerLeft(p.actor);
     this.state.players.delete(client.sessionId);
     this.interest.close(client.sessionId);
   }

@@ -1,6 +1,7 @@
 import { StateView } from '@colyseus/schema';
 import type { ActorId, World } from '../actors/index.ts';
-import type { Projection } from './projection.ts';
+import type { Audience, Projection } from './projection.ts';
+import type { PlanState, PlayerState, SpeechState } from './state.ts';
 
 /** Settings of interest management. Distances in world units. */
 export interface InterestOptions {
@@ -21,24 +22,40 @@ interface Watcher {
   actor: ActorId;
   /** Stagger: refreshed when (tick + phase) % refreshEvery === 0. */
   readonly phase: number;
+  /** The client's own entry in `state.players`, always in its view. */
+  readonly player: PlayerState | undefined;
+  /** Plans in the view. */
+  readonly plans: Set<PlanState>;
 }
 
 /**
- * Keeps each client's StateView to the entities near its avatar. A client never receives the far world: an
- * entity enters a view within `radius`, leaves beyond `exitRadius`, and views are refreshed at a bounded
- * rate, staggered so that not every client is recomputed on the same tick.
+ * Keeps each client's StateView to what is near its avatar. A client never receives the far world: an entity
+ * enters a view within `radius`, leaves beyond `exitRadius`, and views are refreshed at a bounded rate, staggered
+ * so that not every client is recomputed on the same tick. What else the state holds follows the entities:
+ *
+ * - a speech line goes, as it is said, to the views that hold its speaker (a bodiless narrator is heard by all),
+ *   and stays in them until it ages out of the state; a client that comes near later does not get old lines;
+ * - a pack's plan is in a view while its leader or one of its members is;
+ * - a player's entry in `state.players` is in its own client's view always, and in other views along with its
+ *   avatar.
+ *
+ * Each costs view operations only when it changes: a line said, a plan made, an entity entering or leaving.
  */
-export class Interest {
+export class Interest implements Audience {
   private readonly watchers = new Map<string, Watcher>();
   private nextPhase = 0;
-  /** How many views hold each actor. */
-  private readonly holders = new Map<ActorId, number>();
+  /** The views that hold each actor. */
+  private readonly holders = new Map<ActorId, Set<Watcher>>();
+  /** Each avatar's entry in `state.players`. */
+  private readonly players = new Map<ActorId, PlayerState>();
+  /** The plans in `state.plans`, each with the actors whose visibility brings it into a view. */
+  private readonly plans = new Map<PlanState, readonly ActorId[]>();
 
   constructor(private readonly world: World, private readonly projection: Projection, readonly options: InterestOptions) {
     if (!(options.radius > 0 && options.exitRadius >= options.radius)) {
       throw new RangeError(`Interest: need 0 < radius <= exitRadius, got ${options.radius}, ${options.exitRadius}`);
     }
-    projection.watchWith((id) => this.watched(id));
+    projection.watchWith(this);
   }
 
   /** Whether some view holds actor `id` (the projection skips bodies no one can see). */
@@ -51,11 +68,19 @@ export class Interest {
     return this.watchers.size;
   }
 
-  /** Start a view for `key` (a session id); returns the StateView to give the client. */
-  open(key: string, actor: ActorId = 0): StateView {
+  /**
+   * Start a view for `key` (a session id); returns the StateView to give the client. `player` is the client's
+   * entry in `state.players` (already in the state): always in this view, and shown to the views that hold
+   * `actor`, its avatar.
+   */
+  open(key: string, actor: ActorId = 0, player?: PlayerState): StateView {
     this.close(key);
     const view = new StateView();
-    this.watchers.set(key, { view, visible: new Set(), actor, phase: this.nextPhase++ % this.options.refreshEvery });
+    this.watchers.set(key, { view, visible: new Set(), actor, phase: this.nextPhase++ % this.options.refreshEvery, player, plans: new Set() });
+    if (player) {
+      view.add(player);
+      if (actor) this.showPlayer(actor, player);
+    }
     if (actor) this.refreshOne(key);
     return view;
   }
@@ -65,16 +90,22 @@ export class Interest {
     const w = this.watchers.get(key);
     if (!w) return;
     w.actor = actor;
+    if (w.player) this.showPlayer(actor, w.player);
     this.refreshOne(key);
   }
 
-  /** Drop a view. */
+  /** Drop a view. The client's player entry still goes with its avatar (a dropped player may come back). */
   close(key: string): void {
     const w = this.watchers.get(key);
     if (!w) return;
     this.watchers.delete(key);
-    for (const id of w.visible) this.release(id);
+    for (const id of w.visible) this.release(id, w);
     w.view.dispose();
+  }
+
+  /** The player with avatar `actor` left: its entry is about to leave `state.players`; call before removing it. */
+  playerLeft(actor: ActorId): void {
+    this.players.delete(actor);
   }
 
   /** Entities in a view (actor ids), for inspection and tests. */
@@ -82,16 +113,17 @@ export class Interest {
     return this.watchers.get(key)?.visible ?? new Set();
   }
 
+  /** Plans in a view, by pack id, for inspection and tests. */
+  visiblePlans(key: string): string[] {
+    return [...(this.watchers.get(key)?.plans ?? [])].map((p) => p.pack).sort();
+  }
+
   /** Take entities that are about to leave the state out of every view. Call before the projection removes them. */
   forget(ids: readonly ActorId[]): void {
-    if (ids.length === 0) return;
-    for (const w of this.watchers.values()) {
-      for (const id of ids) {
-        if (!w.visible.delete(id)) continue;
-        this.release(id);
-        const e = this.projection.entity(id);
-        if (e && w.view.has(e)) w.view.remove(e);
-      }
+    for (const id of ids) {
+      const hs = this.holders.get(id);
+      if (hs) for (const w of [...hs]) this.hide(w, id);
+      this.players.delete(id);
     }
   }
 
@@ -114,31 +146,95 @@ export class Interest {
       if (id === w.actor) continue;
       const b = this.world.actors.get(id)?.body;
       if (b && (b.x - me.x) ** 2 + (b.y - me.y) ** 2 <= exit2) continue;
-      w.visible.delete(id);
-      this.release(id);
-      const e = this.projection.entity(id);
-      if (e && w.view.has(e)) w.view.remove(e);
+      this.hide(w, id);
     }
     // Enter: within the radius (the avatar itself always).
-    this.enter(w, w.actor);
+    this.show(w, w.actor);
     this.world.spatial.forEachWithin(me.x, me.y, radius, (b) => {
-      this.enter(w, b.id);
+      this.show(w, b.id);
     });
+    for (const [plan, actors] of this.plans) this.placePlan(w, plan, actors);
   }
 
-  private enter(w: Watcher, id: ActorId): void {
+  /**
+   * A line was said: it goes to the views that hold its speaker now, or to every view when the speaker has no
+   * body (a narrator).
+   */
+  said(line: SpeechState): void {
+    const speaker = this.world.actors.get(line.actor);
+    if (!speaker) return;
+    const audience = speaker.body ? this.holders.get(line.actor) : this.watchers.values();
+    if (!audience) return;
+    for (const w of audience) if (!w.view.has(line)) w.view.add(line);
+  }
+
+  /** A plan entered the state or changed: it goes to the views that hold its leader or a member. */
+  planned(plan: PlanState): void {
+    const actors = [plan.leader];
+    for (const a of plan.assignments) if (a.member !== plan.leader) actors.push(a.member);
+    this.plans.set(plan, actors);
+    for (const w of this.watchers.values()) this.placePlan(w, plan, actors);
+  }
+
+  /** A plan is leaving the state (its removal reaches the clients that hold it by itself). */
+  unplanned(plan: PlanState): void {
+    this.plans.delete(plan);
+    for (const w of this.watchers.values()) w.plans.delete(plan);
+  }
+
+  /** Add `plan` to `w`'s view when one of `actors` is in it, take it out when none is. */
+  private placePlan(w: Watcher, plan: PlanState, actors: readonly ActorId[]): void {
+    let sees = false;
+    for (const id of actors) {
+      if (w.visible.has(id)) {
+        sees = true;
+        break;
+      }
+    }
+    if (sees === w.plans.has(plan)) return;
+    if (sees) {
+      w.plans.add(plan);
+      if (!w.view.has(plan)) w.view.add(plan);
+    } else {
+      w.plans.delete(plan);
+      if (w.view.has(plan)) w.view.remove(plan);
+    }
+  }
+
+  /** Bind `player` to avatar `actor` and show it to the views that already hold the avatar. */
+  private showPlayer(actor: ActorId, player: PlayerState): void {
+    this.players.set(actor, player);
+    const hs = this.holders.get(actor);
+    if (hs) for (const w of hs) if (!w.view.has(player)) w.view.add(player);
+  }
+
+  private show(w: Watcher, id: ActorId): void {
     if (w.visible.has(id)) return;
     const e = this.projection.entity(id);
     if (!e) return;
     w.visible.add(id);
-    this.holders.set(id, (this.holders.get(id) ?? 0) + 1);
+    let hs = this.holders.get(id);
+    if (!hs) this.holders.set(id, (hs = new Set()));
+    hs.add(w);
     this.projection.freshen(id);
     if (!w.view.has(e)) w.view.add(e);
+    const player = this.players.get(id);
+    if (player && !w.view.has(player)) w.view.add(player);
   }
 
-  private release(id: ActorId): void {
-    const n = (this.holders.get(id) ?? 0) - 1;
-    if (n > 0) this.holders.set(id, n);
-    else this.holders.delete(id);
+  private hide(w: Watcher, id: ActorId): void {
+    if (!w.visible.delete(id)) return;
+    this.release(id, w);
+    const e = this.projection.entity(id);
+    if (e && w.view.has(e)) w.view.remove(e);
+    const player = this.players.get(id);
+    if (player && player !== w.player && w.view.has(player)) w.view.remove(player);
+  }
+
+  private release(id: ActorId, w: Watcher): void {
+    const hs = this.holders.get(id);
+    if (!hs) return;
+    hs.delete(w);
+    if (hs.size === 0) this.holders.delete(id);
   }
 }

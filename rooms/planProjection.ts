@@ -1,15 +1,21 @@
 import { packPlans } from '../actors/index.ts';
 import type { PackPlanView, World } from '../actors/index.ts';
+import type { Audience } from './projection.ts';
 import { AssignmentState, PlanState } from './state.ts';
 import type { WorldState } from './state.ts';
 
+/** The part of an audience that routes plans. */
+export type PlanAudience = Pick<Audience, 'planned' | 'unplanned'>;
+
 /**
- * Write the coordinator's current pack plans into `state.plans` (added, replaced when their `seq` changes,
- * removed when the pack disengages). `coordinator` is the coordinator's actor id from the last call (-1: look
- * through every actor once; 0: look among this step's `spawned`); returns the id to pass next time. Costs
- * nothing while no plan changes.
+ * Write the coordinator's current pack plans into `state.plans`: added, rewritten in place when their `seq`
+ * changes (a pack keeps one PlanState while it is engaged, so the clients that hold it get a patch of what
+ * changed), removed when the pack disengages. `audience` hears of each plan added or rewritten, and of each
+ * about to be removed. `coordinator` is the coordinator's actor id from the last call (-1: look through every
+ * actor once; 0: look among this step's `spawned`); returns the id to pass next time. Costs nothing while no plan
+ * changes.
  */
-export function projectPlans(world: World, state: WorldState, coordinator: number, spawned: readonly number[] = []): number {
+export function projectPlans(world: World, state: WorldState, coordinator: number, spawned: readonly number[] = [], audience?: PlanAudience): number {
   let id = coordinator;
   let actor = id > 0 ? world.actors.get(id) : undefined;
   if (!actor) {
@@ -26,11 +32,15 @@ export function projectPlans(world: World, state: WorldState, coordinator: numbe
   }
   const plans = state.plans;
   if (!actor) {
-    if (plans.size) plans.clear();
+    if (plans.size) {
+      plans.forEach((p) => audience?.unplanned(p));
+      plans.clear();
+    }
     return 0;
   }
   const views = packPlans(actor.state);
   const live = new Set<string>();
+  const dt = world.config.dt;
   for (const v of views) {
     live.add(v.pack);
     const old = plans.get(v.pack);
@@ -38,19 +48,31 @@ export function projectPlans(world: World, state: WorldState, coordinator: numbe
       if (old.note !== v.note) old.note = v.note;
       continue;
     }
-    plans.set(v.pack, planState(v, world.config.dt));
+    if (old) {
+      writePlan(old, v, dt);
+      audience?.planned(old);
+    } else {
+      const p = writePlan(new PlanState(), v, dt);
+      plans.set(v.pack, p);
+      audience?.planned(p);
+    }
   }
-  for (const key of [...plans.keys()]) if (!live.has(key)) plans.delete(key);
+  for (const [key, p] of [...plans.entries()]) {
+    if (live.has(key)) continue;
+    audience?.unplanned(p);
+    plans.delete(key);
+  }
   return id;
 }
 
-function planState(v: PackPlanView, dt: number): PlanState {
-  const p = new PlanState({
+/** Write plan `v` into `p`, field by field (only what differs), its assignments anew. Returns `p`. */
+function writePlan(p: PlanState, v: PackPlanView, dt: number): PlanState {
+  const fields = {
     pack: v.pack,
     leader: v.leader,
     seq: v.seq,
     formation: v.plan.formation,
-    retreatBelow: v.plan.retreatBelow,
+    retreatBelow: Math.fround(v.plan.retreatBelow),
     battleCry: v.plan.battleCry,
     expiresTick: Math.round(v.expiresAt / dt),
     source: v.source.provider,
@@ -58,7 +80,11 @@ function planState(v: PackPlanView, dt: number): PlanState {
     cached: v.source.cached,
     repairs: Math.min(65535, v.repairs.length),
     note: v.note,
-  });
+  };
+  for (const k of Object.keys(fields) as (keyof typeof fields)[]) {
+    if (p[k] !== fields[k]) (p as Record<keyof typeof fields, unknown>)[k] = fields[k];
+  }
+  if (p.assignments.length) p.assignments.clear();
   for (const a of v.plan.assignments) {
     const hasPoint = a.x !== null && a.y !== null;
     p.assignments.push(new AssignmentState({

@@ -1,13 +1,38 @@
 import type { Actor, StepReport, World } from '../actors/index.ts';
 import { projectPlans } from './planProjection.ts';
 import { EntityState, SpeechState } from './state.ts';
-import type { WorldState } from './state.ts';
+import type { PlanState, WorldState } from './state.ts';
 
 /** Least change of facing (radians, about 4°) written to the state. */
 const HEADING_STEP = 0.07;
 
-/** Speech lines kept in the state (the most recent). */
-const SPEECH_KEPT = 24;
+/**
+ * How long a speech line stays in the state, in seconds of simulation time: a little longer than a client shows
+ * its bubble (5 s). A client receives a line once, as it is said; keeping it costs no bandwidth.
+ */
+export const SPEECH_SECONDS = 6;
+
+/** At most this many lines stay in the state, room-wide (the oldest go first): the bound of a busy room. */
+export const SPEECH_KEPT = 256;
+
+/**
+ * Who gets to see what. The projection asks it before writing bodies, and tells it about the speech lines and
+ * plans it puts in the state, so that it can put them in the views of the clients they concern
+ * (the room's audience is its Interest, rooms/interest.ts).
+ */
+export interface Audience {
+  /** Whether some client can see actor `id`. */
+  watched(id: number): boolean;
+  /** `line` was just added to `state.speech`. */
+  said(line: SpeechState): void;
+  /** `plan` was just added to `state.plans`, or replaced by a newer plan of the same pack (its members may differ). */
+  planned(plan: PlanState): void;
+  /** `plan` is about to leave `state.plans`. */
+  unplanned(plan: PlanState): void;
+}
+
+/** Everything counts as seen and nothing needs routing: the projection on its own (tests, tools). */
+const EVERYONE: Audience = { watched: () => true, said: () => {}, planned: () => {}, unplanned: () => {} };
 
 /**
  * Writes the simulation into the Colyseus state after each step: new entities, removed ones, and the fields of
@@ -16,24 +41,31 @@ const SPEECH_KEPT = 24;
  */
 export class Projection {
   private speechSeq = 0;
+  /** The lines in `state.speech`, oldest first. */
+  private readonly lines: SpeechState[] = [];
   /** Entities that showed an attack animation last step, to reset. */
   private attacking: number[] = [];
   /** The room coordinator's actor id once found (-1: not looked for yet; 0: none so far). */
   private coordinator = -1;
-  /** Whether some client can see actor `id`; everything counts as seen until {@link watchWith} says otherwise. */
-  private watched: (id: number) => boolean = () => true;
+  /** Who sees what; everything counts as seen until {@link watchWith} says otherwise. */
+  private audience: Audience = EVERYONE;
+  /** Speech lines kept are those said on or after this many ticks ago. */
+  private readonly speechTicks: number;
   /** Entities whose body changed while no client could see them: copied when one comes to see them. */
   private readonly stale = new Set<number>();
 
-  constructor(private readonly world: World, private readonly state: WorldState) {}
+  constructor(private readonly world: World, private readonly state: WorldState) {
+    this.speechTicks = Math.ceil(SPEECH_SECONDS / world.config.dt);
+  }
 
   /**
-   * Copy bodies only for entities some client can see (`watched`), and remember the rest as stale until
+   * Copy bodies only for entities some client can see (`audience.watched`), and remember the rest as stale until
    * {@link freshen}: in a large world most bodies are far from every player, and writing their fields into
-   * the state would only record changes that no view sends.
+   * the state would only record changes that no view sends. Speech lines and plans are handed to the audience
+   * as they enter the state.
    */
-  watchWith(watched: (id: number) => boolean): void {
-    this.watched = watched;
+  watchWith(audience: Audience): void {
+    this.audience = audience;
   }
 
   /** Bring entity `id` up to date if it changed while unseen; call before it enters a view. */
@@ -70,9 +102,9 @@ export class Projection {
       if (e && e.anim === 'attack') e.anim = this.animOf(this.world.actors.get(id));
     }
     this.attacking.length = 0;
-    const watched = this.watched;
+    const audience = this.audience;
     for (const id of report.changed) {
-      if (!watched(id)) {
+      if (!audience.watched(id)) {
         this.stale.add(id);
         continue;
       }
@@ -81,24 +113,51 @@ export class Projection {
       if (actor?.body && e) this.copyBody(actor, e);
     }
     for (const a of report.attacks) {
-      if (!watched(a.attacker)) continue;
+      if (!audience.watched(a.attacker)) continue;
       const e = entities.get(String(a.attacker));
       if (e && e.anim !== 'attack' && e.anim !== 'dead') {
         e.anim = 'attack';
         this.attacking.push(a.attacker);
       }
     }
+    this.forgetOldSpeech();
     for (const ev of report.events) this.say(ev.actor, ev.event.kind, ev.event.text);
-    this.coordinator = projectPlans(this.world, this.state, this.coordinator, report.spawned);
+    this.coordinator = projectPlans(this.world, this.state, this.coordinator, report.spawned, audience);
     this.state.meta.tick = this.world.tick;
     return report.removed;
   }
 
-  /** Append a speech line (and drop the oldest past the limit). */
+  /**
+   * Append a speech line by actor `actor` and hand it to the audience (which shows it to the clients that can see
+   * the speaker now); drop the oldest lines past {@link SPEECH_KEPT}.
+   */
   say(actor: number, kind: string, text: string): void {
-    const speech = this.state.speech;
-    speech.push(new SpeechState({ seq: ++this.speechSeq, actor, kind, text, tick: this.world.tick }));
-    while (speech.length > SPEECH_KEPT) speech.shift();
+    const line = new SpeechState({ seq: ++this.speechSeq, actor, name: this.nameOf(actor), kind, text, tick: this.world.tick });
+    this.state.speech.set(String(line.seq), line);
+    this.lines.push(line);
+    this.audience.said(line);
+    if (this.lines.length > SPEECH_KEPT) this.state.speech.delete(String((this.lines.shift() as SpeechState).seq));
+  }
+
+  /** Lines said so far in this room (the `seq` of the latest). */
+  get linesSaid(): number {
+    return this.speechSeq;
+  }
+
+  /** Drop lines older than {@link SPEECH_SECONDS} (the clients that received them drop them too). */
+  private forgetOldSpeech(): void {
+    const oldest = this.world.tick - this.speechTicks;
+    let n = 0;
+    while (n < this.lines.length && (this.lines[n] as SpeechState).tick < oldest) this.state.speech.delete(String((this.lines[n++] as SpeechState).seq));
+    if (n > 0) this.lines.splice(0, n);
+  }
+
+  private nameOf(id: number): string {
+    const actor = this.world.actors.get(id);
+    if (!actor) return '';
+    if (!actor.body) return 'Narrator';
+    const tags = actor.tags ?? {};
+    return String(tags.name ?? tags.species ?? '');
   }
 
   private add(actor: Actor): void {

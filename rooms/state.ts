@@ -22,7 +22,10 @@ export const EntityState = schema({
 }, 'Entity');
 export type EntityState = SchemaType<typeof EntityState>;
 
-/** A connected (or reconnecting) player. Keyed by session id. */
+/**
+ * A connected (or reconnecting) player. Keyed by session id. A client holds its own entry, and another player's
+ * while that player's avatar is in its view.
+ */
 export const PlayerState = schema({
   name: t.string().default(''),
   /** Actor id of the player's avatar (0 until it has spawned). */
@@ -31,11 +34,16 @@ export const PlayerState = schema({
 }, 'Player');
 export type PlayerState = SchemaType<typeof PlayerState>;
 
-/** A line someone said: NPC replies, barks, battle cries. */
+/**
+ * A line someone said: NPC replies, barks, battle cries, what players say, narrator lines. It reaches the clients
+ * that could see the speaker when it was said (a narrator, who has no body, is heard by everyone).
+ */
 export const SpeechState = schema({
   /** Increasing id, so clients can tell new lines from old. */
   seq: t.uint32().default(0),
   actor: t.uint32().default(0),
+  /** The speaker's name when it spoke (its `name` tag, else its species; `Narrator` for a bodiless speaker). */
+  name: t.string().default(''),
   /** `say`, `bark`, `battleCry`. */
   kind: t.string().default('say'),
   text: t.string().default(''),
@@ -66,7 +74,10 @@ export const AssignmentState = schema({
 }, 'Assignment');
 export type AssignmentState = SchemaType<typeof AssignmentState>;
 
-/** The current plan of an engaged pack (layer 4), keyed in `plans` by pack id. */
+/**
+ * The current plan of an engaged pack (layer 4), keyed in `plans` by pack id. A client holds it while the pack's
+ * leader or one of its members is in its view.
+ */
 export const PlanState = schema({
   pack: t.string().default(''),
   leader: t.uint32().default(0),
@@ -102,14 +113,23 @@ export const MetaState = schema({
 }, 'Meta');
 export type MetaState = SchemaType<typeof MetaState>;
 
-/** The room state. `entities` is filtered per client by its StateView; the rest goes to everyone. */
+/**
+ * The room state. `entities`, `players`, `speech` and `plans` are filtered per client by its StateView (see
+ * rooms/interest.ts): a client receives only what concerns the part of the world near its avatar. `meta` and
+ * `tileEdits` go to everyone.
+ */
 export const WorldState = schema({
   meta: t.ref(MetaState),
   entities: t.map(EntityState).view(),
-  players: t.map(PlayerState),
-  speech: t.array(SpeechState),
+  players: t.map(PlayerState).view(),
+  /**
+   * Recent lines, keyed by `seq` (as a string). A map rather than a list: schema 5's filtered ArraySchema loses
+   * its per-view bookkeeping when its oldest item is shifted out on a tick a client joins (a seeded fuzz in
+   * test/rooms/interest.test.ts reproduces it); a map's keys stay put.
+   */
+  speech: t.map(SpeechState).view(),
   tileEdits: t.array(TileEditState),
   /** Current plan of each engaged pack, by pack id. */
-  plans: t.map(PlanState),
+  plans: t.map(PlanState).view(),
 }, 'WorldState');
 export type WorldState = SchemaType<typeof WorldState>;

@@ -106,7 +106,8 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
     await page.waitForFunction(() => /Grumbold/.test(document.getElementById('talk-hint')?.textContent ?? ''), null, { timeout: 3000 });
     await page.fill('#talk-input', 'Hello there, beast!');
     await page.press('#talk-input', 'Enter');
-    await page.waitForSelector(`#chat-log .line.mine:has-text("Hello there, beast!")`, { timeout: 5000 });
+    const mine = await page.waitForSelector(`#chat-log .line.mine:has-text("Hello there, beast!")`, { timeout: 5000 });
+    expect(await mine.textContent()).toBe('Tester: Hello there, beast!');
     const reply = await page.waitForSelector(`#chat-log .line[data-actor="${npc.id}"][data-kind="say"]`, { timeout: 10_000 });
     expect((await reply.textContent())!).toMatch(/^Grumbold: .+/);
     await page.waitForTimeout(150);

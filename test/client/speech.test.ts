@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeBubbles, newLines, wrapText } from '../../client/speech.ts';
+import { MapSchema } from '@colyseus/schema';
+import { activeBubbles, newLines, speakerName, speechLines, wrapText } from '../../client/speech.ts';
 
 const line = (seq: number, actor: number, tick: number, text = `line ${seq}`, kind = 'say') => ({ seq, actor, kind, text, tick });
 
@@ -14,6 +15,24 @@ describe('speech', () => {
 
   it('lists lines newer than the last one seen, in order', () => {
     expect(newLines([line(5, 1, 0), line(3, 1, 0), line(4, 2, 0)], 3).map((l) => l.seq)).toEqual([4, 5]);
+  });
+
+  it('reads the state\'s lines, keyed by seq, oldest first (a list too)', () => {
+    const map = new MapSchema<ReturnType<typeof line>>();
+    map.set('12', line(12, 7, 40, 'second'));
+    map.set('3', line(3, 8, 10, 'first'));
+    expect(speechLines(map as never).map((l) => l.text)).toEqual(['first', 'second']);
+    expect(speechLines(new Map([['5', line(5, 1, 0)]])).map((l) => l.seq)).toEqual([5]);
+    expect(speechLines([line(2, 1, 0), line(1, 1, 0)]).map((l) => l.seq)).toEqual([1, 2]);
+    expect(speechLines(undefined)).toEqual([]);
+  });
+
+  it('names the speaker in the chat log: the line\'s own name, else the entity\'s, else its id', () => {
+    const names = new Map([[7, 'Grizzle']]);
+    const nameOf = (id: number) => names.get(id);
+    expect(speakerName({ ...line(1, 151, 0), name: 'alice' }, nameOf)).toBe('alice');
+    expect(speakerName({ ...line(2, 7, 0), name: '' }, nameOf)).toBe('Grizzle');
+    expect(speakerName(line(3, 9, 0), nameOf)).toBe('#9');
   });
 
   it('wraps text at spaces, cuts long words, and ellipsises past the line limit', () => {

@@ -53,10 +53,11 @@ for (const transport of ['uws', 'ws'] as const) {
       const stay = await join(server.url, { name: 'stays' }, a.room.roomId); // keeps the room alive, and watches
       const token = a.room.reconnectionToken;
       const sessionId = a.room.sessionId;
-      await a.room.leave(false);
       const players = () => (stay.room.state as { players: Map<string, unknown> }).players;
-      await waitFor('player removed', () => !players().has(sessionId), 6000);
-      await waitFor('avatar removed', () => !stay.mirror.entities.has(avatar));
+      await waitFor('the other player sees the late one', () => players()?.has(sessionId) && stay.mirror.entities.has(avatar));
+      await a.room.leave(false);
+      await waitFor('avatar removed', () => !stay.mirror.entities.has(avatar), 6000);
+      expect(players().has(sessionId)).toBe(false);
       await expect(new Client(server.url).reconnect(token)).rejects.toThrow();
       await stay.room.leave();
     });

@@ -77,10 +77,10 @@ describe('world room over the real transport', () => {
     await waitFor('dummy hp fell', () => (a.mirror.entities.get(String(dummy))!.hp < 200 ? true : null));
 
     a.room.send('talk', { to: dummy, text: 'Hello there, beast!' });
-    const speech = () => (a.room.state as { speech: { actor: number; text: string; kind: string }[] }).speech;
-    await waitFor('player line in speech', () => [...speech()].some((s) => s.actor === avatar && s.text === 'Hello there, beast!'));
+    const speech = () => [...(a.room.state as { speech: Map<string, { actor: number; text: string; kind: string }> }).speech.values()];
+    await waitFor('player line in speech', () => speech().some((s) => s.actor === avatar && s.text === 'Hello there, beast!'));
     // The local chat mind (layer 3) understood the line and answered in character.
-    const answer = await waitFor('monster answered', () => [...speech()].find((s) => s.actor === dummy && s.kind === 'say'));
+    const answer = await waitFor('monster answered', () => speech().find((s) => s.actor === dummy && s.kind === 'say'));
     expect(answer.text.length).toBeGreaterThan(0);
     await a.room.leave();
   });
