@@ -106,7 +106,7 @@ export class App {
     return this.plans;
   }
 
-  async join(req: { name: string; seed?: string; roomId?: string }): Promise<void> {
+  async join(req: { name: string; roomId?: string }): Promise<void> {
     await this.connection?.leave().catch(() => {});
     this.mirror.clear();
     this.lastSeq = 0;
@@ -349,14 +349,12 @@ export class App {
   private bindForms(): void {
     const params = new URLSearchParams(location.search);
     $<HTMLInputElement>('join-name').value = params.get('name') ?? `player-${Math.floor(Math.random() * 1000)}`;
-    $<HTMLInputElement>('join-seed').value = params.get('seed') ?? '';
     $<HTMLInputElement>('join-room').value = params.get('room') ?? '';
     $('join-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const name = $<HTMLInputElement>('join-name').value.trim() || 'player';
-      const seed = $<HTMLInputElement>('join-seed').value.trim();
       const roomId = $<HTMLInputElement>('join-room').value.trim();
-      this.join({ name, ...(seed && { seed }), ...(roomId && { roomId }) }).catch((err: unknown) => this.toast(err instanceof Error ? err.message : String(err)));
+      this.join({ name, ...(roomId && { roomId }) }).catch((err: unknown) => this.toast(err instanceof Error ? err.message : String(err)));
     });
     $('talk-form').addEventListener('submit', (ev) => {
       ev.preventDefault();

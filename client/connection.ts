@@ -14,11 +14,10 @@ export interface ConnectionEvents {
   error(code: number, message: string): void;
 }
 
-/** How to join: a room id to join, or a seed to join-or-create with. */
+/** How to join: a room id to join, or none to join-or-create (the server chooses the world). */
 export interface JoinRequest {
   readonly name: string;
   readonly roomId?: string;
-  readonly seed?: string;
 }
 
 /**
@@ -36,7 +35,6 @@ export class GameConnection {
   async join(req: JoinRequest): Promise<Room> {
     this.events.status('connecting');
     const options: Record<string, unknown> = { name: req.name };
-    if (req.seed) options.seed = req.seed;
     let room: Room;
     try {
       room = req.roomId ? await this.client.joinById(req.roomId, options) : await this.client.joinOrCreate('world', options);
