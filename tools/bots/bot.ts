@@ -6,7 +6,6 @@ import { BOT_BEHAVIOURS } from './behaviours.ts';
 import { NULL_SINK } from './botSink.ts';
 import type { BotErrorKind, BotSink } from './botSink.ts';
 import { BotView } from './botView.ts';
-import { installWebSocket } from './wsPolyfill.ts';
 
 export interface BotOptions {
   /** Server address, e.g. `ws://127.0.0.1:2567`. */
@@ -63,7 +62,6 @@ export class Bot {
   private stopping = false;
 
   constructor(readonly options: BotOptions) {
-    installWebSocket();
     this.behaviour = typeof options.behaviour === 'string' ? BOT_BEHAVIOURS[options.behaviour] : options.behaviour;
     this.name = options.name ?? `bot-${options.index}`;
     this.rng = Rng.create(String(options.seed)).fork(`bot:${options.index}`);

@@ -9,4 +9,3 @@ export { parseMix, assignBehaviours } from './mix.ts';
 export type { BotMix } from './mix.ts';
 export { NULL_SINK } from './botSink.ts';
 export type { BotErrorKind, BotSink } from './botSink.ts';
-export { installWebSocket } from './wsPolyfill.ts';

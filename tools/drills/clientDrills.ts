@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import WebSocket from 'ws';
 import { Client, Protocol } from '@colyseus/sdk';
 import type { Room } from '@colyseus/sdk';
 import { DRILL_ADMIN_TOKEN, sleep, waitUntil } from './harness.ts';
@@ -94,17 +95,13 @@ export const slowReader: Drill = {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${DRILL_ADMIN_TOKEN}` }, body: JSON.stringify({ scenario: crowd }), signal: AbortSignal.timeout(10_000),
     });
     if (spawned.status !== 200) throw new Error(`spawning the crowd answered ${spawned.status}: ${await spawned.text()}`);
-    const room = await joinAsPlayer(ctx, 'slow-reader');
-    let left: number | null = null;
-    room.onLeave((code) => {
-      left = code;
-    });
+    const reader = await rawPlayer(ctx, 'slow-reader');
     await sleep(2000);
     ctx.watcher.reset(); // the crowd's arrival is not what is measured
     const before = await ctx.server.metric('lairmind_slow_clients_dropped_total');
     const clients = await ctx.server.metric('lairmind_clients');
     const t0 = performance.now();
-    socketOf(room)._socket.pause();
+    reader.pause();
     // Dropped by the send-buffer bound, or earlier by the transport's keep-alive (a client that reads nothing
     // answers no ping either): either way the server stops buffering for it.
     let how = '';
@@ -114,8 +111,8 @@ export const slowReader: Drill = {
       return how !== '';
     }, 150_000);
     const ms = performance.now() - t0;
-    socketOf(room)._socket.resume();
-    await waitUntil('the slow reader sees its connection end', () => left !== null, 10_000);
+    reader.resume();
+    await waitUntil('the slow reader sees its connection end', () => reader.closed(), 10_000);
     return `dropped ${(ms / 1000).toFixed(1)} s after it stopped reading: ${how}`;
   },
 };
@@ -167,4 +164,35 @@ function postFrom(port: number, path: string, body: string, from: string): Promi
     req.on('error', (e) => resolve({ status: 0, text: e.message }));
     req.end(body);
   });
+}
+
+/**
+ * A player on a bare `ws` socket (whatever WebSocket the SDK would pick on this Node), so that the drill can stop
+ * reading: seat reserved over HTTP, then the join acknowledged as the SDK does.
+ */
+async function rawPlayer(ctx: DrillContext, name: string): Promise<{ pause(): void; resume(): void; closed(): boolean }> {
+  const res = await fetch(`${ctx.server.http}/matchmake/joinById/${ctx.watcher.room.roomId}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }), signal: AbortSignal.timeout(5000),
+  });
+  const seat = (await res.json()) as { sessionId?: string; processId?: string; roomId?: string; error?: string };
+  if (!seat.sessionId) throw new Error(`no seat for ${name}: ${res.status} ${seat.error ?? ''}`);
+  const ws = new WebSocket(`${ctx.server.url}/${seat.processId}/${seat.roomId}?sessionId=${seat.sessionId}`);
+  let closed = false;
+  let joined = false;
+  ws.on('close', () => {
+    closed = true;
+  });
+  ws.on('error', () => {
+    closed = true;
+  });
+  ws.on('message', (data: Buffer) => {
+    if (!joined && data[0] === Protocol.JOIN_ROOM) {
+      joined = true;
+      ws.send(new Uint8Array([Protocol.JOIN_ROOM]));
+    }
+  });
+  await waitUntil(`${name} joins`, () => joined || closed, 5000);
+  if (!joined) throw new Error(`${name} was closed before it joined`);
+  const socket = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  return { pause: () => socket.pause(), resume: () => socket.resume(), closed: () => closed };
 }
