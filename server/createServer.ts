@@ -25,6 +25,7 @@ import { createHttpGuard, DEFAULT_HTTP_LIMITS } from './httpGuard.ts';
 import { MatchmakeGuard } from './matchmakeGuard.ts';
 import { trackPeerAddresses } from './peerAddress.ts';
 import { watchSendBuffers } from './sendBufferWatch.ts';
+import { colyseusLogger } from './colyseusLog.ts';
 import type { TransportInfo } from './transport.ts';
 
 /** Whole /health answer, and each dependency check within it, ms. */
@@ -126,6 +127,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     presence: presence.presence,
     driver: presence.driver,
     greet: false,
+    logger: colyseusLogger(logger),
     gracefullyShutdown: false,
     routes: matchmaking.routes(),
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
