@@ -167,7 +167,12 @@ export class MatchmakeGuard {
 
     const declared = Number(request.headers.get('content-length') ?? 0);
     if (declared > l.bodyBytes) return refuse(413, `matchmaking options of ${declared} bytes are over the limit of ${l.bodyBytes} bytes`);
-    const body = new Uint8Array(await request.arrayBuffer());
+    let body: Uint8Array;
+    try {
+      body = new Uint8Array(await request.arrayBuffer());
+    } catch {
+      return refuse(400, 'the request was aborted before its options arrived'); // the client is gone: nothing to log
+    }
     const checked = checkMatchmakeBody(method, request.headers.get('content-type'), body, l);
     if (!checked.ok) return refuse(checked.status, checked.error);
 
