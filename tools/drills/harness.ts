@@ -7,11 +7,14 @@ import type { ServerProcess } from '../loadtest/serverProcess.ts';
 /** The admin token every drill server runs with. */
 export const DRILL_ADMIN_TOKEN = 'drill-admin-token-0123456789';
 
-/** A game server in its own process, as `npm start` runs it, with what a drill reads off it. */
-export interface DrillServer extends ServerProcess {
+/** What a drill reads off a server process over HTTP. */
+export interface Probe {
   readonly http: string;
-  /** GET /health with a 1 s deadline: its status (0 when it did not answer in time) and how long it took. */
-  health(): Promise<{ status: number; ms: number }>;
+  /**
+   * GET /health with a 1 s deadline: its status (0 when it did not answer in time), how long it took, and whether
+   * the LLM gateway reaches its shared store (when it has one).
+   */
+  health(): Promise<{ status: number; ms: number; sharedReachable?: boolean }>;
   /** Resident set size in bytes, from /metrics. */
   rss(): Promise<number>;
   /** One counter or gauge from /metrics (summed over its labels), or 0. */
@@ -20,13 +23,19 @@ export interface DrillServer extends ServerProcess {
   alive(): boolean;
 }
 
-export async function startDrillServer(env: Record<string, string>): Promise<DrillServer> {
-  const proc = await startServerProcess({ LOG_LEVEL: 'warn', WORLD_SIZE: '128', SEED: 'drills', ADMIN_TOKEN: DRILL_ADMIN_TOKEN, RECONNECT_SECONDS: '5', ...env });
+/** A game server in its own process, as `npm start` runs it, with what a drill reads off it. */
+export type DrillServer = ServerProcess & Probe;
+
+/** Megabytes with one decimal, for the table. */
+export const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** The probe of a server process. */
+export function probe(proc: ServerProcess): Probe {
   const http = `http://127.0.0.1:${proc.port}`;
-  const metricsText = async (): Promise<string> => (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
   const metric = async (name: string): Promise<number> => {
+    const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
     let sum = 0;
-    for (const line of (await metricsText()).split('\n')) {
+    for (const line of text.split('\n')) {
       if (!line.startsWith(name)) continue;
       const rest = line.slice(name.length);
       if (rest[0] !== ' ' && rest[0] !== '{') continue;
@@ -34,22 +43,28 @@ export async function startDrillServer(env: Record<string, string>): Promise<Dri
     }
     return sum;
   };
-  return Object.assign(proc, {
+  return {
     http,
     alive: () => proc.proc.exitCode === null && proc.proc.signalCode === null,
     async health() {
       const t0 = performance.now();
       try {
         const res = await fetch(`${http}/health`, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        return { status: res.status, ms: performance.now() - t0 };
+        const body = (await res.json()) as { components?: { llm?: { sharedReachable?: boolean } } };
+        const shared = body.components?.llm?.sharedReachable;
+        return { status: res.status, ms: performance.now() - t0, ...(shared !== undefined && { sharedReachable: shared }) };
       } catch {
         return { status: 0, ms: performance.now() - t0 };
       }
     },
     rss: () => metric('lairmind_process_resident_memory_bytes'),
     metric,
-  });
+  };
+}
+
+export async function startDrillServer(env: Record<string, string>): Promise<DrillServer> {
+  const proc = await startServerProcess({ LOG_LEVEL: 'warn', WORLD_SIZE: '128', SEED: 'drills', ADMIN_TOKEN: DRILL_ADMIN_TOKEN, RECONNECT_SECONDS: '5', ...env });
+  return Object.assign(proc, probe(proc));
 }
 
 /**

@@ -3,37 +3,11 @@ import { startServerProcess } from '../loadtest/serverProcess.ts';
 import type { ServerProcess } from '../loadtest/serverProcess.ts';
 import { startRedis } from '../redisServer.ts';
 import type { TestRedis } from '../redisServer.ts';
-import { DRILL_ADMIN_TOKEN, sleep, waitUntil, Watcher } from './harness.ts';
+import { DRILL_ADMIN_TOKEN, mb, probe, sleep, waitUntil, Watcher } from './harness.ts';
 import type { Drill, DrillRow, TransportKind } from './drill.ts';
 
 /** How long Redis stays down in the outage drill. */
 const OUTAGE_MS = 30_000;
-
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
-interface Health {
-  readonly status: number;
-  readonly ms: number;
-  readonly sharedReachable?: boolean;
-}
-
-async function health(p: ServerProcess): Promise<Health> {
-  const t0 = performance.now();
-  try {
-    const res = await fetch(`http://127.0.0.1:${p.port}/health`, { signal: AbortSignal.timeout(1000) });
-    const body = (await res.json()) as { components?: { llm?: { sharedReachable?: boolean } } };
-    const shared = body.components?.llm?.sharedReachable;
-    return { status: res.status, ms: performance.now() - t0, ...(shared !== undefined && { sharedReachable: shared }) };
-  } catch {
-    return { status: 0, ms: performance.now() - t0 };
-  }
-}
-
-async function rss(p: ServerProcess): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${p.port}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-  const line = text.split('\n').find((l) => l.startsWith('lairmind_process_resident_memory_bytes '));
-  return line ? Number(line.split(' ')[1]) : 0;
-}
 
 async function listed(p: ServerProcess, roomId: string): Promise<boolean> {
   const res = await fetch(`http://127.0.0.1:${p.port}/admin/rooms`, { headers: { authorization: `Bearer ${DRILL_ADMIN_TOKEN}` }, signal: AbortSignal.timeout(2000) }).catch(() => null);
@@ -93,19 +67,19 @@ export const redisOutage: Drill = {
       const [a, b] = procs as [ServerProcess, ServerProcess];
       watcher = await Watcher.join(a.url);
       const roomId = watcher.room.roomId;
-      before = await rss(a);
+      before = await probe(a).rss();
       watcher.reset();
 
       await redis.kill();
       const outageStart = performance.now();
-      await waitUntil('both processes notice that Redis is gone (1 s)', async () => (await Promise.all(procs.map(health))).every((h) => h.status === 503), 1000);
+      await waitUntil('both processes notice that Redis is gone (1 s)', async () => (await Promise.all(procs.map((p) => probe(p).health()))).every((h) => h.status === 503), 1000);
       const noticedMs = performance.now() - outageStart;
       let worstHealth = 0;
       let probes = 0;
       const failFast: number[] = [];
       while (performance.now() - outageStart < OUTAGE_MS) {
         for (const p of procs) {
-          const h = await health(p);
+          const h = await probe(p).health();
           if (h.status !== 503) throw new Error(`/health answered ${h.status || 'nothing within 1 s'} ${((performance.now() - outageStart) / 1000).toFixed(1)} s into the outage`);
           if (h.sharedReachable !== false) throw new Error('/health does not say the LLM gateway lost its shared store');
           worstHealth = Math.max(worstHealth, h.ms);
@@ -131,7 +105,7 @@ export const redisOutage: Drill = {
 
       redis = await redis.restart(); // empty: every listing and subscription is gone
       const back = performance.now();
-      await waitUntil('both processes are healthy again', async () => (await Promise.all(procs.map(health))).every((h) => h.status === 200 && h.sharedReachable === true), 15_000);
+      await waitUntil('both processes are healthy again', async () => (await Promise.all(procs.map((p) => probe(p).health()))).every((h) => h.status === 200 && h.sharedReachable === true), 15_000);
       const recoveredMs = performance.now() - back;
       await waitUntil('the room is listed through both processes', async () => (await listed(a, roomId)) && (await listed(b, roomId)), 5000);
       const late = await new Client(b.url).joinById(roomId, { name: 'after-outage' });
@@ -141,7 +115,7 @@ export const redisOutage: Drill = {
         if (states.join(',') !== 'down,up') throw new Error(`a process logged the outage as [${states.join(', ')}], expected one down and one up line`);
         if (p.logs.some((l) => l.includes('RedisPresence'))) throw new Error('unstructured RedisPresence lines in the log');
       }
-      const after = await rss(a);
+      const after = await probe(a).rss();
       const gap = watcher.worstGap();
       const ok = gap <= 1000;
       return row(ok, `${ok ? '' : `the watcher went ${gap.toFixed(0)} ms without a patch; `}noticed in ${noticedMs.toFixed(0)} ms; ${probes} health probes all 503 (worst ${worstHealth.toFixed(0)} ms); joins refused in ${Math.max(...failFast).toFixed(0)} ms at most; worst patch gap during the outage ${outageGap.toFixed(0)} ms; healthy ${(recoveredMs / 1000).toFixed(1)} s after the restart, room listed and joinable through both; one down and one up log line each`, before, after);
@@ -175,10 +149,10 @@ function sigterm(name: string, withRedis: boolean): Drill {
       try {
         server = await startServerProcess(env(transport, redis), { captureLogs: true });
         watcher = await Watcher.join(server.url);
-        before = await rss(server);
+        before = await probe(server).rss();
         if (redis) {
           await redis.kill();
-          await waitUntil('the server sees Redis gone', async () => (await health(server as ServerProcess)).status === 503, 5000);
+          await waitUntil('the server sees Redis gone', async () => (await probe(server as ServerProcess).health()).status === 503, 5000);
         }
         gap = watcher.worstGap();
         const asked = performance.now();

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_DRILLS } from './drills.ts';
-import { startDrillServer, Watcher } from './harness.ts';
+import { mb, startDrillServer, Watcher } from './harness.ts';
 import type { Drill, DrillRow, TransportKind } from './drill.ts';
 
 const { values } = parseArgs({
@@ -14,8 +14,6 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'drills-results' },
   },
 });
-
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function runOne(drill: Drill, transport: TransportKind): Promise<DrillRow> {
   if (drill.custom) return drill.custom(transport);
