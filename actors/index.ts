@@ -53,7 +53,7 @@ export {
   coordinatorBehaviour, CoordinatorParamsSchema, packPlans, coordinatorSpawn,
 } from './coordinator/index.ts';
 export type {
-  Role, Formation, Assignment, Plan, PlanSource, PlanRequest, PlanReply, Order, BattleContext, BattleInput, MemberView, PlayerView, TerrainSummary, Offset,
+  Role, Formation, Assignment, Plan, PlanSource, PlanRequest, PlanPayer, PlanReply, Order, BattleContext, BattleInput, MemberView, PlayerView, TerrainSummary, Offset,
   Engagement, EngagementView, PlanWorld, PlanRepair, PlanCheck, TacticianOptions, CoordinatorParams, CoordinatorState, CoordinatorStats, PackRecord, ActivePlan,
   PendingPlan, PackPlanView,
 } from './coordinator/index.ts';

@@ -107,7 +107,7 @@ export class Accounting {
       const at = t.fraction * t.limitUsd * MICROS_PER_USD;
       if (b < at && a >= at) {
         try {
-          this.onAlert({ tenant: subject.tenant, day: Math.floor(this.clock.now() / 86_400_000), spentUsd: a / MICROS_PER_USD, limitUsd: t.limitUsd, fraction: t.fraction });
+          this.onAlert({ scope: 'tenant', subject: subject.tenant, tenant: subject.tenant, day: Math.floor(this.clock.now() / 86_400_000), spentUsd: a / MICROS_PER_USD, limitUsd: t.limitUsd, fraction: t.fraction });
         } catch {
           // an alert hook failure never fails a call
         }

@@ -13,19 +13,32 @@ export interface BudgetScope {
   readonly costUsd?: Limit;
 }
 
-/** Budgets: per call, per room (or session), per tenant (player) per UTC day. */
+/**
+ * Budgets, each scope optional: per call; per room (or session) over its life; per player per UTC day; per tenant
+ * (the studio or game the players belong to) per UTC day; and for the whole deployment per UTC day and per UTC
+ * month. Every scope with a hard level is enforced by atomic reservations (shared through Redis when configured).
+ */
 export interface BudgetConfig {
   readonly call?: BudgetScope;
   readonly room?: BudgetScope;
+  readonly player?: BudgetScope;
   readonly tenant?: BudgetScope;
+  readonly deployment?: { readonly daily?: BudgetScope; readonly monthly?: BudgetScope };
   /** Lifetime of a room's counters, ms (default 24 h). */
   readonly roomTtlMs?: number;
-  /** Fractions of a tenant's daily cost limit at which the alert hook fires (default 0.8 and 1). */
+  /** Fractions of a cost limit (player, tenant, deployment) at which the alert hook fires (default 0.8 and 1). */
   readonly alertFractions?: readonly number[];
 }
 
-/** A tenant passed a threshold of its daily budget. */
+/** Scopes a budget can belong to. */
+export type BudgetScopeName = 'call' | 'room' | 'player' | 'tenant' | 'deployment-daily' | 'deployment-monthly';
+
+/** A scope passed a threshold of its cost limit (or a tier's daily cost alert). */
 export interface BudgetAlert {
+  readonly scope: Exclude<BudgetScopeName, 'call'>;
+  /** Who: the player id, tenant id, room id, or `deployment`. */
+  readonly subject: string;
+  /** The tenant of the call that passed the threshold. */
   readonly tenant: string;
   /** UTC day index (ms / 86 400 000). */
   readonly day: number;
@@ -37,9 +50,13 @@ export interface BudgetAlert {
 /** Who a call is accounted to. */
 export interface BudgetSubject {
   readonly tenant: string;
+  /** The player (end user) the call is for, when there is one; tier limits then count per player. */
+  readonly player?: string;
   readonly room: string | undefined;
-  /** Tenant daily limits of the caller's tier, overriding the configured tenant budget. */
-  readonly tenantBudget?: BudgetScope;
+  /** Daily limits of the caller's tier: they apply to the player (or, without a player, to the tenant). */
+  readonly tierBudget?: BudgetScope;
+  /** This room's own limits, overriding the configured room budget. */
+  readonly roomBudget?: BudgetScope;
 }
 
 /** An item of a reservation with what it stands for (to name the limit that refused). */
@@ -80,7 +97,7 @@ export class Budgets {
       }
     };
     if (subject.room !== undefined) push('room', `budget:room:${subject.room}`, this.config.room, this.config.roomTtlMs ?? DAY_MS);
-    push('tenant', `budget:tenant:${subject.tenant}:${day}`, subject.tenantBudget ?? this.config.tenant, DAY_MS + 3_600_000);
+    push('tenant', `budget:tenant:${subject.tenant}:${day}`, subject.tierBudget ?? this.config.tenant, DAY_MS + 3_600_000);
     return out;
   }
 

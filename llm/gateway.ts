@@ -188,7 +188,7 @@ export class LlmGateway {
     const prompt = renderPrompt(req.messages, this.token(), this.token(), this.opts.guard);
     const inputTokens = estimatePromptTokens(prompt.system, prompt.messages, jsonSchema ? JSON.stringify(jsonSchema) : '');
     const tierDef = tierName !== undefined ? this.tiers.tier(tierName) : undefined;
-    const subject: BudgetSubject = { tenant, room: req.room, ...(tierDef?.budget ? { tenantBudget: tierDef.budget } : {}) };
+    const subject: BudgetSubject = { tenant, room: req.room, ...(tierDef?.budget ? { tierBudget: tierDef.budget } : {}) };
     const layer = preset.layer;
 
     let decision: RoutingDecision | undefined;
@@ -431,7 +431,7 @@ export class LlmGateway {
     const prompt = renderPrompt(req.messages, this.token(), this.token(), this.opts.guard);
     const inputTokens = estimatePromptTokens(prompt.system, prompt.messages);
     const tierDef = tierName !== undefined ? this.tiers.tier(tierName) : undefined;
-    const subject: BudgetSubject = { tenant, room: req.room, ...(tierDef?.budget ? { tenantBudget: tierDef.budget } : {}) };
+    const subject: BudgetSubject = { tenant, room: req.room, ...(tierDef?.budget ? { tierBudget: tierDef.budget } : {}) };
     let cloud = this.models.length > 0 && (tierName === undefined || this.tiers.cloudAllowed(tierName, preset.layer));
     if (cloud && tierName !== undefined) {
       try {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ZodType } from 'zod';
 import { ValidationError } from '../shared/index.ts';
 import type { Clock, Rng } from '../shared/index.ts';
-import type { BudgetAlert, BudgetConfig } from './budgets.ts';
+import type { BudgetAlert, BudgetConfig, BudgetScope } from './budgets.ts';
 import type { GuardOptions } from './guard.ts';
 import type { OperationPreset } from './presets.ts';
 import type { ProvidersConfig } from './providerConfig.ts';
@@ -77,7 +77,7 @@ export interface GatewayOptions {
   readonly presets?: Readonly<Record<string, Partial<OperationPreset>>>;
   readonly guard?: GuardOptions;
   readonly logger?: GatewayLogger;
-  /** A tenant passed a threshold of its daily budget (or its tier's cost alert). */
+  /** A player, tenant, room or the deployment passed a threshold of its cost limit (or a tier's cost alert). */
   readonly onAlert?: (alert: BudgetAlert) => void;
   /** Call records kept for `telemetry.recent()` (default 1000). */
   readonly telemetryCapacity?: number;
@@ -93,10 +93,14 @@ export interface CallRequest<T = string> {
   readonly schema?: ZodType<T>;
   /** Structured input for the local handler (the game's own view of the situation). */
   readonly input?: unknown;
-  /** Who pays: player or tenant id (default `anonymous`). */
+  /** The tenant (studio, game or service) the call is accounted to (default `anonymous`). */
   readonly tenant?: string;
+  /** The player the call serves: tier limits and the player budget count per player (default: per tenant). */
+  readonly player?: string;
   /** Room or session id for the room budget. */
   readonly room?: string;
+  /** This room's limits (e.g. a scenario's budget), overriding the configured room budget. */
+  readonly roomBudget?: BudgetScope;
   /** Tier name for rate limits and tier budget. */
   readonly tier?: string;
   /** Caller's cancel signal: aborts everything and rejects with CallAbortedError. */

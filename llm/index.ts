@@ -14,7 +14,7 @@ export { DEFAULT_PRESET, DEFAULT_PRESETS, resolvePreset } from './presets.ts';
 export type { OperationPreset } from './presets.ts';
 export { DEFAULT_TIERS, TierLimiter } from './tiers.ts';
 export type { TierDefinition, LayerLimits } from './tiers.ts';
-export type { BudgetConfig, BudgetScope, Limit, BudgetAlert } from './budgets.ts';
+export type { BudgetConfig, BudgetScope, BudgetScopeName, Limit, BudgetAlert } from './budgets.ts';
 export { costUsd, estimateCostUsd, MICROS_PER_USD } from './cost.ts';
 export { estimateTextTokens, estimatePromptTokens, CHARS_PER_TOKEN } from './tokens.ts';
 export { providersFromEnv, createAdapter } from './providerConfig.ts';

@@ -1,6 +1,6 @@
 // Layer 4 logic: packs, engagements, battle contexts, plans, their validation, the local tactician and the coordinator.
 export { MAX_PACK_SIZE, ROLES, TARGET_ROLES, POINT_ROLES, FORMATIONS, AssignmentSchema, PlanSchema, TACTICIAN_SOURCE, ORDER_TOPIC, PACK_TOPIC, HELP_TOPIC, TARGET_TOPIC, LEADER_DOWN_TOPIC } from './plan.ts';
-export type { Role, Formation, Assignment, Plan, PlanSource, PlanRequest, PlanReply, Order } from './plan.ts';
+export type { Role, Formation, Assignment, Plan, PlanSource, PlanRequest, PlanPayer, PlanReply, Order } from './plan.ts';
 export { buildBattleContext } from './battleContext.ts';
 export type { BattleContext, BattleInput, MemberView, PlayerView } from './battleContext.ts';
 export { terrainAround, nearestWalkable } from './terrainAround.ts';

@@ -62,6 +62,12 @@ export interface PlanSource {
 
 export const TACTICIAN_SOURCE: PlanSource = Object.freeze({ provider: 'tactician', model: 'tactician', cached: false });
 
+/** A player in a battle, as accounts know them: a player id and tier from the player's signed identity. */
+export interface PlanPayer {
+  readonly account: string;
+  readonly tier: string;
+}
+
 /** What a `plan` port asks for: the battle context plus the room's LLM settings. */
 export interface PlanRequest {
   readonly context: BattleContext;
@@ -71,6 +77,11 @@ export interface PlanRequest {
   readonly budgetUsd: number;
   /** Room id, for budgets and telemetry. */
   readonly room: string;
+  /**
+   * Identified players in the battle who may pay for it, nearest the pack first: the plan mind charges the first
+   * whose tier allows cloud tactics, and the room's own tier otherwise.
+   */
+  readonly payers?: readonly PlanPayer[];
   /** The coordinator waits this long (ms) before it stops caring about the answer. */
   readonly deadlineMs: number;
 }
