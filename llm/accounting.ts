@@ -12,20 +12,36 @@ export interface Reservation {
   readonly items: readonly LabelledItem[];
   readonly tokens: number;
   readonly micros: number;
+  /** Output tokens the attempt may ask for: the request's, cut so the worst case fits every remaining budget. */
+  readonly maxTokens: number;
+}
+
+/** Spend past a hard limit: the provider reported more than was reserved. The scope is closed by it. */
+export interface Overshoot {
+  readonly scope: LabelledItem['scope'];
+  readonly subject: string;
+  readonly metric: 'tokens' | 'cost';
+  /** Tokens, or USD for cost. */
+  readonly amount: number;
 }
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 /**
- * Reserve-then-settle accounting of one attempt: model rpm/tpm and room/tenant budgets move together
- * in one atomic reservation sized by an upper-bound estimate (input estimate + max output tokens), so
- * concurrent calls never push spend past a hard limit; settling adds the difference to the real usage.
+ * Reserve-then-settle accounting of one attempt: model rpm/tpm and every budget scope (room, player, tenant,
+ * deployment) move together in one atomic reservation sized by the worst case (input estimate + max output
+ * tokens), so concurrent calls never push spend past a hard limit. When a budget is nearly spent the output
+ * allowance is cut to what still fits; a prompt that cannot fit at all is refused before it is sent. Settling
+ * adds the difference to the real usage; spend a provider reports beyond the reservation is counted as an
+ * overshoot and leaves the scope at or past its limit, so it refuses from then on.
  */
 export class Accounting {
   readonly budgets: Budgets;
   private readonly store: CounterStore;
   private readonly clock: Clock;
   private readonly onAlert: ((a: BudgetAlert) => void) | undefined;
+  private readonly overshootListeners: ((o: Overshoot) => void)[] = [];
 
   constructor(store: CounterStore, clock: Clock, budgets: BudgetConfig = {}, onAlert?: (a: BudgetAlert) => void) {
     this.store = store;
@@ -34,7 +50,12 @@ export class Accounting {
     this.onAlert = onAlert;
   }
 
-  /** Whether any room/tenant budget has passed its soft level; returns the first such label. */
+  /** Called for every overshoot (metrics). */
+  onOvershoot(fn: (o: Overshoot) => void): void {
+    this.overshootListeners.push(fn);
+  }
+
+  /** Whether any budget scope has passed its soft level; returns the first such label. */
   async softPassed(subject: BudgetSubject): Promise<string | undefined> {
     const items = this.budgets.softKeys(subject, this.clock.now()).filter((i) => Number.isFinite(i.soft));
     if (items.length === 0) return undefined;
@@ -44,39 +65,83 @@ export class Accounting {
   }
 
   /**
-   * Reserve an attempt on `model`; resolves to the reservation or to the typed refusal (never throws
-   * for a refusal, so the gateway can move on to a cheaper link).
+   * Reserve an attempt on `model` for a prompt of `inputTokens` and up to `maxTokens` of output (cut to what the
+   * budgets still allow, but never below `minOutputTokens`). Resolves to the reservation or to the typed refusal
+   * (never throws for a refusal, so the gateway can move on to a cheaper link).
    */
-  async reserve(model: ModelInfo, inputTokens: number, maxTokens: number, subject: BudgetSubject, alertUsd: number | undefined): Promise<Reservation | LlmError> {
+  async reserve(model: ModelInfo, inputTokens: number, maxTokens: number, subject: BudgetSubject, alertUsd: number | undefined, minOutputTokens = 1): Promise<Reservation | LlmError> {
     const now = this.clock.now();
-    const tokens = inputTokens + maxTokens;
-    const micros = toMicros(estimateCostUsd(model, inputTokens, maxTokens));
-    const items: LabelledItem[] = [];
-    const minute = Math.floor(now / MINUTE_MS);
-    if (model.rpm > 0) items.push({ scope: 'model', metric: 'rpm', key: `rpm:${model.id}:${minute}`, amount: 1, limit: model.rpm, soft: Infinity, ttlMs: 2 * MINUTE_MS });
-    if (model.tpm > 0) items.push({ scope: 'model', metric: 'tpm', key: `tpm:${model.id}:${minute}`, amount: tokens, limit: model.tpm, soft: Infinity, ttlMs: 2 * MINUTE_MS });
-    items.push(...this.budgets.items(subject, tokens, micros, now));
-    if (alertUsd !== undefined && !items.some((i) => i.scope === 'tenant' && i.metric === 'cost')) {
-      // Track the tenant's daily spend for the tier's cost alert even without a tenant budget.
-      items.push({ scope: 'tenant', metric: 'cost', key: `budget:tenant:${subject.tenant}:${Math.floor(now / 86_400_000)}:usd`, amount: micros, limit: Infinity, soft: Infinity, ttlMs: 90_000_000 });
+    const budgetItems = this.budgets.items(subject, 0, 0, now);
+    if (alertUsd !== undefined) {
+      // Track the principal's daily spend for the tier's cost alert even without a budget on it.
+      const scope = subject.player !== undefined ? 'player' : 'tenant';
+      const who = subject.player ?? subject.tenant;
+      if (!budgetItems.some((i) => i.scope === scope && i.metric === 'cost')) {
+        budgetItems.push({ scope, subject: who, metric: 'cost', key: `budget:${scope}:${who}:${Math.floor(now / DAY_MS)}:usd`, amount: 0, limit: Infinity, soft: Infinity, ttlMs: DAY_MS + 3_600_000 });
+      }
     }
-    if (items.length === 0) return { items, tokens, micros };
-    let r;
+    // Size the reservation from what is left; if another process took it meanwhile, size it again once.
+    for (let round = 0; ; round++) {
+      const sized = await this.size(model, inputTokens, maxTokens, budgetItems, minOutputTokens);
+      if (sized instanceof LlmError) return sized;
+      const out = sized;
+      const tokens = inputTokens + out;
+      const micros = toMicros(estimateCostUsd(model, inputTokens, out));
+      const items: LabelledItem[] = [];
+      const minute = Math.floor(now / MINUTE_MS);
+      if (model.rpm > 0) items.push({ scope: 'model', subject: model.id, metric: 'rpm', key: `rpm:${model.id}:${minute}`, amount: 1, limit: model.rpm, soft: Infinity, ttlMs: 2 * MINUTE_MS });
+      if (model.tpm > 0) items.push({ scope: 'model', subject: model.id, metric: 'tpm', key: `tpm:${model.id}:${minute}`, amount: tokens, limit: model.tpm, soft: Infinity, ttlMs: 2 * MINUTE_MS });
+      for (const i of budgetItems) items.push({ ...i, amount: i.metric === 'tokens' ? tokens : micros });
+      if (items.length === 0) return { items, tokens, micros, maxTokens: out };
+      let r;
+      try {
+        r = await this.store.reserve(items);
+      } catch (err) {
+        if (err instanceof LlmError) return err; // e.g. the shared counters are unreachable: refuse, do not spend unchecked
+        throw err;
+      }
+      if (!r.ok) {
+        const bad = items[r.failed] as LabelledItem;
+        if (bad.scope === 'model') return new RateLimitedError(`${model.id} ${bad.metric} (${bad.limit})`, MINUTE_MS - (now % MINUTE_MS));
+        if (round === 0 && Number.isFinite(bad.limit)) continue;
+        const metric = bad.metric === 'tokens' ? 'tokens' : 'cost';
+        const unit = (v: number): string => (metric === 'cost' ? `$${(v / MICROS_PER_USD).toFixed(6)}` : `${v} tokens`);
+        return new BudgetExceededError(scopeLabel(bad), metric, `${unit(r.before[r.failed] as number)} spent + ${unit(bad.amount)} reserved > ${unit(bad.limit)}`);
+      }
+      this.alerts(items, r.before, subject, alertUsd);
+      return { items, tokens, micros, maxTokens: out };
+    }
+  }
+
+  /**
+   * Output tokens an attempt may ask for: `maxTokens`, cut so that the worst case fits what every hard budget has
+   * left; or the refusal when the prompt (plus `minOutputTokens`) does not fit.
+   */
+  private async size(model: ModelInfo, inputTokens: number, maxTokens: number, budgetItems: readonly LabelledItem[], minOutputTokens: number): Promise<number | LlmError> {
+    const hard = budgetItems.filter((i) => Number.isFinite(i.limit));
+    if (hard.length === 0) return maxTokens;
+    let values: number[];
     try {
-      r = await this.store.reserve(items);
+      values = await this.store.get(hard.map((i) => i.key));
     } catch (err) {
-      if (err instanceof LlmError) return err; // e.g. the shared counters are unreachable: refuse, do not spend unchecked
+      if (err instanceof LlmError) return err;
       throw err;
     }
-    if (!r.ok) {
-      const bad = items[r.failed] as LabelledItem;
-      if (bad.scope === 'model') return new RateLimitedError(`${model.id} ${bad.metric} (${bad.limit})`, MINUTE_MS - (now % MINUTE_MS));
-      const metric = bad.metric === 'tokens' ? 'tokens' : 'cost';
-      const unit = (v: number): string => (metric === 'cost' ? `$${(v / MICROS_PER_USD).toFixed(6)}` : `${v} tokens`);
-      return new BudgetExceededError(bad.scope, metric, `${unit(r.before[r.failed] as number)} spent + ${unit(bad.amount)} reserved > ${unit(bad.limit)}`);
+    let out = maxTokens;
+    const inputMicros = inputTokens * model.price.input;
+    const least = Math.min(minOutputTokens, maxTokens);
+    for (const [k, item] of hard.entries()) {
+      const left = item.limit - (values[k] as number);
+      const tokens = item.metric === 'tokens';
+      const prompt = tokens ? inputTokens : Math.ceil(inputMicros - 1e-9);
+      if (left < prompt + least * (tokens ? 1 : model.price.output)) {
+        const unit = (v: number): string => (tokens ? `${v} tokens` : `$${(v / MICROS_PER_USD).toFixed(6)}`);
+        const what = left < prompt ? `the prompt alone (${unit(prompt)}) does not fit` : `no room for ${least} output tokens after the prompt (${unit(prompt)})`;
+        return new BudgetExceededError(scopeLabel(item), tokens ? 'tokens' : 'cost', `${what}: ${unit(Math.max(0, left))} left of ${unit(item.limit)}`);
+      }
+      out = Math.min(out, tokens ? left - inputTokens : model.price.output > 0 ? Math.floor((left - inputMicros) / model.price.output) : Infinity);
     }
-    this.alerts(items, r.before, subject, alertUsd);
-    return { items, tokens, micros };
+    return out;
   }
 
   /** Settle a reservation with the real usage (zero usage refunds it). Returns the cost in USD. */
@@ -84,34 +149,45 @@ export class Accounting {
     const usd = costUsd(model, usage);
     const dTok = usage.inputTokens + usage.outputTokens - res.tokens;
     const dMicros = toMicros(usd) - res.micros;
-    const adds = res.items
-      .filter((i) => i.metric !== 'rpm')
-      .map((i) => ({ key: i.key, amount: i.metric === 'cost' ? dMicros : dTok, ttlMs: i.ttlMs }))
-      .filter((a) => a.amount !== 0);
-    if (adds.length) await this.store.add(adds);
+    const moved = res.items.filter((i) => i.metric !== 'rpm').map((i) => ({ item: i, amount: i.metric === 'cost' ? dMicros : dTok })).filter((a) => a.amount !== 0);
+    if (moved.length === 0) return usd;
+    const after = await this.store.add(moved.map((a) => ({ key: a.item.key, amount: a.amount, ttlMs: a.item.ttlMs })));
+    for (const [k, a] of moved.entries()) {
+      const i = a.item;
+      if (a.amount <= 0 || i.scope === 'model' || !Number.isFinite(i.limit)) continue;
+      const past = Math.min(a.amount, (after[k] as number) - i.limit);
+      if (past <= 0) continue;
+      const o: Overshoot = { scope: i.scope, subject: i.subject, metric: i.metric === 'tokens' ? 'tokens' : 'cost', amount: i.metric === 'cost' ? past / MICROS_PER_USD : past };
+      for (const fn of this.overshootListeners) fn(o);
+    }
     return usd;
   }
 
   private alerts(items: readonly LabelledItem[], before: readonly number[], subject: BudgetSubject, alertUsd: number | undefined): void {
     if (!this.onAlert) return;
-    const k = items.findIndex((i) => i.scope === 'tenant' && i.metric === 'cost');
-    const thresholds: { fraction: number; limitUsd: number }[] = [];
-    const item = k >= 0 ? (items[k] as LabelledItem) : undefined;
-    const limit = item ? (Number.isFinite(item.limit) ? item.limit : item.soft) : Infinity;
-    if (Number.isFinite(limit)) for (const f of this.budgets.config.alertFractions ?? [0.8, 1]) thresholds.push({ fraction: f, limitUsd: limit / MICROS_PER_USD });
-    if (alertUsd !== undefined) thresholds.push({ fraction: 1, limitUsd: alertUsd });
-    if (thresholds.length === 0 || !item) return;
-    const b = before[k] as number;
-    const a = b + item.amount;
-    for (const t of thresholds) {
-      const at = t.fraction * t.limitUsd * MICROS_PER_USD;
-      if (b < at && a >= at) {
-        try {
-          this.onAlert({ scope: 'tenant', subject: subject.tenant, tenant: subject.tenant, day: Math.floor(this.clock.now() / 86_400_000), spentUsd: a / MICROS_PER_USD, limitUsd: t.limitUsd, fraction: t.fraction });
-        } catch {
-          // an alert hook failure never fails a call
+    const principal = subject.player !== undefined ? 'player' : 'tenant';
+    for (const [k, item] of items.entries()) {
+      if (item.metric !== 'cost' || item.scope === 'model') continue;
+      const thresholds: { fraction: number; limitUsd: number }[] = [];
+      const limit = Number.isFinite(item.limit) ? item.limit : item.soft;
+      if (Number.isFinite(limit)) for (const f of this.budgets.config.alertFractions ?? [0.8, 1]) thresholds.push({ fraction: f, limitUsd: limit / MICROS_PER_USD });
+      if (alertUsd !== undefined && item.scope === principal) thresholds.push({ fraction: 1, limitUsd: alertUsd });
+      const b = before[k] as number;
+      const a = b + item.amount;
+      for (const t of thresholds) {
+        const at = t.fraction * t.limitUsd * MICROS_PER_USD;
+        if (b < at && a >= at) {
+          try {
+            this.onAlert({ scope: item.scope, subject: item.subject, tenant: subject.tenant, day: Math.floor(this.clock.now() / DAY_MS), spentUsd: a / MICROS_PER_USD, limitUsd: t.limitUsd, fraction: t.fraction });
+          } catch {
+            // an alert hook failure never fails a call
+          }
         }
       }
     }
   }
+}
+
+function scopeLabel(i: LabelledItem): string {
+  return i.scope === 'model' || i.scope.startsWith('deployment') ? i.scope : `${i.scope} ${i.subject}`;
 }

@@ -61,7 +61,9 @@ export interface BudgetSubject {
 
 /** An item of a reservation with what it stands for (to name the limit that refused). */
 export interface LabelledItem extends CounterItem {
-  readonly scope: 'room' | 'tenant' | 'model';
+  readonly scope: Exclude<BudgetScopeName, 'call'> | 'model';
+  /** Whose counter this is: a room, player or tenant id, `deployment`, or a model id. */
+  readonly subject: string;
   readonly metric: 'tokens' | 'cost' | 'rpm' | 'tpm';
   readonly soft: number;
 }
@@ -85,19 +87,24 @@ export class Budgets {
     return { level: 'ok' };
   }
 
-  /** Counter items for a reservation of `tokens` and `micros` (integer micro-dollars). */
+  /**
+   * Counter items for a reservation of `tokens` and `micros` (integer micro-dollars): the room over its life, the
+   * player and the tenant per UTC day, the deployment per UTC day and per UTC month.
+   */
   items(subject: BudgetSubject, tokens: number, micros: number, now: number): LabelledItem[] {
     const out: LabelledItem[] = [];
     const day = Math.floor(now / DAY_MS);
-    const push = (scope: 'room' | 'tenant', key: string, s: BudgetScope | undefined, ttlMs: number): void => {
+    const push = (scope: LabelledItem['scope'], who: string, key: string, s: BudgetScope | undefined, ttlMs: number): void => {
       if (!s) return;
-      if (s.tokens) out.push({ scope, metric: 'tokens', key: `${key}:tok`, amount: tokens, limit: s.tokens.hard ?? Infinity, soft: s.tokens.soft ?? Infinity, ttlMs });
-      if (s.costUsd) {
-        out.push({ scope, metric: 'cost', key: `${key}:usd`, amount: micros, limit: toLimit(s.costUsd.hard), soft: toLimit(s.costUsd.soft), ttlMs });
-      }
+      if (s.tokens) out.push({ scope, subject: who, metric: 'tokens', key: `${key}:tok`, amount: tokens, limit: s.tokens.hard ?? Infinity, soft: s.tokens.soft ?? Infinity, ttlMs });
+      if (s.costUsd) out.push({ scope, subject: who, metric: 'cost', key: `${key}:usd`, amount: micros, limit: toLimit(s.costUsd.hard), soft: toLimit(s.costUsd.soft), ttlMs });
     };
-    if (subject.room !== undefined) push('room', `budget:room:${subject.room}`, this.config.room, this.config.roomTtlMs ?? DAY_MS);
-    push('tenant', `budget:tenant:${subject.tenant}:${day}`, subject.tierBudget ?? this.config.tenant, DAY_MS + 3_600_000);
+    const c = this.config;
+    if (subject.room !== undefined) push('room', subject.room, `budget:room:${subject.room}`, subject.roomBudget ?? c.room, c.roomTtlMs ?? DAY_MS);
+    if (subject.player !== undefined) push('player', subject.player, `budget:player:${subject.player}:${day}`, subject.tierBudget ?? c.player, DAY_MS + 3_600_000);
+    push('tenant', subject.tenant, `budget:tenant:${subject.tenant}:${day}`, subject.player === undefined ? (subject.tierBudget ?? c.tenant) : c.tenant, DAY_MS + 3_600_000);
+    push('deployment-daily', 'deployment', `budget:deployment:d:${day}`, c.deployment?.daily, DAY_MS + 3_600_000);
+    push('deployment-monthly', 'deployment', `budget:deployment:m:${monthIndex(now)}`, c.deployment?.monthly, 32 * DAY_MS);
     return out;
   }
 
@@ -105,6 +112,12 @@ export class Budgets {
   softKeys(subject: BudgetSubject, now: number): LabelledItem[] {
     return this.items(subject, 0, 0, now);
   }
+}
+
+/** UTC month index (years × 12 + month) of a time in ms. */
+export function monthIndex(now: number): number {
+  const d = new Date(now);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
 function toLimit(usd: number | undefined): number {

@@ -5,7 +5,8 @@ import type { Clock } from '../shared/index.ts';
 import { Accounting } from './accounting.ts';
 import type { Reservation } from './accounting.ts';
 import { CircuitBreakers } from './breaker.ts';
-import type { BudgetSubject } from './budgets.ts';
+import { Cooldowns } from './cooldowns.ts';
+import type { BudgetScope, BudgetSubject } from './budgets.ts';
 import { cacheKey, ResponseCache } from './cache.ts';
 import { AllProvidersFailedError, BudgetExceededError, CallAbortedError, LlmError, ProviderError, RETRY_KINDS } from './errors.ts';
 import { leaksCanary, renderPrompt } from './guard.ts';
@@ -38,6 +39,7 @@ import { jsonSchemaOf, parseStructured, repairMessage, validateValue } from './s
 import { Telemetry } from './telemetry.ts';
 import type { AttemptRecord, CallRecord } from './telemetry.ts';
 import { DEFAULT_TIERS, TierLimiter } from './tiers.ts';
+import type { TierDefinition } from './tiers.ts';
 import { estimatePromptTokens } from './tokens.ts';
 import type { ProviderAdapter, ProviderRequest, RenderedMessage, Usage } from './types.ts';
 
@@ -71,6 +73,7 @@ export class LlmGateway {
   readonly breakers: CircuitBreakers;
   readonly accounting: Accounting;
   readonly tiers: TierLimiter;
+  readonly cooldowns: Cooldowns;
   readonly router: Router;
   readonly models: readonly ModelInfo[];
   private readonly byId: Map<string, ModelInfo>;
@@ -119,6 +122,7 @@ export class LlmGateway {
     this.cacheEnabled = opts.cache?.enabled ?? true;
     this.breakers = new CircuitBreakers(breakerStore, this.clock, opts.breaker);
     this.accounting = new Accounting(counters, this.clock, opts.budgets, opts.onAlert);
+    this.cooldowns = new Cooldowns(counters, this.clock);
     this.tiers = new TierLimiter(counters, opts.tiers ?? DEFAULT_TIERS, opts.defaultTier ?? Object.keys(opts.tiers ?? DEFAULT_TIERS)[0]);
     const b = opts.budgets;
     this.hasSoftBudgets = [b?.room, b?.tenant, ...Object.values(opts.tiers ?? DEFAULT_TIERS).map((t) => t.budget)].some((s) => s?.tokens?.soft !== undefined || s?.costUsd?.soft !== undefined);
@@ -188,7 +192,7 @@ export class LlmGateway {
     const prompt = renderPrompt(req.messages, this.token(), this.token(), this.opts.guard);
     const inputTokens = estimatePromptTokens(prompt.system, prompt.messages, jsonSchema ? JSON.stringify(jsonSchema) : '');
     const tierDef = tierName !== undefined ? this.tiers.tier(tierName) : undefined;
-    const subject: BudgetSubject = { tenant, room: req.room, ...(tierDef?.budget ? { tierBudget: tierDef.budget } : {}) };
+    const subject = this.subject(req, tenant, tierDef);
     const layer = preset.layer;
 
     let decision: RoutingDecision | undefined;
@@ -199,7 +203,7 @@ export class LlmGateway {
     }
     if (cloud && tierName !== undefined) {
       try {
-        await this.tiers.take(tenant, tierName, layer, this.clock.now());
+        await this.tiers.take(req.player ?? tenant, tierName, layer, this.clock.now());
       } catch (e) {
         if (!(e instanceof LlmError)) throw e;
         cloud = false;
@@ -208,10 +212,12 @@ export class LlmGateway {
       }
     }
     const callLimits = this.accounting.budgets.config.call;
-    const callLevel = this.accounting.budgets.callLevel(inputTokens + preset.maxTokens, 0);
+    // The call's own token limit cuts the output allowance; a prompt that leaves too little is refused.
+    const maxOut = Math.min(preset.maxTokens, (callLimits?.tokens?.hard ?? Infinity) - inputTokens);
+    const callLevel = maxOut < Math.min(preset.minOutputTokens, preset.maxTokens) ? this.accounting.budgets.callLevel(inputTokens + preset.maxTokens, 0) : this.accounting.budgets.callLevel(inputTokens + maxOut, 0);
     if (cloud && callLevel.level === 'hard') {
       cloud = false;
-      st.refusal = new BudgetExceededError('call', callLevel.metric ?? 'tokens', callLevel.detail ?? '');
+      st.refusal = new BudgetExceededError('call', callLevel.metric ?? 'tokens', `${callLevel.detail ?? ''} (prompt ${inputTokens} tokens)`);
       st.fallbackReason = st.refusal.message;
     }
     if (cloud) {
@@ -223,7 +229,7 @@ export class LlmGateway {
         routing = { ...routing, strategy: 'cost' };
         this.log('warn', { tenant, room: req.room, operation: req.operation, budget: soft ?? 'call' }, 'soft budget passed: routing to the cheapest model');
       }
-      const rreq = { inputTokens, maxTokens: preset.maxTokens, needsJson: req.schema !== undefined, needsStreaming: false };
+      const rreq = { inputTokens, maxTokens: maxOut, needsJson: req.schema !== undefined, needsStreaming: false };
       decision = this.router.route(rreq, routing);
       const softCost = callLimits?.costUsd?.soft;
       if (softCost !== undefined && routing.strategy !== 'cost' && (decision.chain[0]?.estCostUsd ?? 0) > softCost) decision = this.router.route(rreq, { ...routing, strategy: 'cost' });
@@ -237,7 +243,7 @@ export class LlmGateway {
           st.fallbackReason ??= 'deadline';
           break;
         }
-        const out = await this.tryLink(req, st, link, prompt, jsonSchema, preset, inputTokens, subject, tierDef?.alertDailyCostUsd);
+        const out = await this.tryLink(req, st, link, prompt, jsonSchema, preset, inputTokens, maxOut, subject, tierDef?.alertDailyCostUsd);
         if (out.ok) {
           if (useCache) void this.cache.set(key, { v: out.value, p: link.provider, m: link.model }, preset.cacheTtlMs);
           return this.finish(req, st, tenant, tierName, { provider: link.provider, model: link.model, cached: false, outcome: 'ok', routing: decision.reason, fallback: k > 0 }, out.value as T, decision);
@@ -282,14 +288,16 @@ export class LlmGateway {
     jsonSchema: Record<string, unknown> | undefined,
     preset: OperationPreset,
     inputTokens: number,
+    maxOut: number,
     subject: BudgetSubject,
     alertUsd: number | undefined,
   ): Promise<LinkOutcome> {
     const model = this.byId.get(link.id) as ModelInfo;
     const adapter = this.adapters.get(model.provider) as ProviderAdapter;
-    if (!(await this.breakers.allow(link.id))) {
-      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'skipped:circuit_open', ms: 0 });
-      return { ok: false, reason: 'circuit open' };
+    const unavailable = await this.unavailable(link.id);
+    if (unavailable) {
+      st.attempts.push({ provider: model.provider, model: model.model, outcome: `skipped:${unavailable.replace(' ', '_')}`, ms: 0 });
+      return { ok: false, reason: unavailable };
     }
     let messages: readonly RenderedMessage[] = prompt.messages;
     let retries = 0;
@@ -297,7 +305,7 @@ export class LlmGateway {
     for (;;) {
       const remaining = st.deadlineAt - now();
       if (remaining < 5) return { ok: false, reason: 'deadline' };
-      const res = await this.accounting.reserve(model, inputTokens, preset.maxTokens, subject, alertUsd);
+      const res = await this.accounting.reserve(model, inputTokens, maxOut, subject, alertUsd, preset.minOutputTokens);
       if (res instanceof LlmError) {
         st.refusal ??= res;
         st.attempts.push({ provider: model.provider, model: model.model, outcome: `skipped:${res.name}`, ms: 0 });
@@ -308,7 +316,7 @@ export class LlmGateway {
         system: prompt.system,
         messages,
         temperature: preset.temperature,
-        maxTokens: preset.maxTokens,
+        maxTokens: res.maxTokens,
         timeoutMs: Math.max(1, Math.floor(Math.min(preset.timeoutMs, remaining))), // SDKs want whole ms
         ...(jsonSchema ? { jsonSchema: { name: safeName(req.operation), schema: jsonSchema } } : {}),
       };
@@ -329,20 +337,25 @@ export class LlmGateway {
         clearTimeout(timer);
       }
       const ms = now() - t;
-      st.costUsd += await this.settle(res, model, usage, st);
+      const spent = await this.settle(res, model, usage, st);
+      st.costUsd += spent;
+      const paid = { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent };
       if (req.signal?.aborted) throw new CallAbortedError({ cause: req.signal.reason });
       if (err) {
         st.lastError = err;
-        st.attempts.push({ provider: model.provider, model: model.model, outcome: err.kind, ms });
+        st.attempts.push({ provider: model.provider, model: model.model, outcome: err.kind, ms, ...paid });
         this.log('warn', { requestId: st.requestId, provider: model.provider, model: model.model, kind: err.kind, status: err.status }, this.redactor.text(err.message));
         if (err.kind === 'bad_request') throw err;
         await this.breakers.record(link.id, false);
-        if (!RETRY_KINDS.has(err.kind) || retries >= this.retry.maxRetries) return { ok: false, reason: err.kind };
-        let delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** retries) * (0.5 + 0.5 * this.rng.next());
+        // A deployment that said when to come back rests that long; the call moves down the chain now.
         if (err.retryAfterMs !== undefined) {
-          if (err.retryAfterMs > this.retry.retryAfterCapMs) return { ok: false, reason: `${err.kind} (retry-after ${Math.round(err.retryAfterMs)} ms > cap)` };
-          delay = Math.max(delay, err.retryAfterMs);
+          await this.coolDown(link.id, err.retryAfterMs);
+          return { ok: false, reason: `${err.kind} (retry-after ${Math.round(err.retryAfterMs)} ms)` };
         }
+        // A timeout used this link's share of the deadline: the next link gets what is left.
+        if (err.kind === 'timeout') return { ok: false, reason: 'timeout' };
+        if (!RETRY_KINDS.has(err.kind) || retries >= this.retry.maxRetries) return { ok: false, reason: err.kind };
+        const delay = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** retries) * (0.5 + 0.5 * this.rng.next());
         if (now() + delay >= st.deadlineAt - 5) return { ok: false, reason: `${err.kind} (no time left to retry)` };
         try {
           await this.sleep(delay, req.signal);
@@ -355,11 +368,11 @@ export class LlmGateway {
       }
       const checked = this.check(text as string, prompt, req.schema, preset);
       if (checked.ok) {
-        st.attempts.push({ provider: model.provider, model: model.model, outcome: repaired ? 'repair_ok' : 'ok', ms });
+        st.attempts.push({ provider: model.provider, model: model.model, outcome: repaired ? 'repair_ok' : 'ok', ms, ...paid });
         await this.breakers.record(link.id, true);
         return { ok: true, value: checked.value, text: text as string };
       }
-      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'invalid_output', ms });
+      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'invalid_output', ms, ...paid });
       st.lastError = new ProviderError({ provider: model.provider, model: model.model, kind: 'invalid_output', message: checked.error });
       if (repaired || checked.error.startsWith('guard:')) {
         await this.breakers.record(link.id, false);
@@ -368,6 +381,35 @@ export class LlmGateway {
       repaired = true;
       st.repairs++;
       messages = [...prompt.messages, { role: 'assistant', content: (text as string).slice(0, 2000) }, { role: 'user', content: repairMessage(checked.error) }];
+    }
+  }
+
+  /** Who a call is accounted to. */
+  private subject(req: { room?: string; player?: string; roomBudget?: BudgetScope }, tenant: string, tierDef: TierDefinition | undefined): BudgetSubject {
+    return {
+      tenant,
+      room: req.room,
+      ...(req.player !== undefined && { player: req.player }),
+      ...(tierDef?.budget && { tierBudget: tierDef.budget }),
+      ...(req.roomBudget && { roomBudget: req.roomBudget }),
+    };
+  }
+
+  /** Why a link cannot be tried now (`circuit open`, `cooling down`), or undefined. */
+  private async unavailable(linkId: string): Promise<string | undefined> {
+    try {
+      if (await this.cooldowns.cooling(linkId)) return 'cooling down';
+    } catch {
+      // the shared counters are unreachable: this process's own cooldowns still hold
+    }
+    return (await this.breakers.allow(linkId)) ? undefined : 'circuit open';
+  }
+
+  private async coolDown(linkId: string, ms: number): Promise<void> {
+    try {
+      await this.cooldowns.coolDown(linkId, ms);
+    } catch (e) {
+      this.log('warn', { link: linkId, error: this.redactor.text(String((e as Error)?.message)) }, 'sharing a cooldown failed (this process still keeps it)');
     }
   }
 
@@ -431,11 +473,11 @@ export class LlmGateway {
     const prompt = renderPrompt(req.messages, this.token(), this.token(), this.opts.guard);
     const inputTokens = estimatePromptTokens(prompt.system, prompt.messages);
     const tierDef = tierName !== undefined ? this.tiers.tier(tierName) : undefined;
-    const subject: BudgetSubject = { tenant, room: req.room, ...(tierDef?.budget ? { tierBudget: tierDef.budget } : {}) };
+    const subject = this.subject(req, tenant, tierDef);
     let cloud = this.models.length > 0 && (tierName === undefined || this.tiers.cloudAllowed(tierName, preset.layer));
     if (cloud && tierName !== undefined) {
       try {
-        await this.tiers.take(tenant, tierName, preset.layer, this.clock.now());
+        await this.tiers.take(req.player ?? tenant, tierName, preset.layer, this.clock.now());
       } catch (e) {
         if (!(e instanceof LlmError)) throw e;
         cloud = false;
@@ -443,14 +485,22 @@ export class LlmGateway {
         st.fallbackReason = e.message;
       }
     }
-    const decision = cloud ? this.router.route({ inputTokens, maxTokens: preset.maxTokens, needsJson: false, needsStreaming: true }, { ...this.opts.routing, ...req.routing }) : undefined;
+    const maxOut = Math.min(preset.maxTokens, (this.accounting.budgets.config.call?.tokens?.hard ?? Infinity) - inputTokens);
+    if (cloud && maxOut < Math.min(preset.minOutputTokens, preset.maxTokens)) {
+      cloud = false;
+      st.refusal = new BudgetExceededError('call', 'tokens', `prompt ${inputTokens} tokens leaves no room for ${preset.minOutputTokens} output tokens`);
+      st.fallbackReason = st.refusal.message;
+    }
+    const decision = cloud ? this.router.route({ inputTokens, maxTokens: maxOut, needsJson: false, needsStreaming: true }, { ...this.opts.routing, ...req.routing }) : undefined;
     for (const [k, link] of (decision?.chain ?? []).entries()) {
       const model = this.byId.get(link.id) as ModelInfo;
-      if (!(await this.breakers.allow(link.id))) {
-        st.fallbackReason ??= `${link.id}: circuit open`;
+      const unavailable = await this.unavailable(link.id);
+      if (unavailable) {
+        st.attempts.push({ provider: model.provider, model: model.model, outcome: `skipped:${unavailable.replace(' ', '_')}`, ms: 0 });
+        st.fallbackReason ??= `${link.id}: ${unavailable}`;
         continue;
       }
-      const res = await this.accounting.reserve(model, inputTokens, preset.maxTokens, subject, tierDef?.alertDailyCostUsd);
+      const res = await this.accounting.reserve(model, inputTokens, maxOut, subject, tierDef?.alertDailyCostUsd, preset.minOutputTokens);
       if (res instanceof LlmError) {
         st.refusal ??= res;
         st.fallbackReason ??= `${link.id}: ${res.message}`;
@@ -464,7 +514,7 @@ export class LlmGateway {
       let text = '';
       let usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
       try {
-        for await (const ev of (this.adapters.get(model.provider) as ProviderAdapter).stream({ model: model.model, system: prompt.system, messages: prompt.messages, temperature: preset.temperature, maxTokens: preset.maxTokens, timeoutMs: remaining }, signal)) {
+        for await (const ev of (this.adapters.get(model.provider) as ProviderAdapter).stream({ model: model.model, system: prompt.system, messages: prompt.messages, temperature: preset.temperature, maxTokens: res.maxTokens, timeoutMs: remaining }, signal)) {
           if (ev.type === 'done') {
             usage = ev.usage;
             continue;
@@ -482,18 +532,21 @@ export class LlmGateway {
       } catch (e) {
         clearTimeout(timer);
         const err = e instanceof ProviderError ? e : new ProviderError({ provider: model.provider, model: model.model, kind: 'connection', message: this.redactor.text(String((e as Error)?.message ?? e)) }, { cause: e });
-        st.costUsd += await this.settle(res, model, usage, st);
-        st.attempts.push({ provider: model.provider, model: model.model, outcome: err.kind, ms: now() - t });
+        const spent = await this.settle(res, model, usage, st);
+        st.costUsd += spent;
+        st.attempts.push({ provider: model.provider, model: model.model, outcome: err.kind, ms: now() - t, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent });
         if (req.signal?.aborted) throw new CallAbortedError({ cause: req.signal.reason });
         if (err.kind !== 'bad_request') await this.breakers.record(link.id, false);
+        if (err.retryAfterMs !== undefined) await this.coolDown(link.id, err.retryAfterMs);
         if (text.length > 0 || err.kind === 'bad_request') return this.fail(req, st, tenant, tierName, decision, err);
         st.lastError = err;
         st.fallbackReason ??= `${link.id}: ${err.kind}`;
         continue;
       }
       clearTimeout(timer);
-      st.costUsd += await this.settle(res, model, usage, st);
-      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'ok', ms: now() - t });
+      const spent = await this.settle(res, model, usage, st);
+      st.costUsd += spent;
+      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'ok', ms: now() - t, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent });
       await this.breakers.record(link.id, true);
       return this.finish(req, st, tenant, tierName, { provider: model.provider, model: model.model, cached: false, outcome: 'ok', routing: decision?.reason ?? '', fallback: k > 0 }, text, decision);
     }

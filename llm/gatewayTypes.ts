@@ -20,17 +20,18 @@ import type { ChatMessage, ProviderAdapter } from './types.ts';
 
 /** Retries on the same model, before moving down the chain. */
 export interface RetryPolicy {
-  /** Retries per link after the first try (timeouts, 429, 5xx, connection errors). Default 1. */
+  /**
+   * Retries per link after the first try (429 without Retry-After, 5xx, connection errors). Default 1. A timeout or
+   * a Retry-After moves to the next link at once (the deployment then rests for the time it asked for).
+   */
   readonly maxRetries: number;
   /** First backoff, ms; doubles per retry, with equal jitter. Default 50. */
   readonly baseDelayMs: number;
   /** Largest backoff, ms. Default 500. */
   readonly maxDelayMs: number;
-  /** A Retry-After above this (ms) falls back at once instead of waiting. Default 1000. */
-  readonly retryAfterCapMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 1, baseDelayMs: 50, maxDelayMs: 500, retryAfterCapMs: 1000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 1, baseDelayMs: 50, maxDelayMs: 500 };
 
 /** A pino-compatible logger (only these methods are used). Messages are redacted before logging. */
 export interface GatewayLogger {

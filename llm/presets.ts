@@ -4,6 +4,11 @@ export interface OperationPreset {
   readonly temperature: number;
   /** Upper bound on output tokens. */
   readonly maxTokens: number;
+  /**
+   * Fewest output tokens worth paying for: when a budget leaves less than this after the prompt, the call is
+   * refused (the local handler answers) instead of buying a reply cut short.
+   */
+  readonly minOutputTokens: number;
   /** Timeout of one attempt, ms. */
   readonly timeoutMs: number;
   /** Total deadline of a call (all attempts and fallbacks), ms. */
@@ -22,6 +27,7 @@ export interface OperationPreset {
 export const DEFAULT_PRESET: OperationPreset = {
   temperature: 0.7,
   maxTokens: 800,
+  minOutputTokens: 16,
   timeoutMs: 5_000,
   deadlineMs: 10_000,
   cacheable: true,
@@ -32,8 +38,8 @@ export const DEFAULT_PRESET: OperationPreset = {
 
 /** Built-in presets. `tactics` is the room coordinator's pack-tactics call. */
 export const DEFAULT_PRESETS: Readonly<Record<string, Partial<OperationPreset>>> = {
-  tactics: { temperature: 0.4, maxTokens: 600, timeoutMs: 2_500, deadlineMs: 3_000, cacheable: true, cacheTtlMs: 30_000, layer: 'coordination', maxOutputChars: 4_000 },
-  dialogue: { temperature: 0.9, maxTokens: 200, timeoutMs: 2_000, deadlineMs: 3_000, cacheable: false, cacheTtlMs: 0, layer: 'interaction', maxOutputChars: 1_200 },
+  tactics: { temperature: 0.4, maxTokens: 600, minOutputTokens: 150, timeoutMs: 2_500, deadlineMs: 3_000, cacheable: true, cacheTtlMs: 30_000, layer: 'coordination', maxOutputChars: 4_000 },
+  dialogue: { temperature: 0.9, maxTokens: 200, minOutputTokens: 24, timeoutMs: 2_000, deadlineMs: 3_000, cacheable: false, cacheTtlMs: 0, layer: 'interaction', maxOutputChars: 1_200 },
   chat_intent: { temperature: 0, maxTokens: 100, timeoutMs: 1_500, deadlineMs: 2_000, cacheable: true, cacheTtlMs: 300_000, layer: 'interaction', maxOutputChars: 1_000 },
 };
 

@@ -6,6 +6,11 @@ export interface AttemptRecord {
   readonly outcome: string;
   /** Wall time of the attempt, ms. */
   readonly ms: number;
+  /** What this attempt spent (tokens the provider reported, USD at the model's price); absent when nothing was sent. */
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cachedInputTokens?: number;
+  readonly costUsd?: number;
 }
 
 /** Telemetry of one gateway call. Never holds prompt text or secrets. */
@@ -105,8 +110,19 @@ export class Telemetry {
     if (r.costUsd > 0) {
       const c = this.cost;
       c.total += r.costUsd;
-      add(c.byProvider, r.provider, r.costUsd);
-      add(c.byModel, `${r.provider}:${r.model}`, r.costUsd);
+      // Spend belongs to the provider and model that spent it, failed attempts included.
+      let attributed = 0;
+      for (const a of r.attempts) {
+        if (!a.costUsd) continue;
+        add(c.byProvider, a.provider, a.costUsd);
+        add(c.byModel, `${a.provider}:${a.model}`, a.costUsd);
+        attributed += a.costUsd;
+      }
+      const rest = r.costUsd - attributed;
+      if (rest > 1e-12) {
+        add(c.byProvider, r.provider, rest);
+        add(c.byModel, `${r.provider}:${r.model}`, rest);
+      }
       add(c.byOperation, r.operation, r.costUsd);
       add(c.byTenant, r.tenant, r.costUsd);
       if (r.room !== undefined) add(c.byRoom, r.room, r.costUsd);

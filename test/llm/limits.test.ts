@@ -7,7 +7,7 @@ import type { FakeProvider } from './fakeProvider.ts';
 import { KEYS, Plan, testRegistry } from './helpers.ts';
 import { memoryBackend, redisBackend } from './storeBackends.ts';
 
-/** Highest value any granted reservation reached per key, and the last amount reserved per key. */
+/** Highest value any granted reservation reached per key, and the largest amount reserved per key. */
 interface Peaks {
   readonly peak: Map<string, number>;
   readonly amounts: Map<string, number>;
@@ -20,7 +20,7 @@ function peakSpy(inner: CounterStore, { peak, amounts }: Peaks): CounterStore {
       const r = await inner.reserve(items);
       if (r.ok) items.forEach((i, k) => {
         peak.set(i.key, Math.max(peak.get(i.key) ?? 0, (r.before[k] as number) + Math.ceil(i.amount)));
-        amounts.set(i.key, Math.ceil(i.amount));
+        amounts.set(i.key, Math.max(amounts.get(i.key) ?? 0, Math.ceil(i.amount)));
       });
       return r;
     },
@@ -75,12 +75,13 @@ describe.each([memoryBackend(), redisBackend()])('budgets and tier limits: $name
     const key = [...spy.amounts.keys()].find((k) => k.endsWith(':usd')) as string;
     const perCall = spy.amounts.get(key) as number;
     const cloud = res.filter((r) => r.provider === 'openai').length;
-    expect(cloud).toBe(Math.floor(4000 / perCall));
+    // Every full-size reservation that fits is granted, and near the end smaller ones (output cut to fit) may follow.
+    expect(cloud).toBeGreaterThanOrEqual(Math.floor(4000 / perCall));
     expect(cloud).toBeGreaterThan(0);
     expect(cloud).toBeLessThan(100);
     expect(spy.peak.get(key)).toBeLessThanOrEqual(4000);
     const local = res.filter((r) => r.provider === 'local');
-    expect(local[0]!.record.fallbackReason).toMatch(/budget exceeded: tenant cost hard limit/);
+    expect(local[0]!.record.fallbackReason).toMatch(/budget exceeded: tenant p1 cost hard limit/);
   });
 
   it('never passes a room token hard limit either, and refuses with a typed 402 when local fallback is off', async () => {
@@ -89,7 +90,7 @@ describe.each([memoryBackend(), redisBackend()])('budgets and tier limits: $name
     const ok = res.filter((r) => r.status === 'fulfilled');
     const refused = res.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     const key = [...spy.amounts.keys()].find((k) => k.includes('room')) as string;
-    expect(ok.length).toBe(Math.floor(5000 / (spy.amounts.get(key) as number)));
+    expect(ok.length).toBeGreaterThanOrEqual(Math.floor(5000 / (spy.amounts.get(key) as number)));
     expect(spy.peak.get(key)).toBeLessThanOrEqual(5000);
     expect(refused[0]!.reason).toBeInstanceOf(BudgetExceededError);
     expect((refused[0]!.reason as BudgetExceededError).status).toBe(402);

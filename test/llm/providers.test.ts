@@ -50,15 +50,25 @@ describe.each(KINDS)('%s through its real SDK against a fake server', (kind) => 
     expect(r.record.costUsd).toBeCloseTo((600 * price[0]! + 400 * price[1]! + 200 * price[2]!) / 1e6, 12);
   });
 
-  it('honours a short Retry-After and retries the same model', async () => {
+  it('moves down the chain on a Retry-After and rests the deployment for the time it asked, here and in the next call', async () => {
     fresh();
-    fake.queue({ type: 'error', status: 429, headers: { 'retry-after-ms': '40', 'retry-after': '0.04' }, retryDelay: '0.04s' }, { type: 'ok', text: '{"ok":true}' });
-    const { gw, delays } = gatewayFor([fake]);
-    const r = await gw.call({ operation: 'tactics', messages: [{ role: 'user', content: 'short retry' }], schema: Plan });
-    expect(r.provider).toBe(kind);
-    expect(r.record.retries).toBe(1);
-    expect(delays).toHaveLength(1);
-    expect(delays[0]).toBeGreaterThanOrEqual(40);
+    fake.queue({ type: 'error', status: 429, headers: { 'retry-after-ms': '400', 'retry-after': '0.4' }, retryDelay: '0.4s' });
+    const { gw, clock, delays } = gatewayFor([fake]);
+    const first = await gw.call({ operation: 'tactics', messages: [{ role: 'user', content: 'short retry' }], schema: Plan });
+    expect(first.provider).toBe('local');
+    expect(first.record.fallbackReason).toContain('retry-after 400 ms');
+    expect(delays).toHaveLength(0);
+    expect(fake.requests).toHaveLength(1);
+    // Within the stated time the deployment is skipped without a request.
+    clock.advance(300);
+    const second = await gw.call({ operation: 'tactics', messages: [{ role: 'user', content: 'still resting' }], schema: Plan });
+    expect(second.provider).toBe('local');
+    expect(second.record.attempts[0]!.outcome).toBe('skipped:cooling_down');
+    expect(fake.requests).toHaveLength(1);
+    // After it, the deployment answers again.
+    clock.advance(150);
+    const third = await gw.call({ operation: 'tactics', messages: [{ role: 'user', content: 'rested' }], schema: Plan });
+    expect(third.provider).toBe(kind);
     expect(fake.requests).toHaveLength(2);
   });
 
