@@ -55,6 +55,11 @@ export class Accounting {
     this.overshootListeners.push(fn);
   }
 
+  /** Current values of budget counters (micro-dollars for `:usd` keys, tokens for `:tok`). */
+  spent(keys: readonly string[]): Promise<number[]> {
+    return this.store.get(keys);
+  }
+
   /** Whether any budget scope has passed its soft level; returns the first such label. */
   async softPassed(subject: BudgetSubject): Promise<string | undefined> {
     const items = this.budgets.softKeys(subject, this.clock.now()).filter((i) => Number.isFinite(i.soft));

@@ -40,6 +40,21 @@ export class CircuitBreakers {
     return this.store.snapshot();
   }
 
+  /**
+   * The status of each key now, by time: an open breaker past its cooldown reads `half_open` (a probe may go) without
+   * waiting for a call to ask. Keys that never saw a call are closed.
+   */
+  async statusNow(keys: readonly string[]): Promise<Record<string, BreakerStatus>> {
+    const snap = await this.store.snapshot();
+    const now = this.clock.now();
+    const out: Record<string, BreakerStatus> = {};
+    for (const key of keys) {
+      const s = snap[key];
+      out[key] = !s ? 'closed' : s.status === 'open' && now - s.openedAt >= this.policy.cooldownMs ? 'half_open' : s.status;
+    }
+    return out;
+  }
+
   /** Last status this process observed per key. */
   lastSeen(): ReadonlyMap<string, BreakerStatus> {
     return this.seen;

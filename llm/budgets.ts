@@ -100,7 +100,7 @@ export class Budgets {
       if (s.costUsd) out.push({ scope, subject: who, metric: 'cost', key: `${key}:usd`, amount: micros, limit: toLimit(s.costUsd.hard), soft: toLimit(s.costUsd.soft), ttlMs });
     };
     const c = this.config;
-    if (subject.room !== undefined) push('room', subject.room, `budget:room:${subject.room}`, subject.roomBudget ?? c.room, c.roomTtlMs ?? DAY_MS);
+    if (subject.room !== undefined) push('room', subject.room, roomKey(subject.room), subject.roomBudget ?? c.room, c.roomTtlMs ?? DAY_MS);
     if (subject.player !== undefined) push('player', subject.player, `budget:player:${subject.player}:${day}`, subject.tierBudget ?? c.player, DAY_MS + 3_600_000);
     push('tenant', subject.tenant, `budget:tenant:${subject.tenant}:${day}`, subject.player === undefined ? (subject.tierBudget ?? c.tenant) : c.tenant, DAY_MS + 3_600_000);
     push('deployment-daily', 'deployment', `budget:deployment:d:${day}`, c.deployment?.daily, DAY_MS + 3_600_000);
@@ -108,10 +108,19 @@ export class Budgets {
     return out;
   }
 
+  /** The counter of a room's spend, micro-dollars. */
+  roomCostKey(room: string): string {
+    return `${roomKey(room)}:usd`;
+  }
+
   /** Keys whose current values tell whether a soft level is already passed. */
   softKeys(subject: BudgetSubject, now: number): LabelledItem[] {
     return this.items(subject, 0, 0, now);
   }
+}
+
+function roomKey(room: string): string {
+  return `budget:room:${room}`;
 }
 
 /** UTC month index (years × 12 + month) of a time in ms. */

@@ -34,6 +34,7 @@ import { FallbackCacheStore } from './stores/fallbackCacheStore.ts';
 import { FallbackCounterStore } from './stores/fallbackCounterStore.ts';
 import { RedisLink } from './stores/redisLink.ts';
 import { DEFAULT_RETRY, validateRequest } from './gatewayTypes.ts';
+import type { BreakerStatus } from './stores/breakerState.ts';
 import type { CallRequest, CallResult, GatewayHealth, GatewayOptions, LlmStream, RetryPolicy } from './gatewayTypes.ts';
 import { jsonSchemaOf, parseStructured, repairMessage, validateValue } from './structured.ts';
 import { Telemetry } from './telemetry.ts';
@@ -133,16 +134,41 @@ export class LlmGateway {
     this.local.register(operation, handler as LocalHandler);
   }
 
+  /** Whether `tier` may send `operation` to the cloud at all (false for unknown tiers and local-only layers). */
+  cloudAllowed(tier: string, operation: string): boolean {
+    if (!(tier in this.tiers.tiers)) return false;
+    return this.tiers.cloudAllowed(tier, resolvePreset(operation, this.opts.presets, undefined).layer);
+  }
+
+  /** USD reserved or spent by a room against its room budget (shared through Redis when configured). */
+  async roomSpentUsd(room: string): Promise<number> {
+    const [v] = await this.accounting.spent([this.accounting.budgets.roomCostKey(room)]);
+    return (v ?? 0) / 1_000_000;
+  }
+
   /** Providers with a configured adapter (plus `local`). */
   get providers(): string[] {
     return [...this.adapters.keys(), 'local'];
   }
 
-  /** Breaker states and configuration for `/health`. */
+  /** Each model's breaker status now (see {@link CircuitBreakers.statusNow}). */
+  breakerStatus(): Promise<Record<string, BreakerStatus>> {
+    return this.breakers.statusNow(this.models.map((m) => m.id));
+  }
+
+  /**
+   * Breaker states and configuration for `/health`. `cloud` is `none` without cloud models, `unreachable` when every
+   * model's breaker is open or its deployment is resting after a Retry-After (calls are answered locally), else `ok`.
+   */
   async health(): Promise<GatewayHealth> {
+    const status = await this.breakerStatus();
+    const down = this.models.filter((m) => status[m.id] === 'open' || this.cooldowns.remainingMs(m.id) > 0).map((m) => m.id);
+    const cloud = this.models.length === 0 ? 'none' : down.length === this.models.length ? 'unreachable' : 'ok';
     return {
       providers: this.providers,
       models: this.models.map((m) => m.id),
+      cloud,
+      unavailable: down,
       breakers: await this.breakers.snapshot(),
       shared: this.opts.redis !== undefined,
       ...(this.link && { sharedReachable: this.link.available }),
@@ -590,7 +616,7 @@ export class LlmGateway {
   }
 
   private makeRecord(
-    req: { operation: string; room?: string },
+    req: { operation: string; room?: string; player?: string },
     st: CallState,
     tenant: string,
     tier: string | undefined,
@@ -607,6 +633,7 @@ export class LlmGateway {
       startedAt: st.startedAt,
       operation: req.operation,
       tenant,
+      ...(req.player !== undefined && { player: req.player }),
       room: req.room,
       tier: tier ?? 'none',
       provider,

@@ -132,6 +132,10 @@ export interface GatewayHealth {
   /** Configured providers (never keys). `local` is always there. */
   readonly providers: readonly string[];
   readonly models: readonly string[];
+  /** `none`: no cloud model configured; `unreachable`: every model's breaker is open or it is resting; `ok`. */
+  readonly cloud: 'none' | 'ok' | 'unreachable';
+  /** Models that cannot be called now (breaker open, or resting after a Retry-After). */
+  readonly unavailable: readonly string[];
   readonly breakers: Readonly<Record<string, BreakerState>>;
   readonly shared: boolean;
   /** With Redis: whether it is reachable now (while it is not, the stores answer from memory). */

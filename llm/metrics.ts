@@ -20,7 +20,20 @@ export function registerLlmMetrics(gateway: LlmGateway, registry: Registry, pref
   const fallbacks = new Counter({ name: `${prefix}fallbacks_total`, help: 'Calls answered by a link other than the primary', labelNames: ['operation'] as const, registers: reg });
   const retries = new Counter({ name: `${prefix}retries_total`, help: 'Same-model retries', labelNames: ['operation'] as const, registers: reg });
   const invalid = new Counter({ name: `${prefix}invalid_outputs_total`, help: 'Replies that failed parsing, schema or guard checks', labelNames: ['provider', 'model'] as const, registers: reg });
-  const breaker = new Gauge({ name: `${prefix}breaker_state`, help: 'Circuit breaker state per provider:model as last seen by this process (0 closed, 1 half-open, 2 open)', labelNames: ['key'] as const, registers: reg });
+  const overshoot = new Counter({ name: `${prefix}budget_overshoot_total`, help: 'Spend past a hard budget (a provider reported more than was reserved; the scope is closed by it), in tokens or USD by scope', labelNames: ['scope', 'metric'] as const, registers: reg });
+  gateway.accounting.onOvershoot((o) => overshoot.inc({ scope: o.scope, metric: o.metric === 'cost' ? 'usd' : 'tokens' }, o.amount));
+  // Read at scrape time from the breakers' shared state and the clock: an open breaker past its cooldown shows as
+  // half-open (ready for a probe) without waiting for the next call to ask.
+  new Gauge({
+    name: `${prefix}breaker_state`,
+    help: 'Circuit breaker state per provider:model (0 closed, 1 half-open: a probe may go, 2 open)',
+    labelNames: ['key'] as const,
+    registers: reg,
+    async collect() {
+      this.reset();
+      for (const [key, status] of Object.entries(await gateway.breakerStatus())) this.set({ key }, STATUS[status]);
+    },
+  });
   let lastHits = gateway.cache.hits;
   let lastMisses = gateway.cache.misses;
   const off = gateway.telemetry.onRecord((r) => {
@@ -30,11 +43,14 @@ export function registerLlmMetrics(gateway: LlmGateway, registry: Registry, pref
       attempts.inc({ provider: a.provider, model: a.model, outcome: a.outcome });
       if (a.outcome === 'invalid_output') invalid.inc({ provider: a.provider, model: a.model });
     }
+    // Tokens and spend belong to the attempt that used them (a failed attempt's provider, not the local fallback).
     if (!r.cached) {
-      if (r.inputTokens) tokens.inc({ provider: r.provider, model: r.model, kind: 'input' }, r.inputTokens);
-      if (r.outputTokens) tokens.inc({ provider: r.provider, model: r.model, kind: 'output' }, r.outputTokens);
-      if (r.cachedInputTokens) tokens.inc({ provider: r.provider, model: r.model, kind: 'cached_input' }, r.cachedInputTokens);
-      if (r.costUsd > 0) cost.inc({ provider: r.provider, model: r.model, operation: r.operation }, r.costUsd);
+      for (const a of r.attempts) {
+        if (a.inputTokens) tokens.inc({ provider: a.provider, model: a.model, kind: 'input' }, a.inputTokens);
+        if (a.outputTokens) tokens.inc({ provider: a.provider, model: a.model, kind: 'output' }, a.outputTokens);
+        if (a.cachedInputTokens) tokens.inc({ provider: a.provider, model: a.model, kind: 'cached_input' }, a.cachedInputTokens);
+        if (a.costUsd) cost.inc({ provider: a.provider, model: a.model, operation: r.operation }, a.costUsd);
+      }
     }
     if (r.fallbackUsed) fallbacks.inc({ operation: r.operation });
     if (r.retries) retries.inc({ operation: r.operation }, r.retries);
@@ -45,7 +61,5 @@ export function registerLlmMetrics(gateway: LlmGateway, registry: Registry, pref
     lastHits = h;
     lastMisses = m;
   });
-  gateway.breakers.onChange((key, status) => breaker.set({ key }, STATUS[status]));
-  for (const [key, status] of gateway.breakers.lastSeen()) breaker.set({ key }, STATUS[status]);
   return off;
 }

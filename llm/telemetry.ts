@@ -20,6 +20,8 @@ export interface CallRecord {
   readonly startedAt: number;
   readonly operation: string;
   readonly tenant: string;
+  /** The player the call served, when the caller named one. */
+  readonly player?: string;
   readonly room: string | undefined;
   readonly tier: string;
   /** Provider that answered (`local`, `cache` hits keep the original provider). */

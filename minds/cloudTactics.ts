@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { BattleContext, Mind, MindRequest, Plan, PlanReply, PlanRequest, ReplyInput } from '../actors/index.ts';
+import type { BattleContext, Mind, MindRequest, Plan, PlanPayer, PlanReply, PlanRequest, ReplyInput } from '../actors/index.ts';
 import type { LlmGateway } from '../llm/index.ts';
 import { tacticsMessages } from './tacticsPrompt.ts';
 
@@ -10,6 +10,8 @@ export interface CloudTacticsOptions {
   readonly schema: ZodType<Plan>;
   /** Gateway operation (default `tactics`). */
   readonly operation?: string;
+  /** The tenant (studio or game) the asks are accounted to (default `default`). */
+  readonly tenant?: string;
 }
 
 /** Counters since start. */
@@ -19,7 +21,7 @@ export interface CloudTacticsStats {
   cloud: number;
   /** Answered by the gateway's local handler (tier refused, budget passed, providers down). */
   local: number;
-  /** Refused here because the room's budget is spent. */
+  /** Of those, answered locally because a budget (the room's, a player's, the deployment's…) was spent. */
   overBudget: number;
   errors: number;
 }
@@ -34,32 +36,37 @@ function requestProblem(p: unknown): string | undefined {
   if (typeof r.budgetUsd !== 'number' || !(r.budgetUsd >= 0)) return 'plan request.budgetUsd must be a number >= 0';
   if (typeof r.room !== 'string' || !r.room) return 'plan request.room must be a room id';
   if (typeof r.deadlineMs !== 'number' || !(r.deadlineMs > 0)) return 'plan request.deadlineMs must be a number > 0 (ms)';
+  if (r.payers !== undefined && (!Array.isArray(r.payers) || r.payers.some((x) => !x || typeof x.account !== 'string' || typeof x.tier !== 'string'))) return 'plan request.payers must be a list of { account, tier }';
   return undefined;
 }
 
 /**
  * The `plan` port's mind: asks the LLM gateway for a pack plan (operation `tactics`, the plan schema as the output
- * schema, the context as compact JSON, player names as untrusted text), within the room's tier and budget. The
- * gateway falls back to its local handler (the local tactician) when the tier refuses, a budget is passed or every
- * provider fails; this mind also stops calling once the room has spent its `budgetUsd` (the coordinator then keeps
- * the tactician's plan). Never throws: each request gets a reply.
+ * schema, the context as compact JSON, player names as untrusted text).
+ *
+ * Who pays: the nearest player in the battle whose tier allows cloud tactics (their tier's limits and budget count
+ * for them); when no such player is there, the room itself on the room's tier. The room's `budgetUsd` is a hard
+ * budget the gateway holds atomically (shared through Redis when configured), alongside the player's, the tenant's
+ * and the deployment's. Whenever a tier or budget refuses, or every provider fails, the gateway's local handler
+ * (the local tactician) answers. Never throws: each request gets a reply.
  */
 export class CloudTactics implements Mind {
   readonly stats: CloudTacticsStats = { requests: 0, cloud: 0, local: 0, overBudget: 0, errors: 0 };
-  private readonly spent = new Map<string, number>();
   private readonly operation: string;
+  private readonly tenant: string;
 
   constructor(private readonly opts: CloudTacticsOptions) {
     this.operation = opts.operation ?? 'tactics';
-  }
-
-  /** USD spent by a room so far. */
-  spentBy(room: string): number {
-    return this.spent.get(room) ?? 0;
+    this.tenant = opts.tenant ?? 'default';
   }
 
   serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]> {
     return Promise.all(requests.map((r) => this.one(r, signal)));
+  }
+
+  /** The player who pays for a plan: the first (nearest) whose tier allows cloud tactics. */
+  private payer(p: PlanRequest): PlanPayer | undefined {
+    return p.payers?.find((x) => this.opts.gateway.cloudAllowed(x.tier, this.operation));
   }
 
   private async one(r: MindRequest, signal: AbortSignal | undefined): Promise<ReplyInput> {
@@ -70,26 +77,25 @@ export class CloudTactics implements Mind {
       return { requestId: r.requestId, ok: false, error: why };
     }
     const p = r.payload as PlanRequest;
-    const spent = this.spentBy(p.room);
-    if (spent >= p.budgetUsd && p.budgetUsd >= 0 && p.tier !== 'free') {
-      this.stats.overBudget++;
-      return { requestId: r.requestId, ok: false, error: `room LLM budget spent ($${spent.toFixed(4)} of $${p.budgetUsd})` };
-    }
+    const payer = this.payer(p);
     try {
       const res = await this.opts.gateway.call({
         operation: this.operation,
         messages: tacticsMessages(p.context),
         schema: this.opts.schema,
         input: p.context,
-        tenant: `room:${p.room}`,
+        tenant: this.tenant,
+        player: payer ? payer.account : `room:${p.room}`,
+        tier: payer ? payer.tier : p.tier,
         room: p.room,
-        tier: p.tier,
+        roomBudget: { costUsd: { hard: p.budgetUsd } },
         ...(signal && { signal }),
         deadlineMs: p.deadlineMs,
       });
-      if (res.record.costUsd > 0) this.spent.set(p.room, spent + res.record.costUsd);
-      if (res.provider === 'local') this.stats.local++;
-      else this.stats.cloud++;
+      if (res.provider === 'local') {
+        this.stats.local++;
+        if (res.record.fallbackReason?.includes('budget exceeded')) this.stats.overBudget++;
+      } else this.stats.cloud++;
       const value: PlanReply = { plan: res.value, source: { provider: res.provider, model: res.model, cached: res.cached } };
       return { requestId: r.requestId, ok: true, value };
     } catch (e) {

@@ -54,7 +54,7 @@ export interface RunningServer {
 
 export interface HealthReport {
   readonly status: 'ok' | 'degraded';
-  readonly components: Record<string, { status: 'ok' | 'down' | 'off'; [detail: string]: unknown }>;
+  readonly components: Record<string, { status: 'ok' | 'degraded' | 'down' | 'off'; [detail: string]: unknown }>;
 }
 
 /** What the caller may add to the defaults. */
@@ -100,7 +100,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     try {
       const h = await withDeadline('llm health', llm.health(), HEALTH_CHECK_MS);
       const open = Object.entries(h.breakers).filter(([, b]) => b.status !== 'closed').map(([k]) => k);
-      return { status: 'ok', providers: h.providers, shared: h.shared, ...(h.sharedReachable !== undefined && { sharedReachable: h.sharedReachable }), openBreakers: open };
+      // With every cloud model unreachable the game still plays (the local tactician answers): degraded, not down.
+      const status = h.cloud === 'unreachable' ? 'degraded' : 'ok';
+      return { status, cloud: h.cloud, providers: h.providers, shared: h.shared, ...(h.sharedReachable !== undefined && { sharedReachable: h.sharedReachable }), openBreakers: open, unavailable: h.unavailable };
     } catch (err) {
       return { status: 'down', error: err instanceof Error ? err.message : String(err) };
     }
@@ -116,7 +118,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       minds: { status: 'ok', ports: Object.keys(minds).filter((k) => minds[k]), runtime: mindService.status() },
       llm: await llmHealth(),
     };
-    return { status: Object.values(components).some((c) => c.status === 'down') ? 'degraded' : 'ok', components };
+    return { status: Object.values(components).some((c) => c.status === 'down' || c.status === 'degraded') ? 'degraded' : 'ok', components };
   };
 
   const scenarios = new ScenarioLibrary(config.SCENARIOS_DIR);
@@ -154,7 +156,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       app.get('/health', async (_req, res) => {
         try {
           const report = await withDeadline('health', health(), HEALTH_MS);
-          res.status(report.status === 'ok' ? 200 : 503).json(report);
+          // 503 only when a component the game needs is down; a degraded one (the cloud unreachable while the local
+          // tactician answers) still serves players, so load balancers keep the process.
+          res.status(Object.values(report.components).some((c) => c.status === 'down') ? 503 : 200).json(report);
         } catch (err) {
           res.status(503).json({ status: 'degraded', error: err instanceof Error ? err.message : String(err) });
         }

@@ -169,9 +169,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
     res.json({ roomId: room.roomId, tick: room.sim.world.tick, actor: inspection });
   }));
 
-  router.get('/rooms/:roomId/llm', route((req, res) => {
+  router.get('/rooms/:roomId/llm', route(async (req, res) => {
     const room = needRoom(req);
-    res.json({ ...roomLlmReport(deps.llm, room.roomId, room.config), plans: room.decisions.sources().plan ?? {} });
+    res.json({ ...(await roomLlmReport(deps.llm, room.roomId, room.config)), plans: room.decisions.sources().plan ?? {} });
   }));
 
   router.use((req: Request, res: Response) => {

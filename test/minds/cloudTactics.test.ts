@@ -61,14 +61,31 @@ describe('cloud tactics (plan port through the LLM gateway)', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
-  it('stops calling once the room budget is spent; the coordinator keeps the tactician plan', async () => {
-    const { mind } = setup();
-    const budget = { budgetUsd: 0.000001 };
-    const [a] = await mind.serve([request(3, budget)]);
-    expect(a!.ok).toBe(true);
-    expect(mind.spentBy('r1')).toBeGreaterThan(0.000001);
-    const [b] = await mind.serve([request(4, budget)]);
-    expect(b).toMatchObject({ ok: false, error: expect.stringMatching(/^room LLM budget spent/) });
+  it("holds the room's budget under 100 concurrent asks: spend never passes it, and what it records is what was spent", async () => {
+    const { gw, mind } = setup();
+    // The fake reports 1,000 input and 100 output tokens: $0.00021 per ask on gpt-4o-mini, so $0.0005 allows two.
+    openai.respond((req) => ({ type: 'ok', text: planFromPrompt(req.body), usage: { input: 1000, output: 100 }, delayMs: 20 }));
+    const replies = await mind.serve(Array.from({ length: 100 }, (_, i) => request(100 + i, { budgetUsd: 0.0005 })));
+    const spent = gw.telemetry.recent(200).reduce((sum, r) => sum + r.costUsd, 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(0.0005);
+    expect(await gw.roomSpentUsd('r1')).toBeCloseTo(spent, 9);
+    expect(openai.requests.length).toBeLessThanOrEqual(2);
+    expect(replies.every((r) => r.ok)).toBe(true); // the rest are the tactician's plans
+    expect(mind.stats.overBudget).toBeGreaterThanOrEqual(98);
+    const refused = gw.telemetry.recent(200).find((r) => r.provider === 'local')!;
+    expect(refused.fallbackReason).toMatch(/budget exceeded: room r1 cost/);
+  });
+
+  it('charges the nearest player whose tier allows cloud tactics, and the room itself when none does', async () => {
+    const { gw, mind } = setup();
+    const payers = [{ account: 'ann', tier: 'free' }, { account: 'bob', tier: 'premium' }, { account: 'cy', tier: 'whale' }];
+    const [a] = await mind.serve([request(20, { tier: 'free', payers })]);
+    expect(a).toMatchObject({ ok: true, value: { source: { provider: 'openai' } } });
+    expect(gw.telemetry.recent(1)[0]).toMatchObject({ player: 'bob', tier: 'premium', tenant: 'default', room: 'r1' });
+    const [b] = await mind.serve([request(21, { tier: 'free', payers: [{ account: 'ann', tier: 'free' }, { account: 'dee', tier: 'no-such-tier' }] })]);
+    expect(b).toMatchObject({ ok: true, value: { source: { provider: 'local' } } });
+    expect(gw.telemetry.recent(1)[0]).toMatchObject({ player: 'room:r1', tier: 'free' });
     expect(openai.requests).toHaveLength(1);
   });
 
