@@ -39,21 +39,29 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
     // No rpm/tpm limit here: the benchmark sends far more than a real deployment's minute allows.
     const registry = registryFrom({ models: [{ ...entry, rpm: 0, tpm: 0 }] });
     const providers = { openai: { apiKey: KEY, baseURL } };
-    const gw = new LlmGateway({ registry, providers, cache: { enabled: false } });
+    // Every budget scope and a tier's hourly and daily limits on (set high enough never to refuse): the price of
+    // the spend controls is in the overhead.
+    const big = { tokens: { soft: 1e12, hard: 1e12 }, costUsd: { soft: 1e6, hard: 1e6 } };
+    const budgets = { call: { tokens: { hard: 100_000 } }, room: big, player: big, tenant: big, deployment: { daily: big, monthly: big } };
+    const tiers = { bench: { layers: { '*': { hourly: 1e9, daily: 1e9 } }, budget: big, alertDailyCostUsd: 1e6 } };
+    const gw = new LlmGateway({ registry, providers, cache: { enabled: false }, budgets, tiers, defaultTier: 'bench', onAlert: () => undefined });
+    const plain = new LlmGateway({ registry, providers, cache: { enabled: false } });
     const cached = new LlmGateway({ registry, providers });
     const raw = new OpenAI({ apiKey: KEY, baseURL, maxRetries: 0 });
     const schema = z.toJSONSchema(Plan) as Record<string, unknown>;
     const rawCall = (): Promise<unknown> =>
       raw.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.4, max_completion_tokens: 600, response_format: { type: 'json_schema', json_schema: { name: 'tactics', strict: true, schema } } });
-    const gwCall = (g: LlmGateway, i: number): Promise<unknown> => g.call({ operation: 'tactics', messages: [...MESSAGES, { role: 'user', content: `turn ${i}` }], schema: Plan, tenant: 'bench', room: 'r' });
+    const gwCall = (g: LlmGateway, i: number): Promise<unknown> => g.call({ operation: 'tactics', messages: [...MESSAGES, { role: 'user', content: `turn ${i}` }], schema: Plan, tenant: 'bench', player: `p${i % 50}`, room: 'r', tier: g === gw ? 'bench' : undefined });
 
     for (let i = 0; i < warm; i++) {
       await rawCall();
       await gwCall(gw, i);
+      await gwCall(plain, i);
     }
     gc();
     const rawMs: number[] = [];
     const gwMs: number[] = [];
+    const plainMs: number[] = [];
     for (let i = 0; i < n; i++) {
       let t = performance.now();
       await rawCall();
@@ -61,6 +69,9 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
       t = performance.now();
       await gwCall(gw, i);
       gwMs.push(performance.now() - t);
+      t = performance.now();
+      await gwCall(plain, i);
+      plainMs.push(performance.now() - t);
     }
 
     await gwCall(cached, -1);
@@ -72,20 +83,23 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
     }
 
     const total = opts.smoke ? 300 : 5000;
-    const throughput = async (fn: (i: number) => Promise<unknown>): Promise<number> => {
+    // A call that fails (an attempt timing out on a saturated machine) is counted, not fatal.
+    const throughput = async (fn: (i: number) => Promise<unknown>): Promise<{ cps: number; failed: number }> => {
       let next = 0;
+      let failed = 0;
       const t = performance.now();
       await Promise.all(Array.from({ length: 100 }, async () => {
-        while (next < total) await fn(next++);
+        while (next < total) await fn(next++).catch(() => failed++);
       }));
-      return total / ((performance.now() - t) / 1000);
+      return { cps: total / ((performance.now() - t) / 1000), failed };
     };
-    const rawCps = await throughput(() => rawCall());
-    const gwCps = await throughput((i) => gwCall(gw, i));
+    const { cps: rawCps, failed: rawFailed } = await throughput(() => rawCall());
+    const { cps: gwCps, failed: gwFailed } = await throughput((i) => gwCall(gw, i));
 
     const m: Record<string, number> = {
       overhead_p50_ms: round(quantile(gwMs, 0.5) - quantile(rawMs, 0.5), 4),
       overhead_p99_ms: round(quantile(gwMs, 0.99) - quantile(rawMs, 0.99), 4),
+      overhead_p50_ms_no_limits: round(quantile(plainMs, 0.5) - quantile(rawMs, 0.5), 4),
       cache_hit_p50_ms: round(quantile(hitMs, 0.5), 4),
       calls_per_s_c100: round(gwCps, 1),
       baseline_raw_p50_ms: round(quantile(rawMs, 0.5), 4),
@@ -94,6 +108,8 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
       gateway_p99_ms: round(quantile(gwMs, 0.99), 4),
       baseline_raw_calls_per_s_c100: round(rawCps, 1),
       throughput_ratio_c100: round(gwCps / rawCps, 3),
+      failed_calls_c100: gwFailed,
+      baseline_raw_failed_calls_c100: rawFailed,
     };
     console.table(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { value: v }])));
     return m;
