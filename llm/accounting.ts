@@ -85,11 +85,9 @@ export class Accounting {
         budgetItems.push({ scope, subject: who, metric: 'cost', key: `budget:${scope}:${who}:${Math.floor(now / DAY_MS)}:usd`, amount: 0, limit: Infinity, soft: Infinity, ttlMs: DAY_MS + 3_600_000 });
       }
     }
-    // Size the reservation from what is left; if another process took it meanwhile, size it again once.
+    // Reserve the worst case at once; when a budget cannot hold it, size the output to what is left and try once more.
+    let out = maxTokens;
     for (let round = 0; ; round++) {
-      const sized = await this.size(model, inputTokens, maxTokens, budgetItems, minOutputTokens);
-      if (sized instanceof LlmError) return sized;
-      const out = sized;
       const tokens = inputTokens + out;
       const micros = toMicros(estimateCostUsd(model, inputTokens, out));
       const items: LabelledItem[] = [];
@@ -108,7 +106,14 @@ export class Accounting {
       if (!r.ok) {
         const bad = items[r.failed] as LabelledItem;
         if (bad.scope === 'model') return new RateLimitedError(`${model.id} ${bad.metric} (${bad.limit})`, MINUTE_MS - (now % MINUTE_MS));
-        if (round === 0 && Number.isFinite(bad.limit)) continue;
+        if (round === 0 && Number.isFinite(bad.limit)) {
+          const sized = await this.size(model, inputTokens, maxTokens, budgetItems, minOutputTokens);
+          if (sized instanceof LlmError) return sized;
+          if (sized < out) {
+            out = sized;
+            continue;
+          }
+        }
         const metric = bad.metric === 'tokens' ? 'tokens' : 'cost';
         const unit = (v: number): string => (metric === 'cost' ? `$${(v / MICROS_PER_USD).toFixed(6)}` : `${v} tokens`);
         return new BudgetExceededError(scopeLabel(bad), metric, `${unit(r.before[r.failed] as number)} spent + ${unit(bad.amount)} reserved > ${unit(bad.limit)}`);
