@@ -231,6 +231,16 @@ describe('for editors and users', () => {
     expect(Object.keys(r.loaded.config).sort()).toEqual(['alerts', 'breaker', 'budgets', 'cache', 'defaultTier', 'models', 'presets', 'providers', 'retry', 'routing', 'tiers']);
     expect(readFileSync('lairmind.config.example.yaml', 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/lairmind\.config\.schema\.json/);
   });
+
+  it("the README's example validates", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('### Configuring the LLM gateway'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toContain('providers:');
+    const r = checkConfigText(yaml as string, 'README.md', process.cwd());
+    if (!r.ok) throw new Error(formatIssues(r.issues));
+    expect(r.loaded.config.providers?.proxy).toEqual({ kind: 'openai', baseUrl: 'https://llm-proxy.example.com/v1', apiKeyEnv: 'PROXY_KEY' });
+  });
 });
 
 function writeConfig(name: string, lines: readonly string[]): string {
