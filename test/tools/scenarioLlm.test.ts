@@ -33,7 +33,7 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 /** A scenario whose wolves engage the hero at once; `providers` is its llm.providers. */
-function scenarioFile(name: string, providers: string): string {
+function scenarioFile(name: string, providers: string, tier = 'whale'): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, [
     `name: ${name}`,
@@ -42,7 +42,7 @@ function scenarioFile(name: string, providers: string): string {
     '  - pack: { id: wolves, species: wolf, size: 4, at: { x: 8, y: 0 }, spread: 2 }',
     'players:',
     '  - { name: hero, at: { x: 0, y: 0 }, hp: 400, damage: 8 }',
-    `llm: { tier: whale, budgetUsd: 1, providers: ${providers} }`,
+    `llm: { tier: ${tier}, budgetUsd: 1, providers: ${providers} }`,
     'outcome: { win: [{ packDefeated: wolves }], lose: [{ playersDead: true }] }',
   ].join('\n') + '\n');
   return file;
@@ -148,6 +148,13 @@ describe('scenario run --llm: the gateway from the config file and the environme
     expect(report.llm.mode).toBe('offline');
     expect(report.llm.attempts).toBe(0);
     expect(out).toContain('llm: offline (the local tactician answers)');
+  });
+
+  it("a tier the config does not define stops the run before it starts", async () => {
+    const r = await cli('scenario', 'run', scenarioFile('gold', '[openai]', 'gold'), '--ticks', '10', '--minds', 'none', '--llm');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`scenario gold: llm.tier 'gold' is not a tier of the gateway (${config}: free, premium, whale)`);
+    expect(openai.requests).toHaveLength(0);
   });
 
   it('a bad config file stops the run with the reason; --llm with --replay is refused', async () => {

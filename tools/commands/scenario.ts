@@ -70,10 +70,10 @@ export function registerScenario(program: Command): void {
       // Checked here for a clear error; the raw log keeps the recorded final hash for the comparison.
       if (raw !== undefined) parseEventLog(raw);
       const replay = raw as (EventLog & { finalHash?: string }) | undefined;
-      const service = !replay && o.minds === 'local' ? await MindService.create({ logger: (line) => console.warn(line) }) : undefined;
       // Without --llm there is no network: the gateway answers from its local handler (the tactician) only.
-      const live = o.llm ? scenarioGateway(scn) : undefined;
+      const live = o.llm ? scenarioGateway(scn, { onAlert: (a) => console.warn(`llm: budget alert: ${a.scope} ${a.subject} spent $${a.spentUsd.toFixed(6)} of $${a.limitUsd} (${Math.round(a.fraction * 100)} %)`) }) : undefined;
       const llm = live?.llm ?? offlineGateway();
+      const service = !replay && o.minds === 'local' ? await MindService.create({ logger: (line) => console.warn(line) }) : undefined;
       const minds: Record<string, Mind | undefined> = replay ? {} : headlessMinds(service, llm);
       try {
         const run = await runScenario(scn, { ticks, ...(o.seed !== undefined && { seed: seedOf(o.seed) }), minds, llm, ...(live && { llmSetup: live.setup }), ...(replay && { replay }) });
