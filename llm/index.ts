@@ -6,7 +6,7 @@ export { untrusted, sanitizeUntrusted, renderPrompt, leaksCanary } from './guard
 export type { GuardOptions, GuardedPrompt } from './guard.ts';
 export { LlmError, ProviderError, BudgetExceededError, RateLimitedError, AllProvidersFailedError, CallAbortedError, SharedStoreUnavailableError, FALLBACK_KINDS, RETRY_KINDS } from './errors.ts';
 export type { FailureKind } from './errors.ts';
-export { parseRegistry, registryFrom, loadRegistry, defaultModelRegistry, DEFAULT_REGISTRY_PATH } from './registry.ts';
+export { parseRegistry, registryFrom, loadRegistry, defaultModelRegistry, DEFAULT_REGISTRY_PATH, ModelEntrySchema } from './registry.ts';
 export type { ModelInfo, ModelRegistry } from './registry.ts';
 export { Router, DEFAULT_WEIGHTS } from './router.ts';
 export type { Strategy, RouteConstraints, RoutingOptions, RoutingDecision, Candidate, BalanceWeights, RouteRequest } from './router.ts';
@@ -46,3 +46,5 @@ export { FallbackBreakerStore } from './stores/fallbackBreakerStore.ts';
 export { FallbackCacheStore } from './stores/fallbackCacheStore.ts';
 export type { Sleep } from './sleep.ts';
 export type { ChatMessage, Content, Role, UntrustedText, Usage, ProviderAdapter, ProviderRequest, ProviderResponse, StreamEvent, RenderedMessage } from './types.ts';
+export { LairmindConfigSchema, PROVIDER_KINDS, knownProviders, CONFIG_ENV, CONFIG_FILE, EMBEDDED_DEFAULT, MAX_CONFIG_BYTES, checkConfigFile, checkConfigText, checkConfigValue, configPath, defaultConfig, loadLairmindConfig, readLairmindConfig, ALERT_WEBHOOK_ENV, baseUrlEnvOf, gatewaySetup, keyEnvOf, redactedUrl, CONFIG_SCHEMA_FILE, configJsonSchema } from './config/index.ts';
+export type { LairmindConfig, LairmindConfigInput, ProviderEntry, ConfigCheck, LoadedConfig, GatewaySetup, GatewaySetupOptions, ProviderStatus } from './config/index.ts';

@@ -16,7 +16,8 @@ const Price = z.object({
   checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD'),
 });
 
-const ModelEntry = z.object({
+/** One model entry of a registry (llm/models.yaml), as written in the file. */
+export const ModelEntrySchema = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
   capabilities: z.object({ json: z.boolean(), streaming: z.boolean() }).strict(),
@@ -34,10 +35,10 @@ const ModelEntry = z.object({
   enabled: z.boolean().default(true),
 }).strict();
 
-const RegistryFile = z.object({ models: z.array(ModelEntry).min(1) }).strict();
+const RegistryFile = z.object({ models: z.array(ModelEntrySchema).min(1) }).strict();
 
 /** One model of the registry. `id` is `provider:model`. */
-export type ModelInfo = z.infer<typeof ModelEntry> & { readonly id: string };
+export type ModelInfo = z.infer<typeof ModelEntrySchema> & { readonly id: string };
 
 /** The validated model registry. */
 export interface ModelRegistry {

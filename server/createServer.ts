@@ -5,11 +5,13 @@ import { monitor } from '@colyseus/monitor';
 import { Encoder } from '@colyseus/schema';
 import type { BattleContext, Mind } from '../actors/index.ts';
 import { localTactician, PlanSchema } from '../actors/index.ts';
-import { LlmGateway, registerLlmMetrics } from '../llm/index.ts';
+import { gatewaySetup, LlmGateway, loadLairmindConfig, redactedUrl, registerLlmMetrics } from '../llm/index.ts';
+import type { LoadedConfig } from '../llm/index.ts';
 import { CloudTactics, MindService, mindsConfigFromEnv } from '../minds/index.ts';
 import { worldRoom } from '../rooms/index.ts';
 import type { RoomObserver } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
+import { createAlertReceiver } from './alertReceiver.ts';
 import { createAdminRouter } from './admin/adminRouter.ts';
 import { ScenarioLibrary } from './scenarioFiles.ts';
 import type { ServerConfig } from './config.ts';
@@ -64,6 +66,8 @@ export interface StartOptions {
   readonly minds?: Readonly<Record<string, Mind | undefined>>;
   /** Another observer of the rooms besides the metrics (benchmarks, tests). */
   readonly observer?: RoomObserver;
+  /** The LLM gateway's configuration (default: the file LAIRMIND_CONFIG names, ./lairmind.config.yaml, or the embedded default). */
+  readonly llmConfig?: LoadedConfig;
 }
 
 /**
@@ -72,6 +76,8 @@ export interface StartOptions {
  */
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  // The gateway's configuration file and the environment's keys: a bad file refuses to start, naming the field.
+  const llmSetup = gatewaySetup(opts.llmConfig ?? loadLairmindConfig(process.env), process.env);
   Encoder.BUFFER_SIZE = config.ENCODER_BUFFER_KB * 1024;
   const guard = createHttpGuard(config.ADMIN_TOKEN, { ...DEFAULT_HTTP_LIMITS, adminBodyBytes: config.ADMIN_BODY_KB * 1024, bodyBytes: config.HTTP_BODY_KB * 1024 });
   const transport = await createTransport(config.TRANSPORT, logger, guard, { maxMessageBytes: config.CLIENT_MESSAGE_KB * 1024, sendBufferBytes: config.SEND_BUFFER_KB * 1024 });
@@ -88,12 +94,17 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   logger.info({ minds: { personality: status.personality, policy: status.policy, intent: status.intent, reply: status.reply } }, 'minds: local models loaded');
   const localMinds = { personality: mindService.personality, think: mindService.think, chat: mindService.chat };
   // The gateway shares Redis through the presence's fail-fast connection: its stores fall back to memory while Redis is down.
-  const llm = new LlmGateway({ ...(presence.redis && { redis: presence.redis, redisTimeouts: { timeoutMs: 300 } }), logger });
+  const alerts = createAlertReceiver({ logger, webhookUrl: llmSetup.alertWebhookUrl });
+  const llm = new LlmGateway({ ...llmSetup.options, ...(presence.redis && { redis: presence.redis, redisTimeouts: { timeoutMs: 300 } }), logger, onAlert: alerts.onAlert });
   const unregisterLlmMetrics = registerLlmMetrics(llm, metrics.registry);
   // Layer 4: the local tactician answers `tactics` when no cloud model may or can; cloud tactics serves the `plan` port.
   llm.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
   const minds = opts.minds ?? { ...localMinds, plan: new CloudTactics({ gateway: llm, schema: PlanSchema }) };
-  logger.info({ providers: (await llm.health()).providers }, 'llm: gateway ready (the local tactician answers when no provider key is set)');
+  logger.info({
+    config: llmSetup.source,
+    providers: Object.fromEntries(llmSetup.providers.map((p) => [p.name, p.status === 'no key' ? `no key (${p.keyEnv.join(' or ')})` : p.status])),
+    alerts: llmSetup.alertWebhookUrl ? `log and ${redactedUrl(llmSetup.alertWebhookUrl)}` : 'log',
+  }, 'llm: gateway ready (the local tactician answers when no provider key is set)');
 
   // Every check answers within its deadline whatever is down: /health must answer within a second.
   const llmHealth = async (): Promise<HealthReport['components'][string]> => {
@@ -211,6 +222,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       presence.beginShutdown(SHUTDOWN_REDIS_MS);
       await server.gracefullyShutdown(false);
       unregisterLlmMetrics();
+      await alerts.close();
       await mindService.close();
       await presence.close();
     },

@@ -2,13 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseEventLog } from '../../actors/index.ts';
 import type { EventLog, Mind } from '../../actors/index.ts';
-import { LlmGateway } from '../../llm/index.ts';
 import { MindService } from '../../minds/index.ts';
 import { checkScenarioFile, loadScenarioFile } from '../../server/index.ts';
 import { formatPath } from '../../shared/index.ts';
 import { formatSummary } from '../scenario/runReport.ts';
 import { runScenario } from '../scenario/runScenario.ts';
 import { headlessMinds } from '../scenario/headlessMinds.ts';
+import { offlineGateway, scenarioGateway } from '../scenario/scenarioGateway.ts';
 import { SCENARIO_SCHEMA_FILE, scenarioJsonSchema } from '../scenario/scenarioJsonSchema.ts';
 
 interface RunFlags {
@@ -18,6 +18,7 @@ interface RunFlags {
   replay?: string;
   report?: string;
   minds: string;
+  llm?: boolean;
 }
 
 /** `--seed 42` is the number 42 (as in the room options); anything else is a string seed. */
@@ -50,7 +51,7 @@ export function registerScenario(program: Command): void {
 
   scenario
     .command('run')
-    .description('run a scenario headless (no network) and print a summary: deaths, damage, plans by source, LLM calls and cost, tick timing')
+    .description('run a scenario headless and print a summary: deaths, damage, plans by source, cloud asks and fallbacks, LLM spend, tick timing (no network unless --llm)')
     .argument('<file>', 'scenario file')
     .requiredOption('--ticks <n>', 'most steps to run (a win or lose condition may end sooner)')
     .option('--seed <seed>', "override the scenario's world seed")
@@ -58,21 +59,24 @@ export function registerScenario(program: Command): void {
     .option('--replay <log>', 'replay a recorded log instead of asking minds; checks the final state hash')
     .option('--report <out>', 'write the JSON report to this file')
     .option('--minds <which>', 'local (the built-in models) or none (no local models: reflexes, and the tactician for plans)', 'local')
+    .option('--llm', "cloud tactics through the LLM gateway configured as the server's (LAIRMIND_CONFIG or ./lairmind.config.yaml, keys from the environment), limited to the scenario's llm.providers")
     .action(async (file: string, o: RunFlags) => {
       const ticks = Number(o.ticks);
       if (!Number.isInteger(ticks) || ticks < 1 || ticks > 10_000_000) throw new Error(`--ticks must be an integer from 1 to 10000000, got '${o.ticks}'`);
       if (o.minds !== 'local' && o.minds !== 'none') throw new Error(`--minds must be local or none, got '${o.minds}'`);
+      if (o.llm && o.replay) throw new Error('--llm and --replay do not go together: a replay takes every answer from its log');
       const scn = loadScenarioFile(file);
       const raw = o.replay ? (JSON.parse(readFileSync(o.replay, 'utf8')) as unknown) : undefined;
       // Checked here for a clear error; the raw log keeps the recorded final hash for the comparison.
       if (raw !== undefined) parseEventLog(raw);
       const replay = raw as (EventLog & { finalHash?: string }) | undefined;
+      // Without --llm there is no network: the gateway answers from its local handler (the tactician) only.
+      const live = o.llm ? scenarioGateway(scn, { onAlert: (a) => console.warn(`llm: budget alert: ${a.scope} ${a.subject} spent $${a.spentUsd.toFixed(6)} of $${a.limitUsd} (${Math.round(a.fraction * 100)} %)`) }) : undefined;
+      const llm = live?.llm ?? offlineGateway();
       const service = !replay && o.minds === 'local' ? await MindService.create({ logger: (line) => console.warn(line) }) : undefined;
-      // No network: the gateway answers from its local handler (the tactician) only.
-      const llm = new LlmGateway({ providers: {} });
       const minds: Record<string, Mind | undefined> = replay ? {} : headlessMinds(service, llm);
       try {
-        const run = await runScenario(scn, { ticks, ...(o.seed !== undefined && { seed: seedOf(o.seed) }), minds, llm, ...(replay && { replay }) });
+        const run = await runScenario(scn, { ticks, ...(o.seed !== undefined && { seed: seedOf(o.seed) }), minds, llm, ...(live && { llmSetup: live.setup }), ...(replay && { replay }) });
         console.log(formatSummary(run.report));
         if (o.record && run.log) writeFileSync(o.record, JSON.stringify(run.log) + '\n');
         if (o.report) writeFileSync(o.report, JSON.stringify(run.report, null, 2) + '\n');

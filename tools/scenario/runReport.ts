@@ -1,6 +1,7 @@
-import type { Outcome, Scenario, ScenarioPlan, Simulation } from '../../actors/index.ts';
-import type { LlmGateway } from '../../llm/index.ts';
+import type { CoordinatorState, Outcome, Scenario, ScenarioPlan, Simulation } from '../../actors/index.ts';
+import type { LlmGateway, ProviderStatus } from '../../llm/index.ts';
 import type { DecisionLog } from '../../rooms/index.ts';
+import type { LlmTally } from './llmTally.ts';
 import type { RunStats } from './runScenario.ts';
 
 /** The JSON report of a headless scenario run (`--report OUT.json`). Times in milliseconds, money in USD. */
@@ -21,11 +22,36 @@ export interface RunReport {
   /** Mind answers by port and source; `plans` is the `plan` port's (the coordinator's tactics: provider or local). */
   readonly decisions: Record<string, Record<string, number>>;
   readonly plans: { readonly total: number; readonly bySource: Record<string, number> };
-  readonly llm: { readonly calls: number; readonly errors: number; readonly costUsd: number; readonly tokens: { input: number; output: number }; readonly byProvider: Record<string, number> };
+  readonly llm: LlmReport;
   readonly timing: { readonly stepMs: { p50: number; p95: number; p99: number; max: number; mean: number }; readonly mindMs: number; readonly wallMs: number };
   readonly problems: Record<string, number>;
   /** The first speech lines (narrator, NPCs, barks). */
   readonly events: readonly { tick: number; actor: number; kind: string; text: string }[];
+}
+
+/** What layer 4 did in a run: the coordinator's cloud asks and what became of them, and the gateway's calls and spend. */
+export interface LlmReport {
+  /** `offline`: no network, the local tactician answers; `live`: the gateway built from the config file (`--llm`). */
+  readonly mode: 'offline' | 'live';
+  /** The config file (or `embedded default`) of a live run, and each provider's status (`on`, `no key`, `not selected`, `disabled`). */
+  readonly config?: string;
+  readonly providers?: Record<string, string>;
+  /** Gateway calls (cloud or local). */
+  readonly calls: number;
+  /** The coordinator's `plan` asks: accepted (applied), rejected (failed validation), stale (the battle moved on), failed (error replies), local (the gateway answered with the tactician). */
+  readonly cloud: { readonly asked: number; readonly accepted: number; readonly rejected: number; readonly stale: number; readonly failed: number; readonly local: number };
+  /** Attempts sent to cloud providers. */
+  readonly attempts: number;
+  /** Failed cloud attempts plus failed calls, and by kind (`openai:timeout`, `call:error`). */
+  readonly errors: number;
+  readonly errorsByKind: Record<string, number>;
+  /** Calls answered by the local handler (the tactician), and why. */
+  readonly fallbacks: { readonly total: number; readonly reasons: Record<string, number> };
+  readonly costUsd: number;
+  readonly tokens: { input: number; output: number };
+  /** Spend by provider and by `provider:model`, USD. */
+  readonly byProvider: Record<string, number>;
+  readonly byModel: Record<string, number>;
 }
 
 export interface ReportInputs {
@@ -38,6 +64,8 @@ export interface ReportInputs {
   readonly finalHash: string;
   readonly plan: ScenarioPlan;
   readonly llm: LlmGateway | undefined;
+  readonly llmTally: LlmTally;
+  readonly llmSetup: { readonly source: string; readonly providers: readonly ProviderStatus[] } | undefined;
   readonly mindMs: number;
   readonly wallMs: number;
   readonly replay: { readonly expectedHash: string | undefined } | undefined;
@@ -60,7 +88,6 @@ export function buildRunReport(i: ReportInputs): RunReport {
   const sorted = [...i.stats.stepMs].sort((a, b) => a - b);
   const decisions = i.decisions.sources();
   const plans = decisions.plan ?? {};
-  const agg = i.llm?.telemetry.aggregates();
   const problems: Record<string, number> = {};
   for (const [k, v] of Object.entries(w.stats.problems)) if (v > 0) problems[k] = v;
   return {
@@ -77,9 +104,7 @@ export function buildRunReport(i: ReportInputs): RunReport {
     damage: { total: r3(sum(i.stats.damageByFaction)), byFaction: i.stats.damageByFaction, takenByFaction: i.stats.damageTakenByFaction },
     decisions,
     plans: { total: sum(plans), bySource: plans },
-    llm: agg
-      ? { calls: agg.count, errors: agg.errors, costUsd: agg.costUsd.total, tokens: { input: agg.tokens.input, output: agg.tokens.output }, byProvider: agg.costUsd.byProvider }
-      : { calls: 0, errors: 0, costUsd: 0, tokens: { input: 0, output: 0 }, byProvider: {} },
+    llm: llmReport(i),
     timing: {
       stepMs: { p50: r3(quantile(sorted, 0.5)), p95: r3(quantile(sorted, 0.95)), p99: r3(quantile(sorted, 0.99)), max: r3(sorted[sorted.length - 1] ?? 0), mean: r3(sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0) },
       mindMs: r3(i.mindMs),
@@ -90,7 +115,55 @@ export function buildRunReport(i: ReportInputs): RunReport {
   };
 }
 
+/** The coordinators' cloud counters, summed (a run has one coordinator unless its setup adds more). */
+function coordinatorStats(sim: Simulation): LlmReport['cloud'] {
+  const c = { asked: 0, accepted: 0, rejected: 0, stale: 0, failed: 0, local: 0 };
+  for (const a of sim.world.actors.values()) {
+    if (a.kind !== 'coordinator') continue;
+    const s = (a.state as Partial<CoordinatorState> | undefined)?.stats;
+    if (!s) continue;
+    c.asked += s.cloudAsked;
+    c.accepted += s.cloudAccepted;
+    c.rejected += s.cloudRejected;
+    c.stale += s.cloudStale;
+    c.failed += s.cloudFailed;
+    c.local += s.cloudLocal;
+  }
+  return c;
+}
+
+function llmReport(i: ReportInputs): LlmReport {
+  const agg = i.llm?.telemetry.aggregates();
+  const t = i.llmTally;
+  return {
+    mode: i.llmSetup ? 'live' : 'offline',
+    ...(i.llmSetup && { config: i.llmSetup.source, providers: Object.fromEntries(i.llmSetup.providers.map((p) => [p.name, p.status])) }),
+    calls: agg?.count ?? 0,
+    cloud: coordinatorStats(i.sim),
+    attempts: t.attempts,
+    errors: t.errors,
+    errorsByKind: { ...t.errorsByKind },
+    fallbacks: { total: t.fallbacks, reasons: { ...t.fallbackReasons } },
+    costUsd: agg?.costUsd.total ?? 0,
+    tokens: { input: agg?.tokens.input ?? 0, output: agg?.tokens.output ?? 0 },
+    byProvider: agg?.costUsd.byProvider ?? {},
+    byModel: agg?.costUsd.byModel ?? {},
+  };
+}
+
+const usd = (o: Record<string, number>): string => (Object.keys(o).length ? Object.entries(o).map(([k, v]) => `${k} $${v.toFixed(6)}`).join(', ') : 'none');
+
 const fmt = (o: Record<string, number>): string => (Object.keys(o).length ? Object.entries(o).map(([k, v]) => `${k} ${Math.round(v * 100) / 100}`).join(', ') : 'none');
+
+function llmLines(l: LlmReport): string[] {
+  const c = l.cloud;
+  return [
+    `llm: ${l.mode === 'live' ? `live (${l.config}; providers: ${Object.entries(l.providers ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})` : 'offline (the local tactician answers)'}; ${l.calls} calls`,
+    `cloud: ${c.asked} asked, ${c.accepted} accepted, ${c.rejected} rejected, ${c.stale} stale, ${c.failed} failed, ${c.local} answered locally; ${l.attempts} attempts sent, ${l.errors} errors${l.errors ? ` (${fmt(l.errorsByKind)})` : ''}`,
+    `fallbacks: ${l.fallbacks.total} answered by the local tactician${l.fallbacks.total ? ` (${fmt(l.fallbacks.reasons)})` : ''}`,
+    `spend: $${l.costUsd.toFixed(6)}, ${l.tokens.input} input and ${l.tokens.output} output tokens; by provider: ${usd(l.byProvider)}; by model: ${usd(l.byModel)}`,
+  ];
+}
 
 /** The human summary printed after a run. */
 export function formatSummary(r: RunReport): string {
@@ -101,7 +174,7 @@ export function formatSummary(r: RunReport): string {
     `deaths: ${r.deaths.total} (${fmt(r.deaths.byFaction)})`,
     `damage dealt: ${r.damage.total} (${fmt(r.damage.byFaction)})`,
     `plans: ${r.plans.total} (${fmt(r.plans.bySource)}); decisions: ${Object.entries(r.decisions).map(([p, s]) => `${p} ${sum(s)}`).join(', ') || 'none'}`,
-    `llm: ${r.llm.calls} calls, ${r.llm.errors} errors, $${r.llm.costUsd.toFixed(6)}`,
+    ...llmLines(r.llm),
     `tick timing: p50 ${r.timing.stepMs.p50} ms, p99 ${r.timing.stepMs.p99} ms, max ${r.timing.stepMs.max} ms; minds ${Math.round(r.timing.mindMs)} ms; wall ${Math.round(r.timing.wallMs)} ms`,
     `final state hash: ${r.finalHash}`,
   ];

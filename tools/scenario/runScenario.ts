@@ -1,9 +1,10 @@
 import { checkOutcome, coordinatorSpawn, defaultRegistry, parseEventLog, parseScenario, planScenario, resolveSite, Simulation } from '../../actors/index.ts';
 import type { BehaviourRegistry, EventLog, Mind, MindRequest, Outcome, ReplyInput, Scenario, ScenarioPlan, StepReport } from '../../actors/index.ts';
-import type { LlmGateway } from '../../llm/index.ts';
+import type { LlmGateway, ProviderStatus } from '../../llm/index.ts';
 import { createWorldGen } from '../../procgen/index.ts';
 import type { WorldGen } from '../../procgen/index.ts';
 import { DecisionLog } from '../../rooms/index.ts';
+import { LlmTally } from './llmTally.ts';
 import { buildRunReport } from './runReport.ts';
 import type { RunReport } from './runReport.ts';
 
@@ -25,6 +26,8 @@ export interface RunScenarioOptions {
   readonly minds?: Readonly<Record<string, Mind | undefined>>;
   /** The gateway behind the `plan` mind, for LLM calls and cost in the report. */
   readonly llm?: LlmGateway;
+  /** How `llm` was configured (`scenario run --llm`): the config file and each provider's status, for the report. */
+  readonly llmSetup?: { readonly source: string; readonly providers: readonly ProviderStatus[] };
   /** Keep the event log (default true). */
   readonly record?: boolean;
   /** Replay this log instead of planning and asking minds: inputs and replies come from it. */
@@ -80,6 +83,8 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
   const maxTicks = log ? log.ticks : opts.ticks;
   let outcome: Outcome | null = null;
   let mindMs = 0;
+  const tally = new LlmTally();
+  const unsubscribe = opts.llm?.telemetry.onRecord((r) => tally.record(r));
 
   if (!log) {
     if (opts.setupWorld) opts.setupWorld(sim, scenario);
@@ -88,42 +93,46 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
   }
   let entry = 0;
   const entries = log?.entries ?? [];
-  for (let tick = 1; tick <= maxTicks; tick++) {
-    if (log) {
-      while (entry < entries.length && (entries[entry] as { tick: number }).tick === tick) {
-        const e = entries[entry++] as EventLog['entries'][number];
-        if ('input' in e) sim.input(e.input);
-        else sim.reply(e.reply);
+  try {
+    for (let tick = 1; tick <= maxTicks; tick++) {
+      if (log) {
+        while (entry < entries.length && (entries[entry] as { tick: number }).tick === tick) {
+          const e = entries[entry++] as EventLog['entries'][number];
+          if ('input' in e) sim.input(e.input);
+          else sim.reply(e.reply);
+        }
       }
+      const t0 = performance.now();
+      const report = sim.step();
+      stats.step(report, sim, performance.now() - t0);
+      decisions.asked(report.requests);
+      opts.onStep?.(report, sim);
+      if (!log && report.requests.length) {
+        const m0 = performance.now();
+        const replies = await serveAll(report.requests, opts.minds ?? {});
+        mindMs += performance.now() - m0;
+        for (const r of replies) {
+          sim.reply(r);
+          decisions.replied(r, sim.world.tick);
+        }
+      } else if (log) {
+        // Replayed replies are the ones recorded for the next tick.
+        for (let k = entry; k < entries.length && (entries[k] as { tick: number }).tick === tick + 1; k++) {
+          const e = entries[k] as EventLog['entries'][number];
+          if ('reply' in e) decisions.replied(e.reply, sim.world.tick);
+        }
+      }
+      outcome = checkOutcome(sim.world, plan.win, plan.lose);
+      if (outcome && !log) break;
     }
-    const t0 = performance.now();
-    const report = sim.step();
-    stats.step(report, sim, performance.now() - t0);
-    decisions.asked(report.requests);
-    opts.onStep?.(report, sim);
-    if (!log && report.requests.length) {
-      const m0 = performance.now();
-      const replies = await serveAll(report.requests, opts.minds ?? {});
-      mindMs += performance.now() - m0;
-      for (const r of replies) {
-        sim.reply(r);
-        decisions.replied(r, sim.world.tick);
-      }
-    } else if (log) {
-      // Replayed replies are the ones recorded for the next tick.
-      for (let k = entry; k < entries.length && (entries[k] as { tick: number }).tick === tick + 1; k++) {
-        const e = entries[k] as EventLog['entries'][number];
-        if ('reply' in e) decisions.replied(e.reply, sim.world.tick);
-      }
-    }
-    outcome = checkOutcome(sim.world, plan.win, plan.lose);
-    if (outcome && !log) break;
+  } finally {
+    unsubscribe?.();
   }
   const finalHash = sim.hash();
   const recorded = sim.log ? Object.assign(sim.log, { finalHash }) : null;
   const report = buildRunReport({
     scenario, seed, sim, stats, decisions, outcome, finalHash, plan,
-    llm: opts.llm, mindMs, wallMs: performance.now() - started,
+    llm: opts.llm, llmTally: tally, llmSetup: opts.llmSetup, mindMs, wallMs: performance.now() - started,
     replay: log ? { expectedHash: (opts.replay as { finalHash?: unknown }).finalHash as string | undefined } : undefined,
   });
   return { sim, report, log: recorded };
