@@ -8,6 +8,7 @@ import { registerScenario } from './commands/scenario.ts';
 import { registerSpawn } from './commands/spawn.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerLoadtest } from './commands/loadtest.ts';
+import { registerToken } from './commands/token.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -24,6 +25,7 @@ export function buildCli(): Command {
   registerSpawn(program);
   registerInspect(program);
   registerLoadtest(program);
+  registerToken(program);
   return program;
 }
 
