@@ -50,10 +50,10 @@ export type {
 export {
   MAX_PACK_SIZE, ROLES, TARGET_ROLES, POINT_ROLES, FORMATIONS, AssignmentSchema, PlanSchema, TACTICIAN_SOURCE, ORDER_TOPIC, PACK_TOPIC, HELP_TOPIC, TARGET_TOPIC, LEADER_DOWN_TOPIC,
   buildBattleContext, terrainAround, nearestWalkable, detectEngagements, rosterAround, leaderOf, packOf, validatePlan, localTactician, membersByRole,
-  coordinatorBehaviour, CoordinatorParamsSchema, packPlans, coordinatorSpawn,
+  coordinatorBehaviour, CoordinatorParamsSchema, packPlans, coordinatorSpawn, battlePayers, MAX_PAYERS,
 } from './coordinator/index.ts';
 export type {
   Role, Formation, Assignment, Plan, PlanSource, PlanRequest, PlanPayer, PlanReply, Order, BattleContext, BattleInput, MemberView, PlayerView, TerrainSummary, Offset,
   Engagement, EngagementView, PlanWorld, PlanRepair, PlanCheck, TacticianOptions, CoordinatorParams, CoordinatorState, CoordinatorStats, PackRecord, ActivePlan,
-  PendingPlan, PackPlanView,
+  PendingPlan, PackPlanView, BattlePlayer,
 } from './coordinator/index.ts';

@@ -106,7 +106,7 @@ export class App {
     return this.plans;
   }
 
-  async join(req: { name: string; roomId?: string }): Promise<void> {
+  async join(req: { name: string; roomId?: string; token?: string }): Promise<void> {
     await this.connection?.leave().catch(() => {});
     this.mirror.clear();
     this.lastSeq = 0;
@@ -121,6 +121,7 @@ export class App {
     $('room-id').textContent = `room ${room.roomId}`;
     const url = new URL(location.href);
     url.searchParams.set('room', room.roomId);
+    url.searchParams.delete('token'); // a token in the address bar ends up in history and shared links
     history.replaceState(null, '', url);
   }
 
@@ -350,11 +351,13 @@ export class App {
     const params = new URLSearchParams(location.search);
     $<HTMLInputElement>('join-name').value = params.get('name') ?? `player-${Math.floor(Math.random() * 1000)}`;
     $<HTMLInputElement>('join-room').value = params.get('room') ?? '';
+    $<HTMLInputElement>('join-token').value = params.get('token') ?? '';
     $('join-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const name = $<HTMLInputElement>('join-name').value.trim() || 'player';
       const roomId = $<HTMLInputElement>('join-room').value.trim();
-      this.join({ name, ...(roomId && { roomId }) }).catch((err: unknown) => this.toast(err instanceof Error ? err.message : String(err)));
+      const token = $<HTMLInputElement>('join-token').value.trim();
+      this.join({ name, ...(roomId && { roomId }), ...(token && { token }) }).catch((err: unknown) => this.toast(err instanceof Error ? err.message : String(err)));
     });
     $('talk-form').addEventListener('submit', (ev) => {
       ev.preventDefault();

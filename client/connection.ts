@@ -18,6 +18,8 @@ export interface ConnectionEvents {
 export interface JoinRequest {
   readonly name: string;
   readonly roomId?: string;
+  /** A player token from the game's account service; without one the player joins as a guest. */
+  readonly token?: string;
 }
 
 /**
@@ -35,6 +37,8 @@ export class GameConnection {
   async join(req: JoinRequest): Promise<Room> {
     this.events.status('connecting');
     const options: Record<string, unknown> = { name: req.name };
+    // The SDK sends it as `Authorization: Bearer <token>` with the matchmaking request.
+    this.client.auth.token = req.token ?? ''; // empty: no header (and no token left over from storage)
     let room: Room;
     try {
       room = req.roomId ? await this.client.joinById(req.roomId, options) : await this.client.joinOrCreate('world', options);

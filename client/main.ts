@@ -2,7 +2,7 @@ import { App } from './app.ts';
 
 /**
  * Entry point. Query parameters: `server` (game server origin; default this page's origin, or the dev server's
- * target), `name`, `seed`, `room` (prefill the join form), `autojoin=1` (join at once), `designer=1`.
+ * target), `name`, `seed`, `room`, `token` (a player token; prefill the join form), `autojoin=1` (join at once), `designer=1`.
  */
 const params = new URLSearchParams(location.search);
 const server = params.get('server') || (typeof __LAIRMIND_SERVER__ === 'string' && __LAIRMIND_SERVER__) || location.origin;
@@ -31,5 +31,6 @@ if (params.get('autojoin') === '1') {
   const name = params.get('name') || 'player';
   const seed = params.get('seed') || undefined;
   const roomId = params.get('room') || undefined;
-  app.join({ name, ...(seed && { seed }), ...(roomId && { roomId }) }).catch((err: unknown) => console.error(err));
+  const token = params.get('token') || undefined;
+  app.join({ name, ...(seed && { seed }), ...(roomId && { roomId }), ...(token && { token }) }).catch((err: unknown) => console.error(err));
 }

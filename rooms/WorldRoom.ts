@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, Protocol, Room } from '@colyseus/core';
+import { CloseCode, ErrorCode, Protocol, Room, ServerError } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import { coordinatorSpawn, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
@@ -16,6 +16,8 @@ import type { RoomObserver } from './observer.ts';
 import { Projection } from './projection.ts';
 import { RateLimiter } from './rateLimiter.ts';
 import type { RateLimitOptions } from './rateLimiter.ts';
+import { DEFAULT_GUEST_TIER, identityOf } from './playerIdentity.ts';
+import type { IdentityPort, JoinIdentity, PlayerIdentity } from './playerIdentity.ts';
 import { parseRoomOptions } from './roomOptions.ts';
 import type { WorldRoomOptions } from './roomOptions.ts';
 import { MetaState, PlayerState, WorldState } from './state.ts';
@@ -56,6 +58,8 @@ export interface WorldRoomServices {
    * when the admin API created the room).
    */
   readonly scenarios?: (name: string, options: Readonly<Record<string, unknown>>) => Scenario;
+  /** Who joins: checks player tokens at matchmaking. Without one everyone is a guest on the free tier. */
+  readonly identity?: IdentityPort;
 }
 
 /** Spawn inputs from the admin API carry `ref` = this prefix + a sequence number. */
@@ -64,6 +68,8 @@ const ADMIN_REF = 'admin:';
 interface Player {
   actor: ActorId;
   readonly name: string;
+  /** Kept for the client's life, reconnections included. */
+  readonly identity: PlayerIdentity;
   /** Counts every frame the client sends. */
   readonly limiter: RateLimiter;
   /** Bounds the error replies its invalid input earns. */
@@ -230,9 +236,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.services.observer?.step?.(this.roomId, this.sim.world, report, performance.now() - startedAt);
   }
 
-  override onJoin(client: Client, raw?: { name?: unknown }): void {
-    const name = typeof raw?.name === 'string' && normaliseText(raw.name, 32) ? normaliseText(raw.name, 32) : `player-${client.sessionId.slice(0, 4)}`;
-    const player = new PlayerState({ name });
+  override onJoin(client: Client, raw?: { name?: unknown }, auth?: unknown): void {
+    const identity = identityOf(client.sessionId, client.auth ?? auth, this.services.identity?.guestTier ?? DEFAULT_GUEST_TIER);
+    const chosen = identity.name ?? raw?.name;
+    const name = typeof chosen === 'string' && normaliseText(chosen, 32) ? normaliseText(chosen, 32) : `player-${client.sessionId.slice(0, 4)}`;
+    const player = new PlayerState({ name, tier: identity.tier });
     this.state.players.set(client.sessionId, player);
     client.view = this.interest.open(client.sessionId, 0, player);
     this.countBytes(client);
@@ -240,10 +248,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.sim.input({
       type: 'spawn',
       ref: AVATAR_REF + client.sessionId,
-      spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name } },
+      spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name, account: identity.account, tier: identity.tier } },
     });
     const now = this.clock.currentTime;
-    this.players.set(client.sessionId, { actor: 0, name, limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) });
+    this.players.set(client.sessionId, { actor: 0, name, identity, limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) });
   }
 
   override onDrop(client: Client): void {
@@ -355,6 +363,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         b.resolve(b.ids);
       }
     }
+  }
+
+  /** Who a session is (undefined once it left). */
+  identityOf(sessionId: string): PlayerIdentity | undefined {
+    return this.players.get(sessionId)?.identity;
   }
 
   /** The avatar of a session, once spawned. */
@@ -522,6 +535,22 @@ function busyWait(ms: number): void {
 export function worldRoom(services: WorldRoomServices): typeof WorldRoom {
   return class BoundWorldRoom extends WorldRoom {
     protected override services = services;
+
+    /**
+     * Identify a join during matchmaking, before a seat is reserved: a refused token is answered on the matchmaking
+     * request itself with the reason. What it returns reaches `client.auth`, and stays through reconnections.
+     */
+    static override async onAuth(token: string | undefined): Promise<JoinIdentity> {
+      // `token` is the bearer token of the request's Authorization header; another scheme (Basic auth of a proxy
+      // in front of the game, say) is not a player token, and joins as no token.
+      const identity = services.identity;
+      if (!identity) return { kind: 'guest', tier: DEFAULT_GUEST_TIER };
+      try {
+        return await identity.identify(token);
+      } catch (err) {
+        throw new ServerError(ErrorCode.AUTH_FAILED, err instanceof Error ? err.message : String(err));
+      }
+    }
   };
 }
 

@@ -1,6 +1,8 @@
 export { WorldRoom, worldRoom, FLOOD_CLOSE_CODE, DEFAULT_FRAME_LIMIT, DEFAULT_ERROR_REPLY_LIMIT } from './WorldRoom.ts';
 export type { WorldRoomServices } from './WorldRoom.ts';
 export type { RoomObserver } from './observer.ts';
+export { GUEST_PREFIX, DEFAULT_GUEST_TIER, identityOf } from './playerIdentity.ts';
+export type { IdentityPort, JoinIdentity, PlayerIdentity } from './playerIdentity.ts';
 export { WorldState, EntityState, PlayerState, SpeechState, TileEditState, MetaState } from './state.ts';
 export { PlanState, AssignmentState } from './state.ts';
 export { projectPlans } from './planProjection.ts';

@@ -31,6 +31,8 @@ export const PlayerState = schema({
   /** Actor id of the player's avatar (0 until it has spawned). */
   actor: t.uint32().default(0),
   connected: t.boolean().default(true),
+  /** The player's tier (`free` for guests). */
+  tier: t.string().default(''),
 }, 'Player');
 export type PlayerState = SchemaType<typeof PlayerState>;
 

@@ -24,6 +24,15 @@ export const ServerConfigSchema = z.object({
   MATCHMAKE_LOOPBACK: z.enum(['exempt', 'limited']).default('limited'),
   /** Bearer token for the monitor and the admin API; without it they are off. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Secret (32+ bytes) that signs and verifies player tokens (HS256). Without it auth is off: everyone is a guest on
+   * the free tier. Never logged.
+   */
+  AUTH_SECRET: z.string().refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes (a short secret can be guessed offline from one token)').optional(),
+  /** The `iss` claim player tokens carry and must carry. */
+  AUTH_ISSUER: z.string().min(1).max(128).default('lairmind'),
+  /** `1`: a join without a player token is refused (needs AUTH_SECRET); `0`: it joins as a guest on the free tier. */
+  AUTH_REQUIRED: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Defaults of the `world` room (a creating client may override them). */
   SEED: z.string().min(1).default('lairmind'),
@@ -61,6 +70,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const r = ServerConfigSchema.safeParse(picked);
   if (!r.success) throw new ValidationError('environment', r.error.issues);
+  if (r.data.AUTH_REQUIRED && !r.data.AUTH_SECRET) {
+    throw new ValidationError('environment', [{ path: ['AUTH_REQUIRED'], message: 'needs AUTH_SECRET: without a secret no player token can be checked, so no one could join' }]);
+  }
   return r.data;
 }
 

@@ -13,6 +13,7 @@ import type { RoomObserver } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
 import { createAlertReceiver } from './alertReceiver.ts';
 import { createAdminRouter } from './admin/adminRouter.ts';
+import { identitiesFromConfig } from './identity/index.ts';
 import { ScenarioLibrary } from './scenarioFiles.ts';
 import type { ServerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -105,6 +106,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     providers: Object.fromEntries(llmSetup.providers.map((p) => [p.name, p.status === 'no key' ? `no key (${p.keyEnv.join(' or ')})` : p.status])),
     alerts: llmSetup.alertWebhookUrl ? `log and ${redactedUrl(llmSetup.alertWebhookUrl)}` : 'log',
   }, 'llm: gateway ready (the local tactician answers when no provider key is set)');
+  // Players' tiers are the gateway's: a token naming another is refused; guests get its default tier.
+  const identity = identitiesFromConfig(config, { tiers: Object.keys(llm.tiers.tiers), guestTier: llm.tiers.defaultTier }, logger);
 
   // Every check answers within its deadline whatever is down: /health must answer within a second.
   const llmHealth = async (): Promise<HealthReport['components'][string]> => {
@@ -145,7 +148,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     routes: matchmaking.routes(),
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
-      world: defineRoom(worldRoom({ minds, observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
+      world: defineRoom(worldRoom({ minds, identity, observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
         // Clients may start only the scenarios the operator made public; the admin API may start any.
         if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
           throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);
@@ -190,7 +193,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         logger.info('monitor: off; set ADMIN_TOKEN (16+ characters) to mount it at /colyseus');
       }
       if (config.ADMIN_TOKEN) {
-        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey } }));
+        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens }));
         logger.info({ scenarios: scenarios.dir }, 'admin API: mounted at /admin (Authorization: Bearer <ADMIN_TOKEN>)');
       } else {
         logger.info('admin API: off; set ADMIN_TOKEN (16+ characters) to turn it on at /admin');

@@ -10,3 +10,5 @@ export { ServerMetrics } from './metrics.ts';
 export { hasAdminToken } from './adminAuth.ts';
 export { ScenarioLibrary, ScenarioNotFoundError, checkScenarioFile, loadScenarioFile, parseScenarioText, DEFAULT_SCENARIOS_DIR } from './scenarioFiles.ts';
 export type { ScenarioFileCheck } from './scenarioFiles.ts';
+export { PlayerTokens, PlayerTokenError, PlayerIdentities, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from './identity/index.ts';
+export type { VerifiedPlayer, TokenRequest, IssuedToken } from './identity/index.ts';

@@ -9,6 +9,7 @@ import { registerSpawn } from './commands/spawn.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerLoadtest } from './commands/loadtest.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerToken } from './commands/token.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerInspect(program);
   registerLoadtest(program);
   registerConfig(program);
+  registerToken(program);
   return program;
 }
 

@@ -11,7 +11,8 @@ import { buildBattleContext } from './battleContext.ts';
 import type { BattleContext } from './battleContext.ts';
 import { detectEngagements, leaderOf, rosterAround } from './engagement.ts';
 import { ORDER_TOPIC, PACK_TOPIC, TACTICIAN_SOURCE } from './plan.ts';
-import type { Order, Plan, PlanReply, PlanRequest, PlanSource } from './plan.ts';
+import type { Order, Plan, PlanPayer, PlanReply, PlanRequest, PlanSource } from './plan.ts';
+import { battlePayers } from './payers.ts';
 import { localTactician } from './tactician.ts';
 import { validatePlan } from './validatePlan.ts';
 import type { PlanWorld } from './validatePlan.ts';
@@ -273,7 +274,8 @@ function scan(state: CoordinatorState, ctx: Ctx, detect: boolean): Transition<Co
         stats = bump(bump(stats, 'tacticianPlans'), 'repairs', check.repairs.length);
       }
       if (p.askCloud && !rec.pending && ctx.time + 1e-9 >= rec.nextCloudAt) {
-        const payload: PlanRequest = { context, tier: p.tier, budgetUsd: p.budgetUsd, room: p.room, deadlineMs: Math.round(p.planTimeout * 1000) };
+        const payers = payersOf(ctx, living, players);
+        const payload: PlanRequest = { context, tier: p.tier, budgetUsd: p.budgetUsd, room: p.room, ...(payers.length && { payers }), deadlineMs: Math.round(p.planTimeout * 1000) };
         effects.push({ type: 'ask', port: MIND_PORTS.plan, payload, timeout: p.planTimeout, key });
         rec = { ...rec, pending: { askedAt: ctx.time, alive: living.length, players, origin: context.origin }, nextCloudAt: ctx.time + p.cloudEvery };
         stats = bump(stats, 'cloudAsked');
@@ -303,6 +305,16 @@ function playersNear(ctx: Ctx, all: readonly Readonly<Body>[], living: readonly 
     }
   }
   return [...out].filter((id) => ctx.bodyOf(id)?.alive).sort((a, b) => a - b);
+}
+
+/** The identified players in the fight who may pay for its plan, nearest the pack first. */
+function payersOf(ctx: Ctx, living: readonly ActorId[], players: readonly ActorId[]): PlanPayer[] {
+  const members = living.map((id) => ctx.bodyOf(id)).filter((b): b is Readonly<Body> => b !== undefined);
+  const inFight = players.flatMap((id) => {
+    const body = ctx.bodyOf(id);
+    return body ? [{ body, tags: ctx.tagsOf(id) }] : [];
+  });
+  return battlePayers(inFight, members);
 }
 
 function packHpFraction(ctx: Ctx, living: readonly ActorId[]): number {

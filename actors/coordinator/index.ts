@@ -10,6 +10,8 @@ export type { Engagement, EngagementView } from './engagement.ts';
 export { validatePlan } from './validatePlan.ts';
 export type { PlanWorld, PlanRepair, PlanCheck } from './validatePlan.ts';
 export { localTactician, membersByRole } from './tactician.ts';
+export { battlePayers, MAX_PAYERS } from './payers.ts';
+export type { BattlePlayer } from './payers.ts';
 export type { TacticianOptions } from './tactician.ts';
 export { coordinatorBehaviour, CoordinatorParamsSchema, packPlans, coordinatorSpawn } from './coordinator.ts';
 export type { CoordinatorParams, CoordinatorState, CoordinatorStats, PackRecord, ActivePlan, PendingPlan, PackPlanView } from './coordinator.ts';

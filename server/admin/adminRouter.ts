@@ -11,6 +11,8 @@ import { hasAdminToken } from '../adminAuth.ts';
 import type { ScenarioLibrary } from '../scenarioFiles.ts';
 import { ScenarioNotFoundError } from '../scenarioFiles.ts';
 import { AdminError, badRequest, sendError } from './adminErrors.ts';
+import type { PlayerTokens } from '../identity/index.ts';
+import { issuePlayerToken } from './playerTokenRequest.ts';
 import { roomLlmReport } from './roomLlm.ts';
 import { parseSpawnRequest } from './spawnRequest.ts';
 
@@ -24,6 +26,8 @@ export interface AdminDeps {
   readonly roomName?: string;
   /** Room options that mark a room as created by the admin API (so it may use any scenario). */
   readonly trustedOptions: Readonly<Record<string, unknown>>;
+  /** Signs player tokens; null or absent while auth is off (no AUTH_SECRET). */
+  readonly playerTokens?: PlayerTokens | null;
 }
 
 const CreateRoomSchema = z.object({
@@ -172,6 +176,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.get('/rooms/:roomId/llm', route(async (req, res) => {
     const room = needRoom(req);
     res.json({ ...(await roomLlmReport(deps.llm, room.roomId, room.config)), plans: room.decisions.sources().plan ?? {} });
+  }));
+
+  router.post('/players/tokens', route(async (req, res) => {
+    res.json(await issuePlayerToken(deps.playerTokens ?? null, bodyOf(req)));
   }));
 
   router.use((req: Request, res: Response) => {

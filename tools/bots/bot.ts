@@ -24,6 +24,8 @@ export interface BotOptions {
   /** Milliseconds between round-trip pings (default 1000; 0 = none). */
   readonly pingEveryMs?: number;
   readonly sink?: BotSink;
+  /** A player token, sent as the SDK's auth token (without one the bot is a guest). */
+  readonly token?: string;
 }
 
 /** Messages a bot sent, by type. */
@@ -76,6 +78,7 @@ export class Bot {
     let room: Room;
     try {
       const client = new Client(this.options.url);
+      if (this.options.token) client.auth.token = this.options.token;
       const joinOptions = { name: this.name };
       room = this.options.roomId ? await client.joinById(this.options.roomId, joinOptions) : await client.joinOrCreate(this.options.room ?? 'world', joinOptions);
     } catch (err) {
