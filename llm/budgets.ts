@@ -55,7 +55,7 @@ export interface BudgetSubject {
   readonly room: string | undefined;
   /** Daily limits of the caller's tier: they apply to the player (or, without a player, to the tenant). */
   readonly tierBudget?: BudgetScope;
-  /** This room's own limits, overriding the configured room budget. */
+  /** This room's own limits; with a configured room budget too, the stricter level of each applies. */
   readonly roomBudget?: BudgetScope;
 }
 
@@ -100,7 +100,7 @@ export class Budgets {
       if (s.costUsd) out.push({ scope, subject: who, metric: 'cost', key: `${key}:usd`, amount: micros, limit: toLimit(s.costUsd.hard), soft: toLimit(s.costUsd.soft), ttlMs });
     };
     const c = this.config;
-    if (subject.room !== undefined) push('room', subject.room, roomKey(subject.room), subject.roomBudget ?? c.room, c.roomTtlMs ?? DAY_MS);
+    if (subject.room !== undefined) push('room', subject.room, roomKey(subject.room), stricter(c.room, subject.roomBudget), c.roomTtlMs ?? DAY_MS);
     if (subject.player !== undefined) push('player', subject.player, `budget:player:${subject.player}:${day}`, subject.tierBudget ?? c.player, DAY_MS + 3_600_000);
     push('tenant', subject.tenant, `budget:tenant:${subject.tenant}:${day}`, subject.player === undefined ? (subject.tierBudget ?? c.tenant) : c.tenant, DAY_MS + 3_600_000);
     push('deployment-daily', 'deployment', `budget:deployment:d:${day}`, c.deployment?.daily, DAY_MS + 3_600_000);
@@ -117,6 +117,21 @@ export class Budgets {
   softKeys(subject: BudgetSubject, now: number): LabelledItem[] {
     return this.items(subject, 0, 0, now);
   }
+}
+
+/** Each level of two scopes, the lower where both set it (the configuration is a ceiling for a room's own limit). */
+function stricter(a: BudgetScope | undefined, b: BudgetScope | undefined): BudgetScope | undefined {
+  if (!a || !b) return a ?? b;
+  const min = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined ? y : y === undefined ? x : Math.min(x, y));
+  const limit = (x: Limit | undefined, y: Limit | undefined): Limit | undefined => {
+    if (!x || !y) return x ?? y;
+    const hard = min(x.hard, y.hard);
+    const soft = min(min(x.soft, y.soft), hard); // a soft level above the hard one would never be reached
+    return { ...(soft !== undefined && { soft }), ...(hard !== undefined && { hard }) };
+  };
+  const tokens = limit(a.tokens, b.tokens);
+  const costUsd = limit(a.costUsd, b.costUsd);
+  return { ...(tokens && { tokens }), ...(costUsd && { costUsd }) };
 }
 
 function roomKey(room: string): string {

@@ -100,7 +100,7 @@ export interface CallRequest<T = string> {
   readonly player?: string;
   /** Room or session id for the room budget. */
   readonly room?: string;
-  /** This room's limits (e.g. a scenario's budget), overriding the configured room budget. */
+  /** This room's limits (e.g. a scenario's budget); the configured room budget stays a ceiling (the stricter applies). */
   readonly roomBudget?: BudgetScope;
   /** Tier name for rate limits and tier budget. */
   readonly tier?: string;

@@ -60,6 +60,8 @@ export interface WorldRoomServices {
   readonly scenarios?: (name: string, options: Readonly<Record<string, unknown>>) => Scenario;
   /** Who joins: checks player tokens at matchmaking. Without one everyone is a guest on the free tier. */
   readonly identity?: IdentityPort;
+  /** The LLM tiers the server defines: a room (or its scenario) naming another is refused at creation. */
+  readonly llmTiers?: readonly string[];
 }
 
 /** Spawn inputs from the admin API carry `ref` = this prefix + a sequence number. */
@@ -164,6 +166,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       const plan = planScenario(scenario, resolveSite(scenario, this.gen), { players: false });
       for (const input of plan.inputs) this.sim.input(input);
       this.scenario = { name: options.scenario, scenario, plan };
+    }
+    const tiers = this.services.llmTiers;
+    if (tiers && !tiers.includes(options.llmTier)) {
+      const where = scenario ? `scenario '${options.scenario}': llm.tier` : 'room option llmTier';
+      throw new Error(`${where}: '${options.llmTier}' is not a tier of this server (tiers: ${tiers.join(', ')})`);
     }
     // Layer 4: one coordinator per room plans pack tactics (local tactician; cloud within the room's tier and budget).
     this.sim.input(coordinatorSpawn({ tier: options.llmTier, budgetUsd: options.llmBudgetUsd, room: this.roomId || 'room' }));

@@ -94,12 +94,18 @@ export function createAdminRouter(deps: AdminDeps): Router {
     if (!body.success) throw badRequest('create request', body.error.issues);
     const raw = body.data.scenario;
     let name: string;
+    // A scenario's tier must be one the gateway defines: refused here, before a room exists.
+    const tierKnown = (sc: Scenario): void => {
+      const tiers = Object.keys(deps.llm.tiers.tiers);
+      if (!tiers.includes(sc.llm.tier)) throw badRequest('create request', [{ path: ['scenario', 'llm', 'tier'], message: `'${sc.llm.tier}' is not a tier of this server (tiers: ${tiers.join(', ')})` }]);
+    };
     if (typeof raw === 'string') {
-      loadNamed(deps.scenarios, raw, ['scenario']);
+      tierKnown(loadNamed(deps.scenarios, raw, ['scenario']));
       name = raw;
     } else if (typeof raw === 'object' && raw !== null) {
       const r = checkScenario(raw);
       if (!r.ok) throw badRequest('create request', r.issues.map((i) => ({ path: ['scenario', ...i.path], message: i.message })));
+      tierKnown(r.scenario);
       name = deps.scenarios.register(r.scenario);
     } else {
       throw badRequest('create request', [{ path: ['scenario'], message: 'expected a scenario name or a scenario document' }]);

@@ -115,3 +115,21 @@ describe('spend controls of the gateway', () => {
     expect((await gw.health()).cloud).toBe('ok');
   });
 });
+
+describe('budget scopes', () => {
+  it("a room's own budget and the configured room budget: the stricter level of each applies", async () => {
+    const { Budgets } = await import('../../llm/budgets.ts');
+    const b = new Budgets({ room: { costUsd: { soft: 0.05, hard: 0.1 } }, deployment: { daily: { tokens: { hard: 1000 } }, monthly: { costUsd: { hard: 50 } } } });
+    const now = Date.UTC(2026, 11, 3, 12);
+    const items = (roomBudget?: { costUsd: { hard: number } }) => b.items({ tenant: 't', player: 'p', room: 'r', ...(roomBudget && { roomBudget }) }, 10, 20, now);
+    const room = (roomBudget?: { costUsd: { hard: number } }) => items(roomBudget).find((i) => i.scope === 'room')!;
+    expect(room().limit).toBe(100_000);
+    expect(room({ costUsd: { hard: 1 } }).limit).toBe(100_000); // the configuration is a ceiling
+    expect(room({ costUsd: { hard: 0.01 } })).toMatchObject({ limit: 10_000, soft: 10_000 });
+    expect(items().map((i) => `${i.scope}:${i.metric}:${i.key}`)).toEqual([
+      'room:cost:budget:room:r:usd',
+      `deployment-daily:tokens:budget:deployment:d:${Math.floor(now / 86_400_000)}:tok`,
+      `deployment-monthly:cost:budget:deployment:m:${2026 * 12 + 11}:usd`,
+    ]);
+  });
+});

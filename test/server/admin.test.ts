@@ -71,6 +71,8 @@ describe('admin API', () => {
     expect(mine.local.scenario.name).toBe('village');
     const bad = await call('POST', '/admin/rooms', { scenario: { name: 'bad', spawns: [{ pack: { species: 'wolf', size: 99, at: { x: 0, y: 0 } } }] } });
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: 'scenario.spawns[0].pack.size', message: 'Too big: expected number to be <=24' }] } });
+    const gold = await call('POST', '/admin/rooms', { scenario: { name: 'gold', world: { seed: 7, size: 64 }, spawns: [], llm: { tier: 'gold' } } });
+    expect(gold).toMatchObject({ status: 400, body: { issues: [{ path: 'scenario.llm.tier', message: "'gold' is not a tier of this server (tiers: free, premium, whale)" }] } });
   });
 
   it('spawns a scenario into a live room where a connected client sees it; a bad one changes nothing', async () => {
