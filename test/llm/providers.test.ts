@@ -161,9 +161,9 @@ describe.each(KINDS)('%s through its real SDK against a fake server', (kind) => 
     else expect(fake.requests[0]!.body.stream).toBe(true);
   });
 
-  it('falls back to local when a stream fails before its first chunk', async () => {
+  it('falls back to local when a stream fails before its first chunk (after one retry, as a call does)', async () => {
     fresh();
-    fake.queue({ type: 'error', status: 503 });
+    fake.respond(() => ({ type: 'error', status: 503 }));
     const { gw } = gatewayFor([fake]);
     gw.registerLocal('dialogue', () => 'Grr.');
     const s = gw.stream({ operation: 'dialogue', messages: [{ role: 'user', content: 'hi' }] });
@@ -171,6 +171,7 @@ describe.each(KINDS)('%s through its real SDK against a fake server', (kind) => 
     for await (const c of s) chunks.push(c);
     expect(chunks).toEqual(['Grr.']);
     expect((await s.result).provider).toBe('local');
+    expect(fake.requests).toHaveLength(2);
   });
 
   it('never lets the API key reach errors, telemetry, logs or the fallback reason', async () => {

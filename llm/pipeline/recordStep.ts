@@ -1,0 +1,65 @@
+import type { LlmError } from '../errors.ts';
+import type { CallResult } from '../gatewayTypes.ts';
+import type { CallRecord } from '../telemetry.ts';
+import type { CallContext } from './callContext.ts';
+import { now } from './parts.ts';
+import type { GatewayParts } from './parts.ts';
+
+/** How a call was answered. */
+export interface Answer {
+  readonly provider: string;
+  readonly model: string;
+  readonly cached: boolean;
+  readonly routing: string;
+  readonly fallback: boolean;
+}
+
+function makeRecord(g: GatewayParts, c: CallContext, provider: string, model: string, cached: boolean, fallbackUsed: boolean, outcome: CallRecord['outcome'], error: string | undefined, routing: string): CallRecord {
+  const st = c.st;
+  return {
+    requestId: st.requestId,
+    startedAt: st.startedAt,
+    operation: c.req.operation,
+    tenant: c.tenant,
+    ...(c.req.player !== undefined && { player: c.req.player }),
+    room: c.req.room,
+    tier: c.tierName ?? 'none',
+    provider,
+    model,
+    inputTokens: st.usage.inputTokens,
+    outputTokens: st.usage.outputTokens,
+    cachedInputTokens: st.usage.cachedInputTokens,
+    cached,
+    retries: st.retries,
+    repairs: st.repairs,
+    fallbackUsed,
+    fallbackReason: fallbackUsed ? st.fallbackReason : undefined,
+    latencyMs: now() - st.t0,
+    costUsd: st.costUsd,
+    outcome,
+    error,
+    routing: g.redactor.text(routing),
+    attempts: st.attempts,
+  };
+}
+
+/** Record step (answered): the call record goes to telemetry (metrics, inspector) and the result to the caller. */
+export function finish<T>(g: GatewayParts, c: CallContext, how: Answer, value: T): CallResult<T> {
+  const record = makeRecord(g, c, how.provider, how.model, how.cached, how.fallback, 'ok', undefined, how.routing);
+  g.telemetry.record(record);
+  return { value, provider: how.provider, model: how.model, cached: how.cached, record, decision: c.decision };
+}
+
+/** Record step (not answered): the record says why, then the error is thrown. */
+export function fail(g: GatewayParts, c: CallContext, error: LlmError, outcome: 'error' | 'refused' = 'error'): never {
+  const record = makeRecord(g, c, 'none', 'none', false, c.st.fallbackReason !== undefined, outcome, g.redactor.text(error.message), c.decision?.reason ?? '');
+  g.telemetry.record(record);
+  throw error;
+}
+
+/** Every link that failed and why, ending with the local link's reason. */
+export function failures(c: CallContext, last: string): { link: string; reason: string }[] {
+  const out = c.st.attempts.filter((a) => a.outcome !== 'ok').map((a) => ({ link: `${a.provider}:${a.model}`, reason: a.outcome }));
+  out.push({ link: 'local', reason: last });
+  return out;
+}
