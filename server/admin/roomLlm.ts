@@ -7,7 +7,8 @@ const SCAN = 1000;
 /**
  * A room's LLM use: its tier and budget, calls, tokens and cost (all USD, spend per provider and model from the
  * attempts that spent it), and its latest calls (no prompt text). `spentUsd` is the room's budget counter, shared by
- * every process (it includes reservations of calls still in flight).
+ * every process (it includes reservations of calls still in flight). Each recent call names who paid for it: the
+ * player account and tier it was charged to (`room:<id>` on the room's tier when no player in the fight could pay).
  */
 export async function roomLlmReport(llm: LlmGateway, roomId: string, config: WorldRoomOptions): Promise<Record<string, unknown>> {
   const records = llm.telemetry.recent(SCAN).filter((r) => r.room === roomId);
@@ -40,7 +41,7 @@ export async function roomLlmReport(llm: LlmGateway, roomId: string, config: Wor
     budget: { limitUsd, spentUsd, remainingUsd: limitUsd === null ? null : Math.max(0, limitUsd - spentUsd), fraction: limitUsd ? spentUsd / limitUsd : null },
     calls: { count: records.length, errors, byProvider, byOperation, tokens, spendByModel, scanned: SCAN },
     recent: records.slice(0, 50).map((r) => ({
-      requestId: r.requestId, operation: r.operation, provider: r.provider, model: r.model, outcome: r.outcome, cached: r.cached,
+      requestId: r.requestId, operation: r.operation, player: r.player ?? null, tier: r.tier, provider: r.provider, model: r.model, outcome: r.outcome, cached: r.cached,
       latencyMs: r.latencyMs, costUsd: r.costUsd, inputTokens: r.inputTokens, outputTokens: r.outputTokens, fallbackReason: r.fallbackReason ?? null,
     })),
   };
