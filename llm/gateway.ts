@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Rng } from '../shared/index.ts';
 import type { Clock } from '../shared/index.ts';
 import { Accounting } from './accounting.ts';
+import { AdmissionQueue } from './admissionQueue.ts';
+import { DeadLetters } from './deadLetters.ts';
 import { CircuitBreakers } from './breaker.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { ResponseCache } from './cache.ts';
@@ -49,6 +51,10 @@ export class LlmGateway {
   readonly tiers: TierLimiter;
   readonly cooldowns: Cooldowns;
   readonly router: Router;
+  /** Concurrency caps per provider and the wait by priority class. */
+  readonly queue: AdmissionQueue;
+  /** Requests that exhausted every link. */
+  readonly deadLetters: DeadLetters;
   readonly models: readonly ModelInfo[];
   private readonly adapters: Map<string, ProviderAdapter>;
   private readonly local = new LocalProvider();
@@ -90,6 +96,8 @@ export class LlmGateway {
     this.breakers = new CircuitBreakers(breakerStore, this.clock, opts.breaker);
     this.accounting = new Accounting(counters, this.clock, opts.budgets, opts.onAlert);
     this.cooldowns = new Cooldowns(counters, this.clock);
+    this.queue = new AdmissionQueue(opts.queue);
+    this.deadLetters = new DeadLetters(opts.deadLetterCapacity);
     this.tiers = new TierLimiter(counters, opts.tiers ?? DEFAULT_TIERS, opts.defaultTier ?? Object.keys(opts.tiers ?? DEFAULT_TIERS)[0]);
     const b = opts.budgets;
     const scopes = [b?.room, b?.player, b?.tenant, b?.deployment?.daily, b?.deployment?.monthly, ...Object.values(opts.tiers ?? DEFAULT_TIERS).map((t) => t.budget)];
@@ -113,6 +121,8 @@ export class LlmGateway {
       adapters: this.adapters,
       local: this.local,
       telemetry: this.telemetry,
+      queue: this.queue,
+      deadLetters: this.deadLetters,
       hasModels: this.models.length > 0,
       hasSoftBudgets: scopes.some((x) => x?.tokens?.soft !== undefined || x?.costUsd?.soft !== undefined),
       nextRequestId: () => `${this.idPrefix}-${++this.seq}`,

@@ -9,6 +9,7 @@ import type { ProvidersConfig } from './providerConfig.ts';
 import type { ModelRegistry } from './registry.ts';
 import type { RoutingDecision, RoutingOptions } from './router.ts';
 import type { Sleep } from './sleep.ts';
+import type { QueueOptions } from './admissionQueue.ts';
 import type { BreakerPolicy, BreakerState } from './stores/breakerState.ts';
 import type { BreakerStore } from './stores/breakerStore.ts';
 import type { CacheStore } from './stores/cacheStore.ts';
@@ -80,6 +81,10 @@ export interface GatewayOptions {
   readonly logger?: GatewayLogger;
   /** A player, tenant, room or the deployment passed a threshold of its cost limit (or a tier's cost alert). */
   readonly onAlert?: (alert: BudgetAlert) => void;
+  /** Concurrency caps per provider; past a cap requests wait by priority class, rooms taking turns. */
+  readonly queue?: QueueOptions;
+  /** Requests that exhausted every link kept for operators (default 500). */
+  readonly deadLetterCapacity?: number;
   /** Call records kept for `telemetry.recent()` (default 1000). */
   readonly telemetryCapacity?: number;
 }

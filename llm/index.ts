@@ -1,6 +1,10 @@
 // Public face of the LLM gateway: a game-agnostic library (it imports nothing from the game).
 export { LlmGateway } from './gateway.ts';
 export { DEFAULT_RETRY } from './gatewayTypes.ts';
+export { AdmissionQueue, PRIORITY_CLASSES } from './admissionQueue.ts';
+export type { PriorityClass, QueueOptions, Slot, WaitEvent } from './admissionQueue.ts';
+export { DeadLetters } from './deadLetters.ts';
+export type { DeadLetter } from './deadLetters.ts';
 export type { GatewayOptions, CallRequest, CallResult, GatewayHealth, GatewayLogger, LlmStream, RetryPolicy } from './gatewayTypes.ts';
 export { untrusted, sanitizeUntrusted, renderPrompt, leaksCanary } from './guard.ts';
 export type { GuardOptions, GuardedPrompt } from './guard.ts';

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { PRIORITY_CLASSES } from './admissionQueue.ts';
 import type { LlmGateway } from './gateway.ts';
 
 const STATUS = { closed: 0, half_open: 1, open: 2 } as const;
@@ -20,6 +21,31 @@ export function registerLlmMetrics(gateway: LlmGateway, registry: Registry, pref
   const fallbacks = new Counter({ name: `${prefix}fallbacks_total`, help: 'Calls answered by a link other than the primary', labelNames: ['operation'] as const, registers: reg });
   const retries = new Counter({ name: `${prefix}retries_total`, help: 'Same-model retries', labelNames: ['operation'] as const, registers: reg });
   const invalid = new Counter({ name: `${prefix}invalid_outputs_total`, help: 'Replies that failed parsing, schema or guard checks', labelNames: ['provider', 'model'] as const, registers: reg });
+  const queueWait = new Histogram({ name: `${prefix}queue_wait_seconds`, help: 'Time a request waited for a provider slot, by priority class (granted waits)', labelNames: ['priority'] as const, buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: reg });
+  const queueMissed = new Counter({ name: `${prefix}queue_missed_total`, help: 'Requests answered by their fallback without a provider slot: deadline passed, line full, or aborted', labelNames: ['priority', 'outcome'] as const, registers: reg });
+  gateway.queue.onWait((e) => {
+    if (e.outcome === 'granted') queueWait.observe({ priority: e.priority }, e.waitedMs / 1000);
+    else queueMissed.inc({ priority: e.priority, outcome: e.outcome });
+  });
+  new Gauge({
+    name: `${prefix}queue_depth`,
+    help: 'Requests waiting for a provider slot, by priority class',
+    labelNames: ['priority'] as const,
+    registers: reg,
+    collect() {
+      for (const p of PRIORITY_CLASSES) this.set({ priority: p }, gateway.queue.depth(p));
+    },
+  });
+  const dead = new Counter({ name: `${prefix}dead_letters_total`, help: 'Requests that exhausted every link (kept in the dead-letter record, never retried)', labelNames: ['operation'] as const, registers: reg });
+  gateway.deadLetters.onAdd((d) => dead.inc({ operation: d.operation }));
+  new Gauge({
+    name: `${prefix}dead_letters_kept`,
+    help: 'Dead letters currently kept (bounded)',
+    registers: reg,
+    collect() {
+      this.set(gateway.deadLetters.size);
+    },
+  });
   const overshoot = new Counter({ name: `${prefix}budget_overshoot_total`, help: 'Spend past a hard budget (a provider reported more than was reserved; the scope is closed by it), in tokens or USD by scope', labelNames: ['scope', 'metric'] as const, registers: reg });
   gateway.accounting.onOvershoot((o) => overshoot.inc({ scope: o.scope, metric: o.metric === 'cost' ? 'usd' : 'tokens' }, o.amount));
   // Read at scrape time from the breakers' shared state and the clock: an open breaker past its cooldown shows as

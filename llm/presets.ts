@@ -1,3 +1,5 @@
+import type { PriorityClass } from './admissionQueue.ts';
+
 /** Per-operation defaults; every field can be overridden per call. */
 export interface OperationPreset {
   /** Sampling temperature, 0..2. */
@@ -21,6 +23,8 @@ export interface OperationPreset {
   readonly layer: string;
   /** Bound on reply length in characters; longer replies are invalid output. */
   readonly maxOutputChars: number;
+  /** Queue class when a provider is at its concurrency cap: `battle` before `dialogue` before `background`. */
+  readonly priority: PriorityClass;
 }
 
 /** Fallback for operations with no preset. */
@@ -34,13 +38,14 @@ export const DEFAULT_PRESET: OperationPreset = {
   cacheTtlMs: 60_000,
   layer: 'default',
   maxOutputChars: 8_000,
+  priority: 'background',
 };
 
 /** Built-in presets. `tactics` is the room coordinator's pack-tactics call. */
 export const DEFAULT_PRESETS: Readonly<Record<string, Partial<OperationPreset>>> = {
-  tactics: { temperature: 0.4, maxTokens: 600, minOutputTokens: 150, timeoutMs: 2_500, deadlineMs: 3_000, cacheable: true, cacheTtlMs: 30_000, layer: 'coordination', maxOutputChars: 4_000 },
-  dialogue: { temperature: 0.9, maxTokens: 200, minOutputTokens: 24, timeoutMs: 2_000, deadlineMs: 3_000, cacheable: false, cacheTtlMs: 0, layer: 'interaction', maxOutputChars: 1_200 },
-  chat_intent: { temperature: 0, maxTokens: 100, timeoutMs: 1_500, deadlineMs: 2_000, cacheable: true, cacheTtlMs: 300_000, layer: 'interaction', maxOutputChars: 1_000 },
+  tactics: { temperature: 0.4, maxTokens: 600, minOutputTokens: 150, timeoutMs: 2_500, deadlineMs: 3_000, cacheable: true, cacheTtlMs: 30_000, layer: 'coordination', maxOutputChars: 4_000, priority: 'battle' },
+  dialogue: { temperature: 0.9, maxTokens: 200, minOutputTokens: 24, timeoutMs: 2_000, deadlineMs: 3_000, cacheable: false, cacheTtlMs: 0, layer: 'interaction', maxOutputChars: 1_200, priority: 'dialogue' },
+  chat_intent: { temperature: 0, maxTokens: 100, timeoutMs: 1_500, deadlineMs: 2_000, cacheable: true, cacheTtlMs: 300_000, layer: 'interaction', maxOutputChars: 1_000, priority: 'dialogue' },
 };
 
 /** The preset for `operation`: built-in defaults, then configured presets, then per-call overrides. */

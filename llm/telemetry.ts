@@ -4,8 +4,10 @@ export interface AttemptRecord {
   readonly model: string;
   /** `ok`, a failure kind, or `repair_ok` / `skipped:<why>`. */
   readonly outcome: string;
-  /** Wall time of the attempt, ms. */
+  /** Wall time of the attempt, ms (the provider's part: queue wait not included). */
   readonly ms: number;
+  /** Time waited in the admission queue for a slot, ms (absent when there was no wait). */
+  readonly queueMs?: number;
   /** What this attempt spent (tokens the provider reported, USD at the model's price); absent when nothing was sent. */
   readonly inputTokens?: number;
   readonly outputTokens?: number;

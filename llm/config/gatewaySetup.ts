@@ -101,6 +101,7 @@ export function gatewaySetup(loaded: LoadedConfig, env: Env = process.env, opts:
     ...(c.routing && { routing: c.routing }),
     ...(c.retry && { retry: c.retry }),
     ...(c.breaker && { breaker: c.breaker }),
+    ...(c.queue && { queue: c.queue }),
     ...(c.cache && { cache: c.cache }),
     ...(c.budgets && { budgets: c.budgets }),
     ...(c.tiers && { tiers: c.tiers }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRIORITY_CLASSES } from '../admissionQueue.ts';
 import { ModelEntrySchema } from '../registry.ts';
 import { DEFAULT_TIERS } from '../tiers.ts';
 
@@ -76,6 +77,8 @@ const PresetSchema = z.strictObject({
   cacheTtlMs: z.number().int().min(0).optional().describe('Cache entry lifetime, ms (0: not cached).'),
   layer: Name.optional().describe('Layer name for tier limits.'),
   maxOutputChars: z.number().int().min(1).max(10_000_000).optional().describe('Longest reply accepted, characters.'),
+  minOutputTokens: z.number().int().min(1).max(1_000_000).optional().describe('Fewest output tokens worth buying when a budget is nearly spent (else the local handler answers).'),
+  priority: z.enum(PRIORITY_CLASSES).optional().describe('Queue class when a provider is at its concurrency cap: battle before dialogue before background.'),
 });
 
 const ModelsSchema = z.strictObject({
@@ -104,7 +107,6 @@ export const LairmindConfigSchema = z.strictObject({
     maxRetries: z.number().int().min(0).max(10).optional().describe('Retries on the same model before moving down the chain (default 1).'),
     baseDelayMs: z.number().min(0).max(60_000).optional().describe('First backoff, ms (default 50).'),
     maxDelayMs: z.number().min(0).max(60_000).optional().describe('Largest backoff, ms (default 500).'),
-    retryAfterCapMs: z.number().min(0).max(600_000).optional().describe('A Retry-After above this falls back at once, ms (default 1000).'),
   }).optional(),
   breaker: z.strictObject({
     failureThreshold: z.number().int().min(1).optional().describe('Open after this many failures in a window (default 3).'),
@@ -113,6 +115,10 @@ export const LairmindConfigSchema = z.strictObject({
     windowMs: z.number().int().min(1).optional().describe('Counting window, ms (default 30000).'),
     cooldownMs: z.number().int().min(0).optional().describe('Open time before one probe, ms (default 5000).'),
   }).optional(),
+  queue: z.strictObject({
+    concurrency: z.record(z.string().min(1).max(64), z.number().int().min(1).max(100_000)).optional().describe('Attempts in flight per provider in this process (`*` for the others); past it, requests wait by priority class, rooms taking turns. Absent: no cap.'),
+    maxWaiting: z.number().int().min(1).max(1_000_000).optional().describe('Requests waiting per provider; past it, the fallback answers at once (default 1000).'),
+  }).optional().describe('The admission queue in front of the providers.'),
   alerts: z.strictObject({
     webhookUrl: HttpUrl.optional().describe('POST each budget alert here as JSON (the log always gets it). LAIRMIND_ALERT_WEBHOOK_URL overrides it; webhook URLs carry secrets, so prefer the variable.'),
   }).optional().describe('Where budget alerts go; thresholds are budgets.alertFractions.'),

@@ -90,12 +90,22 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
   let retries = 0;
   let repaired = false;
   for (;;) {
+    if (st.deadlineAt - now() < 5) return { ok: false, reason: 'deadline' };
+    // Queue step: a slot under the provider's concurrency cap, by priority, rooms taking turns.
+    const tq = now();
+    const pending = g.queue.acquire(model.provider, c.preset.priority, c.req.room ?? c.tenant, st.deadlineAt - now() - 5, c.signal);
+    const slot = pending instanceof Promise ? await pending : pending;
+    if (!slot) {
+      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'skipped:queue', ms: 0, queueMs: now() - tq });
+      return { ok: false, reason: 'no slot before the deadline (queue)' };
+    }
+    const queued = slot.waitedMs > 0 ? { queueMs: slot.waitedMs } : {};
     const remaining = st.deadlineAt - now();
-    if (remaining < 5) return { ok: false, reason: 'deadline' };
     const res = await g.accounting.reserve(model, c.inputTokens, c.maxOut, c.subject, c.tierDef?.alertDailyCostUsd, c.preset.minOutputTokens);
     if (res instanceof LlmError) {
+      slot.release();
       st.refusal ??= res;
-      st.attempts.push({ provider: model.provider, model: model.model, outcome: `skipped:${res.name}`, ms: 0 });
+      st.attempts.push({ provider: model.provider, model: model.model, outcome: `skipped:${res.name}`, ms: 0, ...queued });
       return { ok: false, reason: res.message };
     }
     const preq: ProviderRequest = {
@@ -119,11 +129,12 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
       err = e instanceof ProviderError ? e : new ProviderError({ provider: model.provider, model: model.model, kind: 'connection', message: g.redactor.text(String((e as Error)?.message ?? e)) }, { cause: e });
     } finally {
       clearTimeout(timer);
+      slot.release();
     }
     const ms = now() - t;
     const usage = progress.usage;
     const spent = await settleStep(g, c, res, model, usage);
-    const paid = { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent };
+    const paid = { ...queued, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent };
     if (c.signal?.aborted) throw new CallAbortedError({ cause: c.signal.reason });
     const streamed = progress.text.length > 0 && c.sink !== undefined;
     if (err) {
@@ -148,6 +159,9 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
       }
       retries++;
       st.retries++;
+      // The failure may have opened the breaker (or another process's did): then the retry does not go.
+      const now2 = await unavailable(g, link.id);
+      if (now2) return { ok: false, reason: `${err.kind}, then ${now2}` };
       continue;
     }
     const checked = check(progress.text, c.prompt, c.schema, c.preset);

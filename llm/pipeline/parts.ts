@@ -1,5 +1,7 @@
 import type { Clock, Rng } from '../../shared/index.ts';
 import type { Accounting } from '../accounting.ts';
+import type { AdmissionQueue } from '../admissionQueue.ts';
+import type { DeadLetters } from '../deadLetters.ts';
 import type { CircuitBreakers } from '../breaker.ts';
 import type { ResponseCache } from '../cache.ts';
 import type { Cooldowns } from '../cooldowns.ts';
@@ -32,6 +34,8 @@ export interface GatewayParts {
   readonly adapters: ReadonlyMap<string, ProviderAdapter>;
   readonly local: LocalProvider;
   readonly telemetry: Telemetry;
+  readonly queue: AdmissionQueue;
+  readonly deadLetters: DeadLetters;
   /** Whether any cloud model is configured. */
   readonly hasModels: boolean;
   /** Whether any budget scope has a soft level (else the soft check is skipped). */

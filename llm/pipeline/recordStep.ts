@@ -1,3 +1,4 @@
+import { AllProvidersFailedError } from '../errors.ts';
 import type { LlmError } from '../errors.ts';
 import type { CallResult } from '../gatewayTypes.ts';
 import type { CallRecord } from '../telemetry.ts';
@@ -50,10 +51,18 @@ export function finish<T>(g: GatewayParts, c: CallContext, how: Answer, value: T
   return { value, provider: how.provider, model: how.model, cached: how.cached, record, decision: c.decision };
 }
 
-/** Record step (not answered): the record says why, then the error is thrown. */
+/**
+ * Record step (not answered): the record says why, then the error is thrown. A request that exhausted every link it
+ * had (at least one was tried or skipped as unavailable; not one a tier refused before any link, nor a bad request)
+ * also goes to the dead-letter record.
+ */
 export function fail(g: GatewayParts, c: CallContext, error: LlmError, outcome: 'error' | 'refused' = 'error'): never {
-  const record = makeRecord(g, c, 'none', 'none', false, c.st.fallbackReason !== undefined, outcome, g.redactor.text(error.message), c.decision?.reason ?? '');
+  const reason = g.redactor.text(error.message);
+  const record = makeRecord(g, c, 'none', 'none', false, c.st.fallbackReason !== undefined, outcome, reason, c.decision?.reason ?? '');
   g.telemetry.record(record);
+  if (error instanceof AllProvidersFailedError && c.st.attempts.length > 0) {
+    g.deadLetters.add({ at: g.clock.now(), requestId: c.st.requestId, operation: c.req.operation, tenant: c.tenant, player: c.req.player, room: c.req.room, reason, links: c.st.attempts.map((a) => ({ link: `${a.provider}:${a.model}`, outcome: a.outcome })) });
+  }
   throw error;
 }
 

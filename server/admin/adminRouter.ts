@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { checkScenario, inputIssues, planScenario, resolveSite } from '../../actors/index.ts';
 import type { Scenario } from '../../actors/index.ts';
+import { PRIORITY_CLASSES } from '../../llm/index.ts';
 import type { LlmGateway } from '../../llm/index.ts';
 import { WorldRoom } from '../../rooms/index.ts';
 import { ValidationError } from '../../shared/index.ts';
@@ -177,6 +178,17 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const inspection = room.inspect(id);
     if (!inspection) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
     res.json({ roomId: room.roomId, tick: room.sim.world.tick, actor: inspection });
+  }));
+
+  router.get('/llm/dead-letters', route((req, res) => {
+    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    res.json({ kept: deps.llm.deadLetters.size, capacity: deps.llm.deadLetters.capacity, byOperation: Object.fromEntries(deps.llm.deadLetters.counts), recent: deps.llm.deadLetters.recent(limit) });
+  }));
+
+  router.get('/llm/queue', route((_req, res) => {
+    const q = deps.llm.queue;
+    const providers = [...new Set(deps.llm.models.map((m) => m.provider))].sort();
+    res.json({ providers: Object.fromEntries(providers.map((p) => [p, { cap: q.cap(p) ?? null, inFlight: q.inFlight(p), waiting: Object.fromEntries(PRIORITY_CLASSES.map((c) => [c, q.depth(c, p)])) }])) });
   }));
 
   router.get('/rooms/:roomId/llm', route(async (req, res) => {

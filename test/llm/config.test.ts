@@ -222,13 +222,13 @@ describe('for editors and users', () => {
     expect(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')).toBe(configJsonSchema());
     const schema = JSON.parse(configJsonSchema()) as { additionalProperties: boolean; properties: Record<string, unknown> };
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['providers', 'models', 'routing', 'tiers', 'defaultTier', 'budgets', 'cache', 'presets', 'retry', 'breaker', 'alerts']);
+    expect(Object.keys(schema.properties)).toEqual(['providers', 'models', 'routing', 'tiers', 'defaultTier', 'budgets', 'cache', 'presets', 'retry', 'breaker', 'queue', 'alerts']);
   });
 
   it('the commented example validates and sets every section', () => {
     const r = checkConfigFile('lairmind.config.example.yaml');
     if (!r.ok) throw new Error(formatIssues(r.issues));
-    expect(Object.keys(r.loaded.config).sort()).toEqual(['alerts', 'breaker', 'budgets', 'cache', 'defaultTier', 'models', 'presets', 'providers', 'retry', 'routing', 'tiers']);
+    expect(Object.keys(r.loaded.config).sort()).toEqual(['alerts', 'breaker', 'budgets', 'cache', 'defaultTier', 'models', 'presets', 'providers', 'queue', 'retry', 'routing', 'tiers']);
     expect(readFileSync('lairmind.config.example.yaml', 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\/lairmind\.config\.schema\.json/);
   });
 

@@ -154,6 +154,15 @@ describe('admin API', () => {
     expect(llm).toMatchObject({ status: 200, body: { tier: 'premium', budget: { limitUsd: 0.05, spentUsd: 0 }, calls: { count: 0 } } });
     expect(llm.body.providers).toEqual(['openai', 'anthropic', 'local']);
   });
+
+  it('shows the dead-letter record and the admission queue', async () => {
+    server.llm.deadLetters.add({ at: 1, requestId: 'x-1', operation: 'lore', tenant: 't', player: 'p', room: 'r', reason: 'all providers failed: local (no local handler)', links: [{ link: 'openai:gpt-4o-mini', outcome: 'server' }] });
+    const dead = await call('GET', '/admin/llm/dead-letters?limit=5');
+    expect(dead).toMatchObject({ status: 200, body: { kept: 1, capacity: 500, byOperation: { lore: 1 }, recent: [{ requestId: 'x-1', links: [{ outcome: 'server' }] }] } });
+    const queue = await call('GET', '/admin/llm/queue');
+    expect(queue.status).toBe(200);
+    expect(queue.body).toHaveProperty('providers');
+  });
 });
 
 describe('admin API without ADMIN_TOKEN', () => {

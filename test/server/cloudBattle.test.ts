@@ -304,7 +304,7 @@ describe('a provider failing every call opens the breaker; /health and /metrics 
       expect(llm.body.budget.spentUsd).toBe(0);
       await waitFor('the tactician\'s plan in the client\'s state, after the local answer', () => clientPlans(joined).find((p) => p.note.startsWith('gateway answered locally')), 10_000);
       const sent = fake.requests.length;
-      expect(sent).toBeLessThanOrEqual(2); // the first ask: one try and at most its one retry
+      expect(sent).toBe(1); // the first failure opened the breaker (threshold 1): no retry goes after it
 
       // A second pack engages: its ask skips the open breaker and never reaches the provider.
       await spawnWolves(server, roomId, at, 'more-wolves', -5);
