@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import { defaultModelRegistry, LlmGateway, registryFrom } from '../llm/index.ts';
-import type { ModelInfo } from '../llm/index.ts';
+import type { CallResult, ModelInfo } from '../llm/index.ts';
+import { Rng } from '../shared/index.ts';
 import { gc, quantile, round } from './stats.ts';
 
 const KEY = 'sk-bench-0000000000';
@@ -51,7 +52,7 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
     const schema = z.toJSONSchema(Plan) as Record<string, unknown>;
     const rawCall = (): Promise<unknown> =>
       raw.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, temperature: 0.4, max_completion_tokens: 600, response_format: { type: 'json_schema', json_schema: { name: 'tactics', strict: true, schema } } });
-    const gwCall = (g: LlmGateway, i: number): Promise<unknown> => g.call({ operation: 'tactics', messages: [...MESSAGES, { role: 'user', content: `turn ${i}` }], schema: Plan, tenant: 'bench', player: `p${i % 50}`, room: 'r', tier: g === gw ? 'bench' : undefined });
+    const gwCall = (g: LlmGateway, i: number): Promise<CallResult<unknown>> => g.call({ operation: 'tactics', messages: [...MESSAGES, { role: 'user', content: `turn ${i}` }], schema: Plan, tenant: 'bench', player: `p${i % 50}`, room: 'r', tier: g === gw ? 'bench' : undefined });
 
     for (let i = 0; i < warm; i++) {
       await rawCall();
@@ -62,13 +63,17 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
     const rawMs: number[] = [];
     const gwMs: number[] = [];
     const plainMs: number[] = [];
+    // Per call: the gateway's own time, i.e. its latency minus the provider attempts' (SDK + network) time.
+    const gwOwnMs: number[] = [];
+    const own = (r: CallResult<unknown>): number => r.record.latencyMs - r.record.attempts.reduce((sum, a) => sum + a.ms, 0);
     for (let i = 0; i < n; i++) {
       let t = performance.now();
       await rawCall();
       rawMs.push(performance.now() - t);
       t = performance.now();
-      await gwCall(gw, i);
+      const r = await gwCall(gw, i);
       gwMs.push(performance.now() - t);
+      gwOwnMs.push(own(r));
       t = performance.now();
       await gwCall(plain, i);
       plainMs.push(performance.now() - t);
@@ -94,11 +99,16 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
       return { cps: total / ((performance.now() - t) / 1000), failed };
     };
     const { cps: rawCps, failed: rawFailed } = await throughput(() => rawCall());
-    const { cps: gwCps, failed: gwFailed } = await throughput((i) => gwCall(gw, i));
+    const c100OwnMs: number[] = [];
+    const { cps: gwCps, failed: gwFailed } = await throughput(async (i) => c100OwnMs.push(own(await gwCall(gw, i))));
+    const queued = await queueBench(opts.smoke);
 
     const m: Record<string, number> = {
       overhead_p50_ms: round(quantile(gwMs, 0.5) - quantile(rawMs, 0.5), 4),
-      overhead_p99_ms: round(quantile(gwMs, 0.99) - quantile(rawMs, 0.99), 4),
+      overhead_p99_ms: round(quantile(gwOwnMs, 0.99), 4),
+      overhead_p50_ms_per_call: round(quantile(gwOwnMs, 0.5), 4),
+      'overhead_p99_ms@c100': round(quantile(c100OwnMs, 0.99), 4),
+      overhead_p99_diff_ms: round(quantile(gwMs, 0.99) - quantile(rawMs, 0.99), 4),
       overhead_p50_ms_no_limits: round(quantile(plainMs, 0.5) - quantile(rawMs, 0.5), 4),
       cache_hit_p50_ms: round(quantile(hitMs, 0.5), 4),
       calls_per_s_c100: round(gwCps, 1),
@@ -110,9 +120,74 @@ export async function runLlmBench(opts: { smoke: boolean }): Promise<Record<stri
       throughput_ratio_c100: round(gwCps / rawCps, 3),
       failed_calls_c100: gwFailed,
       baseline_raw_failed_calls_c100: rawFailed,
+      ...queued,
     };
     console.table(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { value: v }])));
     return m;
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+/** An OpenAI-compatible fake answering after 50–400 ms (seeded), with 5% HTTP 500s. */
+async function slowFlakyOpenAi(seed: string): Promise<{ baseURL: string; server: Server }> {
+  const rng = Rng.create(seed);
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const fail = rng.next() < 0.05;
+      setTimeout(() => {
+        if (fail) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'boom', type: 'server_error', code: null, param: null } }));
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(BODY);
+      }, 50 + 350 * rng.next());
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`, server };
+}
+
+/**
+ * 1,000 asks from 50 rooms against a fake with 50–400 ms latency and 5% errors, through a queue capped at 32 in
+ * flight: background work (summaries) floods the cap from the start while battle tactics arrive at a steady rate.
+ * Reports how long tactics waited for a slot (p99) against background work, and calls per second.
+ */
+async function queueBench(smoke: boolean): Promise<Record<string, number>> {
+  const total = smoke ? 200 : 1000;
+  const tactics = total / 5;
+  const { baseURL, server } = await slowFlakyOpenAi('queue-bench');
+  try {
+    const { id: _id, ...entry } = defaultModelRegistry().models.find((m) => m.id === 'openai:gpt-4o-mini') as ModelInfo;
+    const registry = registryFrom({ models: [{ ...entry, rpm: 0, tpm: 0 }] });
+    const gw = new LlmGateway({
+      registry,
+      providers: { openai: { apiKey: KEY, baseURL } },
+      cache: { enabled: false },
+      queue: { concurrency: { openai: 32 }, maxWaiting: 5000 },
+      presets: { summary: { priority: 'background', deadlineMs: 60_000, timeoutMs: 5_000 } },
+      telemetryCapacity: total,
+    });
+    gw.registerLocal('*', () => ({ ok: false }));
+    const ask = (op: 'summary' | 'tactics', i: number): Promise<CallResult<unknown>> =>
+      gw.call({ operation: op, messages: [...MESSAGES, { role: 'user', content: `${op} ${i}` }], schema: Plan, room: `room-${i % 50}` });
+    const t0 = performance.now();
+    const background = Array.from({ length: total - tactics }, (_, i) => ask('summary', i));
+    const battle: Promise<CallResult<unknown>>[] = [];
+    for (let i = 0; i < tactics; i++) {
+      battle.push(ask('tactics', i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const [b, t] = await Promise.all([Promise.all(background), Promise.all(battle)]);
+    const seconds = (performance.now() - t0) / 1000;
+    const waits = (rs: CallResult<unknown>[]): number[] => rs.map((r) => r.record.attempts.reduce((sum, a) => sum + (a.queueMs ?? 0), 0));
+    return {
+      'queue_wait_p99_ms@tactics': round(quantile(waits(t), 0.99), 2),
+      'queue_wait_p50_ms@tactics': round(quantile(waits(t), 0.5), 2),
+      'queue_wait_p99_ms@background': round(quantile(waits(b), 0.99), 2),
+      calls_per_s: round(total / seconds, 1),
+      'cloud_answered_fraction@queue': round([...b, ...t].filter((r) => r.provider === 'openai').length / total, 3),
+    };
   } finally {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
