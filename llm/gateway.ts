@@ -27,6 +27,7 @@ import { FallbackBreakerStore } from './stores/fallbackBreakerStore.ts';
 import { FallbackCacheStore } from './stores/fallbackCacheStore.ts';
 import { FallbackCounterStore } from './stores/fallbackCounterStore.ts';
 import { RedisLink } from './stores/redisLink.ts';
+import { RedisSlotStore } from './stores/redisSlotStore.ts';
 import { DEFAULT_RETRY } from './gatewayTypes.ts';
 import type { BreakerStatus } from './stores/breakerState.ts';
 import type { CallRequest, CallResult, GatewayHealth, GatewayOptions, LlmStream, RetryPolicy } from './gatewayTypes.ts';
@@ -123,6 +124,7 @@ export class LlmGateway {
       telemetry: this.telemetry,
       queue: this.queue,
       deadLetters: this.deadLetters,
+      sharedSlots: r && link ? new RedisSlotStore(link, r, prefix) : undefined,
       hasModels: this.models.length > 0,
       hasSoftBudgets: scopes.some((x) => x?.tokens?.soft !== undefined || x?.costUsd?.soft !== undefined),
       nextRequestId: () => `${this.idPrefix}-${++this.seq}`,

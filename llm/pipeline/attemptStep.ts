@@ -35,6 +35,46 @@ async function coolDown(g: GatewayParts, linkId: string, ms: number): Promise<vo
   }
 }
 
+/**
+ * With Redis, a deployment-wide lease on one of the provider's slots (the queue's cap held by all processes
+ * together), polled until the call's deadline. Without Redis, or while it is unreachable, the process's own cap is
+ * the bound. Resolves undefined when no slot came in time.
+ */
+async function sharedSlot(g: GatewayParts, c: CallContext, provider: string): Promise<{ release(): void } | undefined> {
+  const cap = g.queue.cap(provider);
+  const store = g.sharedSlots;
+  const none = { release: () => undefined };
+  if (!store || cap === undefined) return none;
+  const leaseMs = c.preset.timeoutMs + 5_000;
+  for (let n = 0; ; n++) {
+    const id = `${c.st.requestId}:${n}`;
+    try {
+      if (await store.take(provider, cap, leaseMs, id, Date.now())) return { release: () => void store.give(provider, id).catch(() => undefined) };
+    } catch {
+      return none; // Redis unreachable: this process's cap still holds
+    }
+    const left = c.st.deadlineAt - now() - 5;
+    if (left <= 0) return undefined;
+    await pause(Math.min(left, 10 + 20 * g.rng.next()), c.signal);
+  }
+}
+
+/** A real timer (the injected sleep is for backoff), cut short by the call's abort. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CallAbortedError({ cause: signal.reason }));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new CallAbortedError({ cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** Output checks: canary leak, length bound, JSON + schema. */
 function check(text: string, prompt: GuardedPrompt, schema: ZodType<unknown> | undefined, preset: OperationPreset): { ok: true; value: unknown } | { ok: false; error: string } {
   if (leaksCanary(text, prompt.canary)) return { ok: false, error: 'guard: reply repeats the confidential system marker (prompt leak / injection)' };
@@ -99,11 +139,22 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
       st.attempts.push({ provider: model.provider, model: model.model, outcome: 'skipped:queue', ms: 0, queueMs: now() - tq });
       return { ok: false, reason: 'no slot before the deadline (queue)' };
     }
-    const queued = slot.waitedMs > 0 ? { queueMs: slot.waitedMs } : {};
+    const lease = await sharedSlot(g, c, model.provider);
+    if (!lease) {
+      slot.release();
+      st.attempts.push({ provider: model.provider, model: model.model, outcome: 'skipped:queue', ms: 0, queueMs: now() - tq });
+      return { ok: false, reason: 'no slot before the deadline (queue, deployment-wide)' };
+    }
+    const release = (): void => {
+      slot.release();
+      lease.release();
+    };
+    const waited = now() - tq;
+    const queued = waited >= 0.05 ? { queueMs: waited } : {};
     const remaining = st.deadlineAt - now();
     const res = await g.accounting.reserve(model, c.inputTokens, c.maxOut, c.subject, c.tierDef?.alertDailyCostUsd, c.preset.minOutputTokens);
     if (res instanceof LlmError) {
-      slot.release();
+      release();
       st.refusal ??= res;
       st.attempts.push({ provider: model.provider, model: model.model, outcome: `skipped:${res.name}`, ms: 0, ...queued });
       return { ok: false, reason: res.message };
@@ -129,7 +180,7 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
       err = e instanceof ProviderError ? e : new ProviderError({ provider: model.provider, model: model.model, kind: 'connection', message: g.redactor.text(String((e as Error)?.message ?? e)) }, { cause: e });
     } finally {
       clearTimeout(timer);
-      slot.release();
+      release();
     }
     const ms = now() - t;
     const usage = progress.usage;

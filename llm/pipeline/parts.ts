@@ -8,6 +8,7 @@ import type { Cooldowns } from '../cooldowns.ts';
 import type { GatewayOptions, RetryPolicy } from '../gatewayTypes.ts';
 import type { LocalProvider } from '../providers/local.ts';
 import type { Redactor } from '../redact.ts';
+import type { RedisSlotStore } from '../stores/redisSlotStore.ts';
 import type { ModelInfo } from '../registry.ts';
 import type { Router } from '../router.ts';
 import type { Sleep } from '../sleep.ts';
@@ -36,6 +37,8 @@ export interface GatewayParts {
   readonly telemetry: Telemetry;
   readonly queue: AdmissionQueue;
   readonly deadLetters: DeadLetters;
+  /** With Redis: the queue's caps hold for every process together. */
+  readonly sharedSlots: RedisSlotStore | undefined;
   /** Whether any cloud model is configured. */
   readonly hasModels: boolean;
   /** Whether any budget scope has a soft level (else the soft check is skipped). */

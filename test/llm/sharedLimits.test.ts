@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +17,7 @@ interface WorkerResult {
   reasons: string[];
 }
 
-const WORKER = join(import.meta.dirname, 'fixtures', 'budgetWorker.ts');
+const WORKER = join(import.meta.dirname, 'fixtures', 'gatewayWorker.ts');
 /** Usage the fake reports per call: $0.00021 on gpt-4o-mini ($0.15 / $0.60 per million). */
 const USAGE = { input: 1000, output: 100 };
 const PER_CALL_USD = (1000 * 0.15 + 100 * 0.6) / 1e6;
@@ -44,7 +45,7 @@ async function worker(env: Record<string, string>): Promise<{ proc: ChildProcess
   return { proc, next };
 }
 
-describe('a hard budget shared by two processes through one Redis', () => {
+describe('limits shared by two processes through one Redis', () => {
   let redis: TestRedis;
   let fake: FakeProvider;
   beforeAll(async () => {
@@ -81,5 +82,39 @@ describe('a hard budget shared by two processes through one Redis', () => {
     expect(counter).toBeLessThanOrEqual(limitUsd);
     const reasons = results.flatMap((x) => x.reasons).join('\n');
     expect(reasons).toMatch(scope === 'room' ? /budget exceeded: room shared-room cost hard limit/ : /budget exceeded: deployment-daily cost hard limit/);
+  }, 120_000);
+
+  it("the queue's concurrency cap holds for two processes together through Redis", async () => {
+    // An OpenAI-compatible endpoint that counts requests in flight and answers each after 80 ms.
+    let inFlight = 0;
+    let peak = 0;
+    let served = 0;
+    const body = JSON.stringify({ id: 'c', object: 'chat.completion', created: 0, model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"ok":true}', refusal: null } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+    const slow = createServer((req, res) => {
+      req.resume();
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        served++;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      }, 80);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}/v1`;
+    try {
+      const env = { REDIS_URL: redis.url, FAKE_URL: url, PREFIX: 'shared-queue:', SCOPE: 'queue', CAP: '3', ASKS: '12' };
+      const workers = await Promise.all([worker(env), worker(env)]);
+      for (const w of workers) w.proc.stdin.write('go\n');
+      const results = (await Promise.all(workers.map((w) => w.next()))).map((l) => JSON.parse(l) as WorkerResult);
+      expect(results.reduce((s, r) => s + r.cloud, 0)).toBeGreaterThan(6);
+      expect(served).toBeGreaterThan(6);
+      // Each process alone would allow 3; together they hold 3, not 6.
+      expect(peak).toBeLessThanOrEqual(3);
+      expect(peak).toBeGreaterThanOrEqual(2);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
   }, 120_000);
 });
