@@ -1,6 +1,7 @@
-// `npm run bench:battles`: seeded headless battles of packs against scripted player bots, in three modes:
-// solo (individual minds only), tactician (the room coordinator with the local tactician) and cloud (the
-// coordinator asking cloud tactics through the LLM gateway against a fake provider: good, invalid and late plans).
+// `npm run bench:battles`: seeded headless battles of packs against scripted player bots, in four modes:
+// solo (individual minds only), tactician (the room coordinator with the local tactician), cloud (the
+// coordinator asking cloud tactics through the LLM gateway against a fake provider: good, invalid and late plans;
+// no response cache) and cloud_cache (the same, with the gateway's cache on: plans keyed by the quantised situation).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import {
@@ -10,11 +11,12 @@ import type { Behaviour, BattleContext, CoordinatorState, Mind, MindRequest, Pla
 import { defaultModelRegistry, LlmGateway, registryFrom } from '../llm/index.ts';
 import type { ModelInfo } from '../llm/index.ts';
 import { CloudTactics, MindService } from '../minds/index.ts';
-import { Rng } from '../shared/index.ts';
+import { ManualClock, Rng } from '../shared/index.ts';
 import { round } from './stats.ts';
 
-type Mode = 'solo' | 'tactician' | 'cloud';
-const MODES: readonly Mode[] = ['solo', 'tactician', 'cloud'];
+type Mode = 'solo' | 'tactician' | 'cloud' | 'cloud_cache';
+const MODES: readonly Mode[] = ['solo', 'tactician', 'cloud', 'cloud_cache'];
+const isCloud = (m: Mode): boolean => m === 'cloud' || m === 'cloud_cache';
 const DT = 1 / 20;
 /** Battles end after this many ticks (90 s); an unfinished battle is a loss for the pack. */
 const MAX_TICKS = 1800;
@@ -98,12 +100,17 @@ function spawns(rng: Rng): WorldInput[] {
 
 interface BattleResult { win: boolean; dealt: number; taken: number; ticks: number; coordinatorTicks: number; stats: CoordinatorState['stats'] | null }
 
-async function battle(seed: string, mode: Mode, minds: Record<string, Mind>): Promise<BattleResult> {
+/**
+ * One battle. `clock` (the gateway's, in the cloud modes) advances with simulation time: breaker cooldowns and the
+ * cache's lifetime (30 s for tactics) count game seconds, as they would in a room running in real time, and
+ * battles run one after another share the cache as rooms of one deployment would.
+ */
+async function battle(seed: string, mode: Mode, minds: Record<string, Mind>, clock?: ManualClock): Promise<BattleResult> {
   const rng = Rng.create(seed);
   const terrain = arena(rng.fork('arena'));
   const sim = new Simulation({ seed, registry: registry(), terrain, record: false });
   for (const s of spawns(rng.fork('spawns'))) sim.input(s);
-  if (mode !== 'solo') sim.input(coordinatorSpawn({ askCloud: mode === 'cloud', tier: 'whale', budgetUsd: 10, room: seed, planTimeout: 2, cloudEvery: 4, engageRange: 16 }));
+  if (mode !== 'solo') sim.input(coordinatorSpawn({ askCloud: isCloud(mode), tier: 'whale', budgetUsd: 10, room: seed, planTimeout: 2, cloudEvery: 4, engageRange: 16 }));
   const later = new Map<number, ReplyInput[]>();
   let dealt = 0;
   let taken = 0;
@@ -114,6 +121,7 @@ async function battle(seed: string, mode: Mode, minds: Record<string, Mind>): Pr
   for (; tick < MAX_TICKS; tick++) {
     for (const r of later.get(tick) ?? []) sim.reply(r);
     later.delete(tick);
+    clock?.advance(DT * 1000);
     const report = sim.step();
     if (tick === 0) {
       for (const a of sim.world.actors.values()) (a.kind === 'monster' ? monsters : a.kind === 'player' ? players : []).push(a.id);
@@ -144,9 +152,12 @@ async function battle(seed: string, mode: Mode, minds: Record<string, Mind>): Pr
   return { win, dealt, taken, ticks: tick + 1, coordinatorTicks: coordinator ? tick + 1 : 0, stats: coordinator ? (coordinator.state as CoordinatorState).stats : null };
 }
 
-/** A fake OpenAI-compatible provider answering with plans: the tactician's (good), garbage-filled (invalid), or late. */
-async function fakeTactics(seed: string): Promise<{ baseURL: string; server: Server; calls: () => number }> {
-  const rng = Rng.create(seed);
+/**
+ * A fake OpenAI-compatible provider answering with plans: the tactician's (good), garbage-filled (invalid), or late.
+ * `reset` restarts its random draws, so each mode meets the same sequence of answers.
+ */
+async function fakeTactics(seed: string): Promise<{ baseURL: string; server: Server; calls: () => number; reset: () => void }> {
+  let rng = Rng.create(seed);
   let calls = 0;
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -160,7 +171,7 @@ async function fakeTactics(seed: string): Promise<{ baseURL: string; server: Ser
       const roll = rng.next();
       let plan: Plan | Record<string, unknown> = context ? localTactician(context) : { formation: 'blob' };
       if (context && roll < INVALID / 2) {
-        // Invalid for the world: members that do not exist (the coordinator refuses it; the tactician's plan stands).
+        // Members that do not exist (the gateway's slot-narrowed schema refuses them and asks once more to repair).
         plan = { ...(plan as Plan), assignments: (plan as Plan).assignments.map((a) => ({ ...a, member: a.member + 1000 })) };
       } else if (context && roll < INVALID) {
         // Invalid for the schema: a point out of range (the gateway asks once more to repair it).
@@ -178,7 +189,7 @@ async function fakeTactics(seed: string): Promise<{ baseURL: string; server: Ser
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`, server, calls: () => calls };
+  return { baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`, server, calls: () => calls, reset: () => void (rng = Rng.create(seed)) };
 }
 
 /** Run the battles benchmark; returns flat metrics (bench/results/battles.json) and prints a table. */
@@ -188,25 +199,35 @@ export async function runBattlesBench(opts: { smoke: boolean }): Promise<Record<
   const fake = await fakeTactics('bench-battles-fake');
   try {
     const { id: _id, ...entry } = defaultModelRegistry().models.find((m) => m.id === 'openai:gpt-4o-mini') as ModelInfo;
-    const gateway = new LlmGateway({
-      registry: registryFrom({ models: [{ ...entry, rpm: 0, tpm: 0 }] }), providers: { openai: { apiKey: 'sk-bench-battles', baseURL: fake.baseURL } },
-      retry: { maxRetries: 0 }, cache: { enabled: false }, rng: Rng.create('bench-battles'),
-    });
-    gateway.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
-    const cloud = new CloudTactics({ gateway, schema: PlanSchema });
+    const clocks: Partial<Record<Mode, ManualClock>> = { cloud: new ManualClock(1_700_000_000_000), cloud_cache: new ManualClock(1_700_000_000_000) };
+    const gatewayWith = (cache: boolean, clock: ManualClock): LlmGateway => {
+      const gw = new LlmGateway({
+        registry: registryFrom({ models: [{ ...entry, rpm: 0, tpm: 0 }] }), providers: { openai: { apiKey: 'sk-bench-battles', baseURL: fake.baseURL } },
+        retry: { maxRetries: 0 }, cache: { enabled: cache }, rng: Rng.create('bench-battles'), clock,
+      });
+      gw.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
+      return gw;
+    };
+    const gateways: Partial<Record<Mode, LlmGateway>> = { cloud: gatewayWith(false, clocks.cloud as ManualClock), cloud_cache: gatewayWith(true, clocks.cloud_cache as ManualClock) };
+    const clouds: Partial<Record<Mode, CloudTactics>> = {
+      cloud: new CloudTactics({ gateway: gateways.cloud as LlmGateway, schema: PlanSchema }),
+      cloud_cache: new CloudTactics({ gateway: gateways.cloud_cache as LlmGateway, schema: PlanSchema }),
+    };
     const out: Record<string, number> = {};
     const rows: Record<string, unknown>[] = [];
     let coordTicks = 0;
     let coordMs = 0;
     for (const mode of MODES) {
-      const minds: Record<string, Mind> = { personality: service.personality, think: service.think, ...(mode === 'cloud' && { plan: cloud }) };
+      const cloud = clouds[mode];
+      const gateway = gateways[mode];
+      const minds: Record<string, Mind> = { personality: service.personality, think: service.think, ...(cloud && { plan: cloud }) };
       let wins = 0, dealt = 0, taken = 0, killTicks = 0;
-      const totals = { cloudAccepted: 0, cloudRejected: 0, cloudStale: 0, cloudFailed: 0, cloudLocal: 0, cloudAsked: 0 };
+      const totals = { cloudAccepted: 0, cloudRejected: 0, cloudStale: 0, cloudFailed: 0, cloudLocal: 0, cloudAsked: 0, tacticianPlans: 0, repairs: 0 };
+      fake.reset();
       const callsBefore = fake.calls();
-      const costBefore = gateway.telemetry.aggregates().costUsd.total;
       coordinatorMs = 0;
       for (let i = 0; i < n; i++) {
-        const r = await battle(`battle-${i}`, mode, minds);
+        const r = await battle(`battle-${i}`, mode, minds, clocks[mode]);
         if (r.win) {
           wins++;
           killTicks += r.ticks;
@@ -220,17 +241,26 @@ export async function runBattlesBench(opts: { smoke: boolean }): Promise<Record<
       out[`win_rate_${mode}`] = round(wins / n, 3);
       out[`damage_ratio_${mode}`] = round(dealt / Math.max(1, taken), 3);
       out[`ticks_to_kill_${mode}`] = wins ? round(killTicks / wins, 1) : MAX_TICKS;
-      if (mode === 'cloud') {
+      if (cloud && gateway) {
         // Of the plans asked for, the share that arrived in time, passed validation (possibly repaired) and was applied.
-        out.plan_valid_rate_cloud = round(totals.cloudAsked ? totals.cloudAccepted / totals.cloudAsked : 0, 3);
-        out.llm_calls_per_battle_cloud = round((fake.calls() - callsBefore) / n, 2);
-        out.cost_usd_per_battle_cloud = round((gateway.telemetry.aggregates().costUsd.total - costBefore) / n, 6);
+        out[`plan_valid_rate_${mode}`] = round(totals.cloudAsked ? totals.cloudAccepted / totals.cloudAsked : 0, 3);
+        out[`llm_calls_per_battle_${mode}`] = round((fake.calls() - callsBefore) / n, 2);
+        out[`cost_usd_per_battle_${mode}`] = round(gateway.telemetry.aggregates().costUsd.total / n, 6);
+        // Repairs the coordinator made per plan it applied (tactician and cloud): cached plans were made for another battle.
+        out[`repairs_per_plan_${mode}`] = round((totals.repairs) / Math.max(1, totals.cloudAccepted + totals.tacticianPlans), 3);
       }
-      rows.push({ mode, win_rate: out[`win_rate_${mode}`], damage_ratio: out[`damage_ratio_${mode}`], ticks_to_kill: out[`ticks_to_kill_${mode}`], ...(mode !== 'solo' && totals) });
+      if (mode === 'cloud_cache' && cloud) {
+        // Of the plan asks, the share served from the cache (a plan made for a battle like this one).
+        out.cache_hit_rate_cloud = round(cloud.stats.requests ? cloud.stats.cached / cloud.stats.requests : 0, 3);
+      }
+      rows.push({ mode, win_rate: out[`win_rate_${mode}`], damage_ratio: out[`damage_ratio_${mode}`], ticks_to_kill: out[`ticks_to_kill_${mode}`], ...(mode !== 'solo' && totals), ...(cloud && { cached: cloud.stats.cached }) });
     }
 
     out.coordinator_ms_per_tick = round(coordTicks ? coordMs / coordTicks : 0, 4);
     out.win_rate_gain_tactician = round((out.win_rate_tactician as number) - (out.win_rate_solo as number), 3);
+    // The same seeds with and without the cache.
+    out.win_rate_cloud_nocache = out.win_rate_cloud as number;
+    out.win_rate_cache_delta_cloud = round((out.win_rate_cloud_cache as number) - (out.win_rate_cloud as number), 3);
     console.table(rows);
     console.table(out);
     return out;

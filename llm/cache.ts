@@ -1,25 +1,42 @@
-import { stableHash } from '../shared/index.ts';
+import { stableHash, ValidationError } from '../shared/index.ts';
 import type { CacheStore } from './stores/cacheStore.ts';
 import { MemoryCacheStore } from './stores/memoryCacheStore.ts';
 import type { ChatMessage } from './types.ts';
 
-/** What identifies a response for caching: never the provider or model, never the tenant. */
-export interface CacheKeyParts {
+/** Longest caller-supplied cache key (characters). */
+export const MAX_CACHE_KEY_CHARS = 8_192;
+
+/**
+ * What identifies a response for caching: never the provider or model, never the tenant. Either the messages
+ * (exact match on the normalised prompt) or a caller's own `key` (e.g. a quantised situation); the two never collide.
+ */
+export type CacheKeyParts = {
   readonly operation: string;
-  readonly messages: readonly ChatMessage[];
   /** The output JSON schema (or undefined for free text). */
   readonly schema: unknown;
   readonly temperature: number;
   readonly maxTokens: number;
-}
+} & ({ readonly messages: readonly ChatMessage[]; readonly key?: undefined } | { readonly key: string; readonly messages?: undefined });
 
 /** Normalise text for the key: unify line endings, trim trailing spaces, collapse blank runs. */
 function norm(s: string): string {
   return s.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-/** The normalised exact-match key of a request. */
+/**
+ * The cache key of a request: from the caller's `key` when given (`<operation>:k:<hash>`), else from the
+ * normalised messages (`<operation>:<hash>`). Throws a ValidationError (path `cacheKey`) for a key that is not a
+ * string, is empty or is longer than {@link MAX_CACHE_KEY_CHARS}.
+ */
 export function cacheKey(p: CacheKeyParts): string {
+  if (p.key !== undefined) {
+    const k: unknown = p.key;
+    if (typeof k !== 'string' || k.length === 0 || k.length > MAX_CACHE_KEY_CHARS) {
+      const got = typeof k === 'string' ? `${k.length} characters` : typeof k;
+      throw new ValidationError('llm request', [{ path: ['cacheKey'], message: `expected a non-empty string of at most ${MAX_CACHE_KEY_CHARS} characters, got ${got}` }]);
+    }
+    return `${p.operation}:k:${stableHash({ k: p.key, s: p.schema ?? null, t: p.temperature, x: p.maxTokens })}`;
+  }
   const messages = p.messages.map((m) => ({
     r: m.role,
     c: typeof m.content === 'string' ? norm(m.content) : m.content.map((c) => (typeof c === 'string' ? norm(c) : { u: c.label, t: norm(c.text) })),

@@ -119,6 +119,13 @@ export interface CallRequest<T = string> {
   readonly routing?: RoutingOptions;
   /** When a tier/budget refuses or every cloud link fails, answer from local (default true). */
   readonly localFallback?: boolean;
+  /**
+   * The caller's own cache key, used instead of the messages: calls with equal keys (and the same operation, schema
+   * and parameters) share one cached reply, however their prompts differ. For callers that know when two
+   * situations deserve the same answer (cloud tactics keys by the quantised battle); the reply must then make sense
+   * for every prompt with that key. At most `MAX_CACHE_KEY_CHARS` (cache.ts) characters.
+   */
+  readonly cacheKey?: string;
 }
 
 /** A successful call. */

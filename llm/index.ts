@@ -30,7 +30,7 @@ export { registerLlmMetrics } from './metrics.ts';
 export { CircuitBreakers } from './breaker.ts';
 export { DEFAULT_BREAKER_POLICY } from './stores/breakerState.ts';
 export type { BreakerPolicy, BreakerState, BreakerStatus } from './stores/breakerState.ts';
-export { cacheKey, ResponseCache } from './cache.ts';
+export { cacheKey, ResponseCache, MAX_CACHE_KEY_CHARS } from './cache.ts';
 export { parseStructured, jsonSchemaOf } from './structured.ts';
 export { Redactor } from './redact.ts';
 export { parseRetryAfter } from './retryAfter.ts';

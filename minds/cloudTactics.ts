@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { BattleContext, Mind, MindRequest, Plan, PlanPayer, PlanReply, PlanRequest, ReplyInput } from '../actors/index.ts';
 import type { LlmGateway } from '../llm/index.ts';
 import { tacticsMessages } from './tacticsPrompt.ts';
+import { FOE_LABEL_BASE, planToIds, tacticsSituation } from './tacticsSituation.ts';
 
 /** What cloud tactics needs: the gateway (with the local tactician registered for `tactics`) and the plan schema. */
 export interface CloudTacticsOptions {
@@ -12,6 +13,11 @@ export interface CloudTacticsOptions {
   readonly operation?: string;
   /** The tenant (studio or game) the asks are accounted to (default `default`). */
   readonly tenant?: string;
+  /**
+   * Key asks by the quantised situation (default true): a plan cached for one battle serves another that looks
+   * alike. False: the gateway's own exact-match key (the whole prompt).
+   */
+  readonly situationCache?: boolean;
 }
 
 /** Counters since start. */
@@ -19,6 +25,8 @@ export interface CloudTacticsStats {
   requests: number;
   /** Answered by a cloud model (or the cache). */
   cloud: number;
+  /** Of those, served from the response cache (a plan made for a battle like this one). */
+  cached: number;
   /** Answered by the gateway's local handler (tier refused, budget passed, providers down). */
   local: number;
   /** Of those, answered locally because a budget (the room's, a player's, the deployment's…) was spent. */
@@ -40,9 +48,20 @@ function requestProblem(p: unknown): string | undefined {
   return undefined;
 }
 
+/** Most slot schemas kept (one per pack size and foe count seen). */
+const SLOT_SCHEMAS_KEPT = 256;
+
 /**
  * The `plan` port's mind: asks the LLM gateway for a pack plan (operation `tactics`, the plan schema as the output
- * schema, the context as compact JSON, player names as untrusted text).
+ * schema, the context as compact JSON).
+ *
+ * Plans in relative terms: the model sees the battle as a {@link tacticsSituation} (members numbered 1..N, the
+ * leader first, players 101, 102, …; no ids, names, time or absolute position) and answers in those numbers. The
+ * ask carries the quantised situation as its `cacheKey`, so the gateway caches the plan under the situation and
+ * serves it to any battle that looks alike, from any pack or room. Whatever comes back (a fresh answer, a cached
+ * one, the local handler's) is mapped from slots onto this battle's ids ({@link planToIds}), and the coordinator
+ * validates it against the live world like any plan. The output schema is the plan schema narrowed to this
+ * battle's numbers, so an answer naming a member or player that is not there is repaired by the gateway, not cached.
  *
  * Who pays: the nearest player in the battle whose tier allows cloud tactics (their tier's limits and budget count
  * for them); when no such player is there, the room itself on the room's tier. The room's `budgetUsd` is a hard
@@ -51,13 +70,37 @@ function requestProblem(p: unknown): string | undefined {
  * (the local tactician) answers. Never throws: each request gets a reply.
  */
 export class CloudTactics implements Mind {
-  readonly stats: CloudTacticsStats = { requests: 0, cloud: 0, local: 0, overBudget: 0, errors: 0 };
+  readonly stats: CloudTacticsStats = { requests: 0, cloud: 0, cached: 0, local: 0, overBudget: 0, errors: 0 };
   private readonly operation: string;
   private readonly tenant: string;
+  private readonly slotSchemas = new Map<string, ZodType<Plan>>();
 
   constructor(private readonly opts: CloudTacticsOptions) {
     this.operation = opts.operation ?? 'tactics';
     this.tenant = opts.tenant ?? 'default';
+  }
+
+  /**
+   * The plan schema for a battle of `members` members and `foes` players: members 1..members, targets
+   * 101..100+foes or null. Its JSON schema is the plan schema's (the checks are refinements), so the cache key
+   * does not change with it.
+   */
+  private slotSchema(members: number, foes: number): ZodType<Plan> {
+    const k = `${members}:${foes}`;
+    let s = this.slotSchemas.get(k);
+    if (!s) {
+      s = this.opts.schema.superRefine((plan, ctx) => {
+        plan.assignments.forEach((a, i) => {
+          if (a.member > members) ctx.addIssue({ code: 'custom', path: ['assignments', i, 'member'], message: `no member ${a.member}: members are 1..${members}` });
+          if (a.target !== null && (a.target <= FOE_LABEL_BASE || a.target > FOE_LABEL_BASE + foes)) {
+            ctx.addIssue({ code: 'custom', path: ['assignments', i, 'target'], message: foes ? `no player ${a.target}: players are ${FOE_LABEL_BASE + 1}..${FOE_LABEL_BASE + foes}, or null` : `no player ${a.target}: there are none, use null` });
+          }
+        });
+      });
+      if (this.slotSchemas.size >= SLOT_SCHEMAS_KEPT) this.slotSchemas.clear();
+      this.slotSchemas.set(k, s);
+    }
+    return s;
   }
 
   serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]> {
@@ -79,11 +122,13 @@ export class CloudTactics implements Mind {
     const p = r.payload as PlanRequest;
     const payer = this.payer(p);
     try {
+      const situation = tacticsSituation(p.context);
       const res = await this.opts.gateway.call({
         operation: this.operation,
-        messages: tacticsMessages(p.context),
-        schema: this.opts.schema,
-        input: p.context,
+        messages: tacticsMessages(situation.context),
+        schema: this.slotSchema(situation.members.length, situation.players.length),
+        ...(this.opts.situationCache !== false && { cacheKey: situation.key }),
+        input: situation.context,
         tenant: this.tenant,
         player: payer ? payer.account : `room:${p.room}`,
         tier: payer ? payer.tier : p.tier,
@@ -95,8 +140,11 @@ export class CloudTactics implements Mind {
       if (res.provider === 'local') {
         this.stats.local++;
         if (res.record.fallbackReason?.includes('budget exceeded')) this.stats.overBudget++;
-      } else this.stats.cloud++;
-      const value: PlanReply = { plan: res.value, source: { provider: res.provider, model: res.model, cached: res.cached } };
+      } else {
+        this.stats.cloud++;
+        if (res.cached) this.stats.cached++;
+      }
+      const value: PlanReply = { plan: planToIds(res.value, situation).plan, source: { provider: res.provider, model: res.model, cached: res.cached } };
       return { requestId: r.requestId, ok: true, value };
     } catch (e) {
       this.stats.errors++;
