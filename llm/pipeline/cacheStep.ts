@@ -13,7 +13,9 @@ interface CachedReply {
 export async function cacheLookup(g: GatewayParts, c: CallContext): Promise<CachedReply | undefined> {
   const p = c.preset;
   if (!g.cacheEnabled || !p.cacheable || p.cacheTtlMs <= 0) return undefined;
-  c.cacheKey = cacheKey({ operation: c.req.operation, messages: c.req.messages, schema: c.jsonSchema, temperature: p.temperature, maxTokens: p.maxTokens });
+  // A caller that knows when two prompts deserve one answer (a quantised situation) names the key itself.
+  const parts = { operation: c.req.operation, schema: c.jsonSchema, temperature: p.temperature, maxTokens: p.maxTokens };
+  c.cacheKey = cacheKey(c.req.cacheKey !== undefined ? { ...parts, key: c.req.cacheKey } : { ...parts, messages: c.req.messages });
   const hit = g.cache.get(c.cacheKey);
   const v = hit instanceof Promise ? await hit : hit;
   return v === undefined ? undefined : (v as CachedReply);
