@@ -167,7 +167,9 @@ describe('a battle in a live server asks the cloud on the paying player\'s accou
       expect(req.path).toBe('/v1/chat/completions');
       expect(req.headers.authorization).toBe(`Bearer ${KEYS.openai}`);
       expect(req.body.model).toBe(MODEL);
-      expect(promptText('openai', req.body).user).toMatch(/CONTEXT \{"pack":"[^"]*wolves[^"]*"/);
+      const user = promptText('openai', req.body).user;
+      expect(user).toMatch(/CONTEXT \{"leader":1,/); // the battle relabelled: members 1..N, players 101…
+      expect(user).toMatch(/"species":"wolf"/);
 
       const plan = await waitFor('an openai plan in the client\'s state', () => clientPlans(joined).find((p) => p.source === 'openai'), 10_000);
       expect(plan).toMatchObject({ model: MODEL, note: `accepted ${MODEL_ID}` });
