@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveStats } from '../../llm/index.ts';
+import { checkConfigText, gatewaySetup, LiveStats } from '../../llm/index.ts';
 import type { CallRecord } from '../../llm/index.ts';
 import { ManualClock } from '../../shared/index.ts';
 
@@ -103,5 +103,18 @@ describe('LiveStats', () => {
     expect(() => s.record(A, { ok: true, latencyMs: Number.NaN, at: 0 })).toThrow(/invalid live stats attempt: latencyMs: expected a finite number >= 0, got NaN/);
     expect(() => s.record('', { ok: true, latencyMs: 1, at: 0 })).toThrow(/modelId: expected a non-empty model id/);
     expect(() => new LiveStats(new ManualClock(), { windowMs: 0, maxSamples: 1.5 })).toThrow(/invalid live stats options: windowMs: expected a number >= 1, got 0; maxSamples: expected an integer >= 1, got 1.5/);
+  });
+});
+
+describe('routing.live in the config file', () => {
+  it('reaches the gateway options; bad values are named with their path', () => {
+    const good = checkConfigText('routing:\n  strategy: performance\n  live: { minSamples: 8, minSuccessRate: 0.9, windowMs: 120000, healthChecks: { intervalMs: 30000, idleMs: 600000, timeoutMs: 3000 } }\n', 'live.yaml', '.');
+    expect(good.ok).toBe(true);
+    if (!good.ok) return;
+    expect(gatewaySetup(good.loaded, {}).options.routing?.live).toEqual({ minSamples: 8, minSuccessRate: 0.9, windowMs: 120000, healthChecks: { intervalMs: 30000, idleMs: 600000, timeoutMs: 3000 } });
+    const bad = checkConfigText('routing:\n  live: { minSuccessRate: 2, windowMs: 10, healthChecks: { intervalMs: 5, every: 1 } }\n', 'bad.yaml', '.');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((i) => i.path.join('.'))).toEqual(['routing.live.minSuccessRate', 'routing.live.windowMs', 'routing.live.healthChecks.intervalMs', 'routing.live.healthChecks.every']);
   });
 });
