@@ -227,7 +227,10 @@ function score(xs: Omit<Candidate, 'score'>[], strategy: Strategy, w: BalanceWei
   const [cLo, cHi, lLo, lHi] = [Math.min(...costs), Math.max(...costs), Math.min(...lats), Math.max(...lats)];
   const wsum = w.cost + w.quality + w.latency || 1;
   const out = xs.map((x) => {
-    const cheap = 1 - norm(x.estCostUsd, cLo, cHi);
+    // Costs within twice the cheapest score in proportion to it (3% dearer loses 3% of the cost weight) rather than
+    // being stretched over the whole range: near-equal estimates (the same price, prompts counted by different
+    // tokenizers) must not decide a balanced choice on their own.
+    const cheap = 1 - norm(x.estCostUsd, cLo, Math.max(cHi, 2 * cLo));
     const fast = 1 - norm(x.latencyMs, lLo, lHi);
     let s: number;
     if (strategy === 'cost') s = cheap + 1e-3 * x.quality;

@@ -161,6 +161,23 @@ describe('Router on live figures', () => {
     expect(ids(r.route(req, { strategy: 'round_robin' }).chain)).toEqual(ids(plain.route(req, { strategy: 'round_robin' }).chain));
   });
 
+  it('balanced: near-equal cost estimates (same price, prompts counted by different tokenizers) do not outweigh latency', () => {
+    const same = { price: { input: 0.15, cachedInput: 0.075, output: 0.6, checked: '2026-01-01' }, quality: 0.7 };
+    const { r, s, clock } = setup(testRegistry({ openai: same, gemini: same }));
+    const two = { strategy: 'balanced' as const, constraints: { excludedProviders: ['anthropic'] } };
+    feed(s, clock, OA, 10, 400);
+    feed(s, clock, GE, 10, 100);
+    // OpenAI's exact count is 10% lower than Gemini's estimate: 3% cheaper, not the whole 0.4 cost weight.
+    const d = r.route({ ...req, inputTokensOf: (m) => (m.provider === 'openai' ? 450 : 500) }, two);
+    expect(d.chain.map((x) => x.id)).toEqual([GE, OA]);
+    const oa = d.scores.find((x) => x.id === OA)!;
+    const ge = d.scores.find((x) => x.id === GE)!;
+    expect(oa.estCostUsd).toBeLessThan(ge.estCostUsd);
+    expect(ge.score - oa.score).toBeCloseTo(0.2 - 0.4 * (ge.estCostUsd / oa.estCostUsd - 1), 6); // latency weight − the cost share
+    // Costs far apart still span the whole weight, as before: the default registry's balanced choice is unchanged.
+    expect(new Router(testRegistry().models).route(req, { strategy: 'balanced' }).scores.map((x) => x.id)).toEqual([OA, GE, AN]);
+  });
+
   it('prices and fits each model with its own prompt count when given one', () => {
     const r = new Router(testRegistry({ openai: { contextWindow: 2000 } }).models);
     const d = r.route({ ...req, inputTokens: 1500, inputTokensOf: (m) => (m.provider === 'openai' ? 1000 : 1500) }, { strategy: 'cost' });
