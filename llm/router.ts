@@ -1,4 +1,5 @@
 import { estimateCostUsd } from './cost.ts';
+import type { LiveFigures, LiveStats } from './liveStats.ts';
 import type { ModelInfo } from './registry.ts';
 
 /** How the primary and fallbacks are chosen. */
@@ -25,6 +26,33 @@ export interface BalanceWeights {
   readonly latency: number;
 }
 
+/**
+ * Routing on live figures (the `performance` and `balanced` strategies). `windowMs` and `healthChecks` are read once,
+ * when the gateway is built; the rest apply per call.
+ */
+export interface LiveRouting {
+  /** false: registry figures only. Default true (when the gateway keeps live figures). */
+  readonly enabled?: boolean;
+  /** Attempts in the window before a deployment's live figures replace the registry's (default 5). */
+  readonly minSamples?: number;
+  /** Below this live success rate (0..1) a deployment is unhealthy: ranked after every healthy one (default 0.8). */
+  readonly minSuccessRate?: number;
+  /** Length of the sliding window, ms (default 300 000). */
+  readonly windowMs?: number;
+  /** Active health checks of idle deployments (off unless given). */
+  readonly healthChecks?: {
+    /** How often to look for idle deployments, ms (default 60 000). */
+    readonly intervalMs?: number;
+    /** Probe a deployment with no attempt or check for this long, ms (default 300 000). */
+    readonly idleMs?: number;
+    /** Deadline of one check, ms (default 5 000). */
+    readonly timeoutMs?: number;
+  };
+}
+
+export const DEFAULT_LIVE_MIN_SAMPLES = 5;
+export const DEFAULT_LIVE_MIN_SUCCESS_RATE = 0.8;
+
 export interface RoutingOptions {
   readonly strategy?: Strategy;
   /** Model id (`provider:model`) for the pinned strategy. */
@@ -33,6 +61,7 @@ export interface RoutingOptions {
   readonly weights?: BalanceWeights;
   /** Fallbacks after the primary (cloud links; local is always appended). Default 2. */
   readonly maxFallbacks?: number;
+  readonly live?: LiveRouting;
 }
 
 /** A scored candidate. */
@@ -42,8 +71,14 @@ export interface Candidate {
   readonly model: string;
   /** Upper-bound cost estimate of this call, USD. */
   readonly estCostUsd: number;
+  /** The latency the score used, ms: the live p50 when `latencyFrom` is `live`, else the registry's `latencyMs`. */
   readonly latencyMs: number;
+  readonly latencyFrom: 'live' | 'registry';
   readonly quality: number;
+  /** This deployment's attempts in the live window (absent without live figures or attempts). */
+  readonly live?: { readonly attempts: number; readonly successRate: number; readonly p50Ms: number | null; readonly p95Ms: number | null };
+  /** Why live figures rank this deployment down (`success 40% < 80% over 10 attempts`, `health check failed: …`). */
+  readonly unhealthy?: string;
   /** Strategy score, higher is better. */
   readonly score: number;
 }
@@ -61,7 +96,10 @@ export interface RoutingDecision {
 
 /** What the router needs to know about a request. */
 export interface RouteRequest {
+  /** Prompt tokens (an upper bound over the models when they count differently). */
   readonly inputTokens: number;
+  /** Prompt tokens as one model counts them (see tokens.ts `PromptTokens.of`); `inputTokens` when absent. */
+  readonly inputTokensOf?: (m: ModelInfo) => number;
   readonly maxTokens: number;
   readonly needsJson: boolean;
   readonly needsStreaming: boolean;
@@ -69,14 +107,32 @@ export interface RouteRequest {
 
 export const DEFAULT_WEIGHTS: BalanceWeights = { cost: 0.4, quality: 0.4, latency: 0.2 };
 
-/** Picks a primary and fallbacks from the registry's models whose provider is configured. */
+/**
+ * Picks a primary and fallbacks from the registry's models whose provider is configured. With live figures
+ * ({@link useLiveStats}), `performance` and `balanced` score each deployment on its live latency p50 and success
+ * rate once it has `live.minSamples` attempts in the window (the registry's figures until then), and rank an
+ * unhealthy one (success rate under `live.minSuccessRate`, or its last health check failed with no success since)
+ * after every healthy one. `cost`, `round_robin` and `pinned` use the registry's figures only.
+ */
 export class Router {
   private readonly models: readonly ModelInfo[];
   private rr = 0;
+  private stats: LiveStats | undefined;
 
-  /** `models`: enabled models of configured providers. */
-  constructor(models: readonly ModelInfo[]) {
+  /** `models`: enabled models of configured providers; `liveStats`: the gateway's live figures, if it keeps them. */
+  constructor(models: readonly ModelInfo[], liveStats?: LiveStats) {
     this.models = models;
+    this.stats = liveStats;
+  }
+
+  /** Route on these live figures from now on (undefined: registry figures only). */
+  useLiveStats(stats: LiveStats | undefined): void {
+    this.stats = stats;
+  }
+
+  /** The live figures routing reads, if any. */
+  get liveStats(): LiveStats | undefined {
+    return this.stats;
   }
 
   route(req: RouteRequest, opts: RoutingOptions = {}): RoutingDecision {
@@ -84,13 +140,20 @@ export class Router {
     const c = opts.constraints ?? {};
     const excluded: { id: string; reason: string }[] = [];
     const eligible: Omit<Candidate, 'score'>[] = [];
+    const liveOn = this.stats !== undefined && opts.live?.enabled !== false && (strategy === 'performance' || strategy === 'balanced');
+    const minSamples = opts.live?.minSamples ?? DEFAULT_LIVE_MIN_SAMPLES;
+    const minRate = opts.live?.minSuccessRate ?? DEFAULT_LIVE_MIN_SUCCESS_RATE;
     for (const m of this.models) {
-      const est = estimateCostUsd(m, req.inputTokens, req.maxTokens);
-      const why = exclusion(m, req, c, est);
+      const input = req.inputTokensOf ? req.inputTokensOf(m) : req.inputTokens;
+      const est = estimateCostUsd(m, input, req.maxTokens);
+      const why = exclusion(m, input, req, c, est);
       if (why) excluded.push({ id: m.id, reason: why });
-      else eligible.push({ id: m.id, provider: m.provider, model: m.model, estCostUsd: est, latencyMs: m.latencyMs, quality: m.quality });
+      else {
+        const base = { id: m.id, provider: m.provider, model: m.model, estCostUsd: est, latencyMs: m.latencyMs, latencyFrom: 'registry' as const, quality: m.quality };
+        eligible.push(liveOn ? withLive(base, (this.stats as LiveStats).figures(m.id), minSamples, minRate) : base);
+      }
     }
-    let scored = score(eligible, strategy, opts.weights ?? DEFAULT_WEIGHTS);
+    let scored = score(eligible, strategy, opts.weights ?? DEFAULT_WEIGHTS, minSamples);
     let note = '';
     if (strategy === 'round_robin' && scored.length) {
       const k = this.rr++ % scored.length;
@@ -109,41 +172,77 @@ export class Router {
     }
     const chain = spread(scored, 1 + Math.max(0, opts.maxFallbacks ?? 2));
     const p = chain[0];
+    if (liveOn) note += liveNote(scored, minSamples);
     const reason = p
-      ? `${strategy}: ${p.id} (score ${fmt(p.score)}, est $${p.estCostUsd.toFixed(6)}, quality ${p.quality}, ~${p.latencyMs} ms); fallbacks ${chain.slice(1).map((x) => x.id).join(', ') || 'none'} then local; ${excluded.length} excluded${note}`
+      ? `${strategy}: ${p.id} (score ${fmt(p.score)}, est $${p.estCostUsd.toFixed(6)}, quality ${p.quality}, ${latencyText(p)}); fallbacks ${chain.slice(1).map((x) => x.id).join(', ') || 'none'} then local; ${excluded.length} excluded${note}`
       : `${strategy}: no eligible cloud model (${excluded.length} excluded), local only${note}`;
     return { strategy, chain, scores: scored, excluded, reason };
   }
 }
 
-function exclusion(m: ModelInfo, req: RouteRequest, c: RouteConstraints, est: number): string | undefined {
+/** A candidate with its live figures applied: live p50 once it has enough latency samples, and its health. */
+function withLive(base: Omit<Candidate, 'score'>, f: LiveFigures, minSamples: number, minRate: number): Omit<Candidate, 'score'> {
+  let out: Omit<Candidate, 'score'> = base;
+  if (f.attempts > 0) out = { ...out, live: { attempts: f.attempts, successRate: f.successRate ?? 0, p50Ms: f.latencyMs?.p50 ?? null, p95Ms: f.latencyMs?.p95 ?? null } };
+  if (f.latencyMs && f.latencyMs.samples >= minSamples) out = { ...out, latencyMs: f.latencyMs.p50, latencyFrom: 'live' };
+  let unhealthy: string | undefined;
+  if (f.attempts >= minSamples && (f.successRate ?? 1) < minRate) unhealthy = `success ${pct(f.successRate ?? 0)} < ${pct(minRate)} over ${f.attempts} attempts`;
+  else if (f.lastProbe && !f.lastProbe.ok && (f.lastSuccessAt ?? -Infinity) < f.lastProbe.at) unhealthy = `health check failed (${f.lastProbe.kind ?? 'error'}), no success since`;
+  return unhealthy ? { ...out, unhealthy } : out;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function latencyText(c: Candidate): string {
+  if (c.latencyFrom === 'registry') return `~${c.latencyMs} ms`;
+  const l = c.live as NonNullable<Candidate['live']>;
+  return `live p50 ${Math.round(c.latencyMs)} ms, p95 ${Math.round(l.p95Ms ?? c.latencyMs)} ms, ${pct(l.successRate)} ok of ${l.attempts}`;
+}
+
+/** Which figures each candidate was scored on, and which were ranked down. */
+function liveNote(scored: readonly Candidate[], minSamples: number): string {
+  const live = scored.filter((x) => x.latencyFrom === 'live').map((x) => x.id);
+  const reg = scored.filter((x) => x.latencyFrom === 'registry').map((x) => x.id);
+  const down = scored.filter((x) => x.unhealthy).map((x) => `${x.id} (${x.unhealthy})`);
+  return `; live figures: ${live.join(', ') || 'none'}; registry figures (under ${minSamples} timed attempts): ${reg.join(', ') || 'none'}${down.length ? `; ranked down: ${down.join(', ')}` : ''}`;
+}
+
+function exclusion(m: ModelInfo, inputTokens: number, req: RouteRequest, c: RouteConstraints, est: number): string | undefined {
   if (c.excludedProviders?.includes(m.provider)) return 'provider excluded';
   if (req.needsJson && !m.capabilities.json) return 'no JSON output';
   if (req.needsStreaming && !m.capabilities.streaming) return 'no streaming';
-  if (req.inputTokens + req.maxTokens > m.contextWindow) return `context window ${m.contextWindow} too small`;
+  if (inputTokens + req.maxTokens > m.contextWindow) return `context window ${m.contextWindow} too small`;
   if (c.maxCostUsd !== undefined && est > c.maxCostUsd) return `est $${est.toFixed(6)} > max $${c.maxCostUsd}`;
   if (c.maxLatencyMs !== undefined && m.latencyMs > c.maxLatencyMs) return `latency ${m.latencyMs} ms > max ${c.maxLatencyMs} ms`;
   if (c.minQuality !== undefined && m.quality < c.minQuality) return `quality ${m.quality} < min ${c.minQuality}`;
   return undefined;
 }
 
-function score(xs: Omit<Candidate, 'score'>[], strategy: Strategy, w: BalanceWeights): Candidate[] {
+function score(xs: Omit<Candidate, 'score'>[], strategy: Strategy, w: BalanceWeights, minSamples: number): Candidate[] {
   const norm = (v: number, lo: number, hi: number): number => (hi > lo ? (v - lo) / (hi - lo) : 0);
   const costs = xs.map((x) => x.estCostUsd);
   const lats = xs.map((x) => x.latencyMs);
   const [cLo, cHi, lLo, lHi] = [Math.min(...costs), Math.max(...costs), Math.min(...lats), Math.max(...lats)];
   const wsum = w.cost + w.quality + w.latency || 1;
   const out = xs.map((x) => {
-    const cheap = 1 - norm(x.estCostUsd, cLo, cHi);
+    // Costs within twice the cheapest score in proportion to it (3% dearer loses 3% of the cost weight) rather than
+    // being stretched over the whole range: near-equal estimates (the same price, prompts counted by different
+    // tokenizers) must not decide a balanced choice on their own.
+    const cheap = 1 - norm(x.estCostUsd, cLo, Math.max(cHi, 2 * cLo));
     const fast = 1 - norm(x.latencyMs, lLo, lHi);
     let s: number;
     if (strategy === 'cost') s = cheap + 1e-3 * x.quality;
     else if (strategy === 'performance') s = 0.7 * x.quality + 0.3 * fast;
     else s = (w.cost * cheap + w.quality * x.quality + w.latency * fast) / wsum;
+    // Live figures: what fails often scores lower (only performance and balanced candidates carry them).
+    if (x.live && x.live.attempts >= minSamples) s *= x.live.successRate;
     return { ...x, score: s };
   });
-  // Stable order: by score, then registry order.
-  return out.map((x, i) => ({ x, i })).sort((a, b) => b.x.score - a.x.score || a.i - b.i).map((e) => e.x);
+  // Stable order: healthy before unhealthy, then by score, then registry order.
+  const down = (c: Candidate): number => (c.unhealthy ? 1 : 0);
+  return out.map((x, i) => ({ x, i })).sort((a, b) => down(a.x) - down(b.x) || b.x.score - a.x.score || a.i - b.i).map((e) => e.x);
 }
 
 /** Take `n` links, preferring a provider not yet in the chain for each next fallback. */

@@ -193,7 +193,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         logger.info('monitor: off; set ADMIN_TOKEN (16+ characters) to mount it at /colyseus');
       }
       if (config.ADMIN_TOKEN) {
-        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens }));
+        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens, registry: llmSetup.options.registry }));
         logger.info({ scenarios: scenarios.dir }, 'admin API: mounted at /admin (Authorization: Bearer <ADMIN_TOKEN>)');
       } else {
         logger.info('admin API: off; set ADMIN_TOKEN (16+ characters) to turn it on at /admin');

@@ -12,3 +12,5 @@ export { ScenarioLibrary, ScenarioNotFoundError, checkScenarioFile, loadScenario
 export type { ScenarioFileCheck } from './scenarioFiles.ts';
 export { PlayerTokens, PlayerTokenError, PlayerIdentities, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from './identity/index.ts';
 export type { VerifiedPlayer, TokenRequest, IssuedToken } from './identity/index.ts';
+export { registryModelStatus } from './admin/modelStatus.ts';
+export type { ModelStatus } from './admin/modelStatus.ts';

@@ -10,6 +10,7 @@ import { registerInspect } from './commands/inspect.ts';
 import { registerLoadtest } from './commands/loadtest.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerToken } from './commands/token.ts';
+import { registerModels } from './commands/models.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -28,6 +29,7 @@ export function buildCli(): Command {
   registerLoadtest(program);
   registerConfig(program);
   registerToken(program);
+  registerModels(program);
   return program;
 }
 

@@ -66,6 +66,17 @@ const RoutingSchema = z.strictObject({
   }).optional(),
   weights: z.strictObject({ cost: usd, quality: usd, latency: usd }).optional().describe('Weights of the balanced strategy (default 0.4, 0.4, 0.2).'),
   maxFallbacks: z.number().int().min(0).max(10).optional().describe('Cloud fallbacks after the primary (default 2); the local handler always comes last.'),
+  live: z.strictObject({
+    enabled: z.boolean().optional().describe('Route performance and balanced on live figures (default true).'),
+    minSamples: z.number().int().min(1).max(10_000).optional().describe('Attempts in the window before a deployment\'s live figures replace the registry\'s (default 5).'),
+    minSuccessRate: z.number().min(0).max(1).optional().describe('Below this success rate a deployment is ranked after every healthy one (default 0.8).'),
+    windowMs: z.number().int().min(1000).max(86_400_000).optional().describe('Length of the sliding window, ms (default 300000).'),
+    healthChecks: z.strictObject({
+      intervalMs: z.number().int().min(1000).max(86_400_000).optional().describe('How often to look for idle deployments, ms (default 60000).'),
+      idleMs: z.number().int().min(0).max(86_400_000).optional().describe('Check a deployment with no attempt or check for this long, ms (default 300000).'),
+      timeoutMs: z.number().int().min(1).max(120_000).optional().describe('Deadline of one check, ms (default 5000).'),
+    }).optional().describe('Active health checks: a one-token request to each idle deployment (off unless present; each costs a few tokens).'),
+  }).optional().describe('Live figures per deployment (success rate, latency p50/p95 over a sliding window) for the performance and balanced strategies.'),
 });
 
 const PresetSchema = z.strictObject({

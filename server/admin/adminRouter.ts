@@ -5,14 +5,16 @@ import { z } from 'zod';
 import { checkScenario, inputIssues, planScenario, resolveSite } from '../../actors/index.ts';
 import type { Scenario } from '../../actors/index.ts';
 import { PRIORITY_CLASSES } from '../../llm/index.ts';
-import type { LlmGateway } from '../../llm/index.ts';
+import type { LlmGateway, ModelRegistry } from '../../llm/index.ts';
 import { WorldRoom } from '../../rooms/index.ts';
 import { ValidationError } from '../../shared/index.ts';
+import type { Clock } from '../../shared/index.ts';
 import { hasAdminToken } from '../adminAuth.ts';
 import type { ScenarioLibrary } from '../scenarioFiles.ts';
 import { ScenarioNotFoundError } from '../scenarioFiles.ts';
 import { AdminError, badRequest, sendError } from './adminErrors.ts';
 import type { PlayerTokens } from '../identity/index.ts';
+import { modelStatuses, ModelSpendToday } from './modelStatus.ts';
 import { issuePlayerToken } from './playerTokenRequest.ts';
 import { roomLlmReport } from './roomLlm.ts';
 import { parseSpawnRequest } from './spawnRequest.ts';
@@ -29,6 +31,10 @@ export interface AdminDeps {
   readonly trustedOptions: Readonly<Record<string, unknown>>;
   /** Signs player tokens; null or absent while auth is off (no AUTH_SECRET). */
   readonly playerTokens?: PlayerTokens | null;
+  /** The whole model registry, disabled models included (default: the models the gateway routes to). */
+  readonly registry?: ModelRegistry;
+  /** Clock of the UTC day that spend counts in (default: the wall clock; give the gateway's). */
+  readonly clock?: Clock;
 }
 
 const CreateRoomSchema = z.object({
@@ -49,6 +55,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
   const router = express.Router();
   const roomName = deps.roomName ?? 'world';
   const spawnSeq = new Map<string, number>();
+  const registry = deps.registry?.models ?? deps.llm.models;
+  const spend = new ModelSpendToday(deps.clock ?? { now: () => Date.now() });
+  deps.llm.telemetry.onRecord((r) => spend.add(r));
 
   // Browsers (the designer panel) may call from another origin; the token, not a cookie, authorises.
   router.use((req: Request, res: Response, next: NextFunction) => {
@@ -194,6 +203,22 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.get('/rooms/:roomId/llm', route(async (req, res) => {
     const room = needRoom(req);
     res.json({ ...(await roomLlmReport(deps.llm, room.roomId, room.config)), plans: room.decisions.sources().plan ?? {} });
+  }));
+
+  router.get('/models', route(async (_req, res) => {
+    const stats = deps.llm.router.liveStats;
+    res.json({
+      models: await modelStatuses(deps.llm, registry, spend),
+      live: stats ? { windowMs: stats.windowMs } : null,
+      scope: 'live figures, cooldowns and spend are this process\'s own; breaker states are shared through Redis when configured',
+    });
+  }));
+
+  router.get('/models/:name/status', route(async (req, res) => {
+    const name = String(req.params.name);
+    if (!registry.some((m) => m.id === name)) throw new AdminError(404, `no model '${name}' in the registry (models are named provider:model, e.g. ${registry[0]?.id ?? 'openai:gpt-4o-mini'})`);
+    const all = await modelStatuses(deps.llm, registry, spend);
+    res.json(all.find((m) => m.id === name));
   }));
 
   router.post('/players/tokens', route(async (req, res) => {
