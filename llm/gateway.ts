@@ -14,6 +14,8 @@ import type { LocalHandler } from './providers/local.ts';
 import { Redactor } from './redact.ts';
 import { defaultModelRegistry } from './registry.ts';
 import type { ModelInfo } from './registry.ts';
+import { HealthProbe, PROBE_INPUT_TOKENS, probeRequest } from './healthProbe.ts';
+import { LiveStats } from './liveStats.ts';
 import { Router } from './router.ts';
 import { realSleep } from './sleep.ts';
 import type { Sleep } from './sleep.ts';
@@ -33,7 +35,9 @@ import type { BreakerStatus } from './stores/breakerState.ts';
 import type { CallRequest, CallResult, GatewayHealth, GatewayOptions, LlmStream, RetryPolicy } from './gatewayTypes.ts';
 import { Telemetry } from './telemetry.ts';
 import { DEFAULT_TIERS, TierLimiter } from './tiers.ts';
-import type { ProviderAdapter } from './types.ts';
+import { TokenCounter, tokenizerFor } from './tokens.ts';
+import type { ProviderAdapter, Usage } from './types.ts';
+import { LlmError } from './errors.ts';
 import { createContext } from './pipeline/callContext.ts';
 import { ChunkChannel } from './pipeline/chunkChannel.ts';
 import type { GatewayParts } from './pipeline/parts.ts';
@@ -52,6 +56,10 @@ export class LlmGateway {
   readonly tiers: TierLimiter;
   readonly cooldowns: Cooldowns;
   readonly router: Router;
+  /** Each deployment's recent success rate and latency (routing on live figures). */
+  readonly liveStats: LiveStats;
+  readonly tokens: TokenCounter;
+  private readonly probe: HealthProbe | undefined;
   /** Concurrency caps per provider and the wait by priority class. */
   readonly queue: AdmissionQueue;
   /** Requests that exhausted every link. */
@@ -82,7 +90,11 @@ export class LlmGateway {
     for (const [name, a] of Object.entries(opts.adapters ?? {})) this.adapters.set(name, a);
     const registry = opts.registry ?? defaultModelRegistry();
     this.models = registry.models.filter((m) => m.enabled && this.adapters.has(m.provider));
-    this.router = new Router(this.models);
+    const live = opts.routing?.live;
+    this.liveStats = new LiveStats(this.clock, live?.windowMs !== undefined ? { windowMs: live.windowMs } : {});
+    this.router = new Router(this.models, this.liveStats);
+    this.tokens = new TokenCounter();
+    this.tokens.preload(new Set(this.models.map(tokenizerFor))); // loads an encoding only where an OpenAI model is configured
     const prefix = opts.keyPrefix ?? 'llm:';
     const r = opts.redis;
     // With Redis, each store falls back to memory while Redis is unreachable (see stores/fallback*.ts).
@@ -119,6 +131,9 @@ export class LlmGateway {
       tiers: this.tiers,
       router: this.router,
       byId: new Map(this.models.map((m): [string, ModelInfo] => [m.id, m])),
+      models: this.models,
+      tokens: this.tokens,
+      liveStats: this.liveStats,
       adapters: this.adapters,
       local: this.local,
       telemetry: this.telemetry,
@@ -131,6 +146,29 @@ export class LlmGateway {
       token: () => this.token(),
       log: (level, obj, msg) => this.log(level, obj, msg),
     };
+    const hc = live?.healthChecks;
+    this.probe = hc && this.models.length > 0
+      ? new HealthProbe({ stats: this.liveStats, clock: this.clock, models: () => this.models.map((m) => m.id), send: (id, signal) => this.probeSend(id, signal, hc.timeoutMs ?? 5_000), skip: (id) => this.cooldowns.remainingMs(id) > 0 }, hc)
+      : undefined;
+    this.probe?.start();
+  }
+
+  /** One health check: a one-token request, reserved and settled like any attempt (tenant `lairmind:health`). */
+  private async probeSend(id: string, signal: AbortSignal, timeoutMs: number): Promise<void> {
+    const model = this.parts.byId.get(id) as ModelInfo;
+    const res = await this.accounting.reserve(model, PROBE_INPUT_TOKENS, 1, { tenant: 'lairmind:health', room: undefined }, undefined, 1);
+    if (res instanceof LlmError) throw res;
+    let usage: Usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+    try {
+      usage = (await (this.adapters.get(model.provider) as ProviderAdapter).complete(probeRequest(model.model, timeoutMs), signal)).usage;
+    } finally {
+      await this.accounting.settle(res, model, usage).catch(() => 0);
+    }
+  }
+
+  /** Stop the health checks (if any) and wait for the ones in flight. */
+  async close(): Promise<void> {
+    await this.probe?.stop();
   }
 
   /** Register the local handler of an operation (`*` for all). Deterministic, offline, free: the last link of every chain. */

@@ -225,6 +225,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       presence.beginShutdown(SHUTDOWN_REDIS_MS);
       await server.gracefullyShutdown(false);
       unregisterLlmMetrics();
+      await llm.close();
       await alerts.close();
       await mindService.close();
       await presence.close();

@@ -152,7 +152,7 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
     const waited = now() - tq;
     const queued = waited >= 0.05 ? { queueMs: waited } : {};
     const remaining = st.deadlineAt - now();
-    const res = await g.accounting.reserve(model, c.inputTokens, c.maxOut, c.subject, c.tierDef?.alertDailyCostUsd, c.preset.minOutputTokens);
+    const res = await g.accounting.reserve(model, c.counted ? c.counted.of(model) : c.inputTokens, c.maxOut, c.subject, c.tierDef?.alertDailyCostUsd, c.preset.minOutputTokens);
     if (res instanceof LlmError) {
       release();
       st.refusal ??= res;
@@ -188,6 +188,7 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
     const paid = { ...queued, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent };
     if (c.signal?.aborted) throw new CallAbortedError({ cause: c.signal.reason });
     const streamed = progress.text.length > 0 && c.sink !== undefined;
+    if (err) g.liveStats.record(link.id, { ok: false, latencyMs: ms, errorKind: err.kind, at: g.clock.now() });
     if (err) {
       st.lastError = err;
       st.attempts.push({ provider: model.provider, model: model.model, outcome: err.kind, ms, ...paid });
@@ -216,6 +217,7 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
       continue;
     }
     const checked = check(progress.text, c.prompt, c.schema, c.preset);
+    g.liveStats.record(link.id, checked.ok ? { ok: true, latencyMs: ms, at: g.clock.now() } : { ok: false, latencyMs: ms, errorKind: 'invalid_output', at: g.clock.now() });
     if (checked.ok) {
       st.attempts.push({ provider: model.provider, model: model.model, outcome: repaired ? 'repair_ok' : 'ok', ms, ...paid });
       await g.breakers.record(link.id, true);

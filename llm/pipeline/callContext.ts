@@ -10,6 +10,7 @@ import type { OperationPreset } from '../presets.ts';
 import type { RoutingDecision } from '../router.ts';
 import type { AttemptRecord } from '../telemetry.ts';
 import type { TierDefinition } from '../tiers.ts';
+import type { PromptTokens } from '../tokens.ts';
 import { now } from './parts.ts';
 import type { GatewayParts } from './parts.ts';
 
@@ -51,6 +52,9 @@ export interface CallContext {
   /** Guard step: the rendered prompt, its JSON schema and token estimate. */
   prompt: GuardedPrompt;
   jsonSchema: Record<string, unknown> | undefined;
+  /** The prompt counted with each model's tokenizer (OpenAI's own; the estimate where none is published). */
+  counted: PromptTokens | undefined;
+  /** The largest count over the routable models: the call's own budget and the output allowance use it. */
   inputTokens: number;
   /** Cache step: the key, when the operation may use the cache. */
   cacheKey: string | undefined;
@@ -97,6 +101,7 @@ export function createContext(g: GatewayParts, req: AnyRequest, sink: CallContex
     signal,
     prompt: { system: '', messages: [], canary: '', hasUntrusted: false },
     jsonSchema: undefined,
+    counted: undefined,
     inputTokens: 0,
     cacheKey: undefined,
     tierDef: undefined,

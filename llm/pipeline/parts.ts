@@ -7,6 +7,7 @@ import type { ResponseCache } from '../cache.ts';
 import type { Cooldowns } from '../cooldowns.ts';
 import type { GatewayOptions, RetryPolicy } from '../gatewayTypes.ts';
 import type { LocalProvider } from '../providers/local.ts';
+import type { LiveStats } from '../liveStats.ts';
 import type { Redactor } from '../redact.ts';
 import type { RedisSlotStore } from '../stores/redisSlotStore.ts';
 import type { ModelInfo } from '../registry.ts';
@@ -14,6 +15,7 @@ import type { Router } from '../router.ts';
 import type { Sleep } from '../sleep.ts';
 import type { Telemetry } from '../telemetry.ts';
 import type { TierLimiter } from '../tiers.ts';
+import type { TokenCounter } from '../tokens.ts';
 import type { ProviderAdapter } from '../types.ts';
 
 /** The gateway's components, as the steps of a call use them. Built once by the gateway. */
@@ -32,6 +34,11 @@ export interface GatewayParts {
   readonly tiers: TierLimiter;
   readonly router: Router;
   readonly byId: ReadonlyMap<string, ModelInfo>;
+  /** The routable models, for counting a prompt with each one's tokenizer. */
+  readonly models: readonly ModelInfo[];
+  readonly tokens: TokenCounter;
+  /** Each deployment's recent attempts (success rate, latency), which the router reads. */
+  readonly liveStats: LiveStats;
   readonly adapters: ReadonlyMap<string, ProviderAdapter>;
   readonly local: LocalProvider;
   readonly telemetry: Telemetry;

@@ -1,4 +1,5 @@
 import { BudgetExceededError } from '../errors.ts';
+import type { ModelInfo } from '../registry.ts';
 import type { RoutingOptions } from '../router.ts';
 import type { CallContext } from './callContext.ts';
 import type { GatewayParts } from './parts.ts';
@@ -19,7 +20,8 @@ export async function routeStep(g: GatewayParts, c: CallContext): Promise<void> 
     routing = { ...routing, strategy: 'cost' };
     g.log('warn', { tenant: c.tenant, room: req.room, operation: req.operation, budget: soft ?? 'call' }, 'soft budget passed: routing to the cheapest model');
   }
-  const rreq = { inputTokens: c.inputTokens, maxTokens: c.maxOut, needsJson: c.schema !== undefined, needsStreaming: c.sink !== undefined };
+  const counted = c.counted;
+  const rreq = { inputTokens: c.inputTokens, ...(counted && { inputTokensOf: (m: ModelInfo) => counted.of(m) }), maxTokens: c.maxOut, needsJson: c.schema !== undefined, needsStreaming: c.sink !== undefined };
   let decision = g.router.route(rreq, routing);
   const softCost = callLimits?.costUsd?.soft;
   if (softCost !== undefined && routing.strategy !== 'cost' && (decision.chain[0]?.estCostUsd ?? 0) > softCost) decision = g.router.route(rreq, { ...routing, strategy: 'cost' });
