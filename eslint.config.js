@@ -18,7 +18,7 @@ const ALLOWED = {
 };
 
 const FRAMEWORK = ['colyseus', '@colyseus/*', 'uWebSockets.js', 'onnxruntime-node', 'onnxruntime-*', '@huggingface/*',
-  '@xenova/*', 'openai', '@anthropic-ai/*', '@google/*', 'ioredis', 'pino', 'express', 'ws'];
+  '@xenova/*', 'openai', '@anthropic-ai/*', '@google/*', 'ioredis', 'pino', 'express', 'ws', '@opentelemetry/*'];
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'net', 'http', 'https', 'child_process', 'worker_threads', 'os', 'path'];
 
 const TOP = FOLDERS.join('|');
@@ -47,7 +47,7 @@ function importRules(folder) {
   if (folder === 'shared' || folder === 'procgen' || folder === 'actors') {
     patterns.push({
       group: [...FRAMEWORK, ...NODE_BUILTINS],
-      message: `${folder}/ is pure simulation code: no network, file system, framework, model or LLM packages.`,
+      message: `${folder}/ is pure simulation code: no network, file system, framework, model, LLM or tracing packages.`,
     });
   }
   if (folder === 'llm') {

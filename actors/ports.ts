@@ -134,5 +134,10 @@ export interface ChatReply {
  * the world.
  */
 export interface Mind {
-  serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]>;
+  /**
+   * `trace` is the host's tracing context for the batch, opaque to the simulation (the server's rooms pass what
+   * their tracing uses; a mind that calls out may tie its own traces to it, others ignore it). Absent when the
+   * host traces nothing.
+   */
+  serve(requests: readonly MindRequest[], signal?: AbortSignal, trace?: unknown): Promise<ReplyInput[]>;
 }

@@ -146,5 +146,53 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
   }
   console.log(`\nclients spread over the world, each talking every ~${TALK_EVERY_S} s: speech, plans and player entries per view vs room-wide`);
   console.table(talkRows);
+
+  Object.assign(metrics, await runTracing(o, smoke));
   return metrics;
+}
+
+/**
+ * What tracing costs the tick, in one process and one room (bench/netTracing.ts): rounds of short blocks of ticks with
+ * tracing off (the default, twice), with the OpenTelemetry API called and no provider, on with every tick and batch a
+ * span, and on as by default (the asking ticks). Each ratio is the median over rounds of a block's p50 over the same round's off block; off over off
+ * is the noise floor of the run.
+ */
+export async function runTracing(o: { worldSize: number; density: number }, smoke: boolean): Promise<Record<string, number>> {
+  const [rounds, perBlock] = smoke ? [4, 5] : [60, 10];
+  const c = child('bench/netTracing.ts', [String(o.worldSize), String(o.density), String(rounds), String(perBlock)], {});
+  type Block = 'off_a' | 'noop_api' | 'on' | 'on_asks' | 'off_b';
+  let r: { rounds: Record<Block, number[]>[]; offPathNs: number; spansPerTick: number; asksSpansPerTick: number; bodies: number };
+  try {
+    r = JSON.parse(await expectLine(c.lines, '{', 'tracing bench')) as typeof r;
+  } finally {
+    c.proc.kill('SIGKILL');
+  }
+  const all = (...blocks: Block[]) => r.rounds.flatMap((x) => blocks.flatMap((b) => x[b]));
+  const paired = (b: Block, base: Block) => quantile(r.rounds.map((x) => quantile(x[b], 0.5) / quantile(x[base], 0.5)), 0.5);
+  const m: Record<string, number> = {
+    tick_p50_ms_tracing_off: round(quantile(all('off_a', 'off_b'), 0.5), 4),
+    tick_p99_ms_tracing_off: round(quantile(all('off_a', 'off_b'), 0.99), 4),
+    tick_p50_ms_tracing_noop_api: round(quantile(all('noop_api'), 0.5), 4),
+    tick_p50_ms_tracing_on: round(quantile(all('on'), 0.5), 4),
+    tick_p99_ms_tracing_on: round(quantile(all('on'), 0.99), 4),
+    tracing_off_aa_ratio: round(paired('off_b', 'off_a'), 4),
+    tracing_noop_api_over_off: round(paired('noop_api', 'off_a'), 4),
+    tracing_on_over_off: round(paired('on', 'off_a'), 4),
+    tick_p50_ms_tracing_on_asks: round(quantile(all('on_asks'), 0.5), 4),
+    tracing_on_asks_over_off: round(paired('on_asks', 'off_a'), 4),
+    tracing_spans_per_tick_on: round(r.spansPerTick, 2),
+    tracing_spans_per_tick_on_asks: round(r.asksSpansPerTick, 3),
+    tracing_off_ns_per_tick: round(r.offPathNs, 2),
+  };
+  m.tracing_off_share_of_tick = Number((r.offPathNs / (quantile(all('off_a', 'off_b'), 0.5) * 1e6)).toPrecision(2));
+  console.log(`\ntracing and the tick: one room of ${r.bodies} actors stepped by hand; ${rounds} rounds of ${perBlock}-tick blocks per mode (ratios: median over rounds of block p50 / off block p50)`);
+  console.table([
+    { mode: 'off (default)', 'tick p50 ms': m.tick_p50_ms_tracing_off, 'tick p99 ms': m.tick_p99_ms_tracing_off, 'vs off': 1, 'spans per tick': 0 },
+    { mode: 'off again (noise floor)', 'tick p50 ms': round(quantile(all('off_b'), 0.5), 4), 'tick p99 ms': round(quantile(all('off_b'), 0.99), 4), 'vs off': m.tracing_off_aa_ratio, 'spans per tick': 0 },
+    { mode: 'API called, no provider', 'tick p50 ms': m.tick_p50_ms_tracing_noop_api, 'tick p99 ms': round(quantile(all('noop_api'), 0.99), 4), 'vs off': m.tracing_noop_api_over_off, 'spans per tick': 0 },
+    { mode: 'on, every tick (in-memory exporter)', 'tick p50 ms': m.tick_p50_ms_tracing_on, 'tick p99 ms': m.tick_p99_ms_tracing_on, 'vs off': m.tracing_on_over_off, 'spans per tick': m.tracing_spans_per_tick_on },
+    { mode: 'on, asking ticks (the default)', 'tick p50 ms': m.tick_p50_ms_tracing_on_asks, 'tick p99 ms': round(quantile(all('on_asks'), 0.99), 4), 'vs off': m.tracing_on_asks_over_off, 'spans per tick': m.tracing_spans_per_tick_on_asks },
+  ]);
+  console.log(`the off path alone: ${m.tracing_off_ns_per_tick} ns per tick, ${m.tracing_off_share_of_tick} of the tick p50`);
+  return m;
 }

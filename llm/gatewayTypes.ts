@@ -17,6 +17,7 @@ import type { CounterStore } from './stores/counterStore.ts';
 import type { RedisLinkOptions } from './stores/redisLink.ts';
 import type { CallRecord } from './telemetry.ts';
 import type { TierDefinition } from './tiers.ts';
+import type { TraceCarrier } from './tracing.ts';
 import type { ChatMessage, ProviderAdapter } from './types.ts';
 
 /** Retries on the same model, before moving down the chain. */
@@ -126,6 +127,12 @@ export interface CallRequest<T = string> {
    * for every prompt with that key. At most `MAX_CACHE_KEY_CHARS` (cache.ts) characters.
    */
   readonly cacheKey?: string;
+  /**
+   * Where the call's spans hang (when tracing is on): the call span is a child of `parent` (the caller's span, e.g.
+   * a coordinator's ask) and links `links` (the tick that asked). Kept with a queued request, so a call that starts
+   * later still joins its caller's trace. Ignored when tracing is off.
+   */
+  readonly trace?: TraceCarrier;
 }
 
 /** A successful call. */

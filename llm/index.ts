@@ -57,3 +57,5 @@ export type { Sleep } from './sleep.ts';
 export type { ChatMessage, Content, Role, UntrustedText, Usage, ProviderAdapter, ProviderRequest, ProviderResponse, StreamEvent, RenderedMessage } from './types.ts';
 export { LairmindConfigSchema, PROVIDER_KINDS, knownProviders, CONFIG_ENV, CONFIG_FILE, EMBEDDED_DEFAULT, MAX_CONFIG_BYTES, checkConfigFile, checkConfigText, checkConfigValue, configPath, defaultConfig, loadLairmindConfig, readLairmindConfig, ALERT_WEBHOOK_ENV, baseUrlEnvOf, gatewaySetup, keyEnvOf, redactedUrl, CONFIG_SCHEMA_FILE, configJsonSchema } from './config/index.ts';
 export type { LairmindConfig, LairmindConfigInput, ProviderEntry, ConfigCheck, LoadedConfig, GatewaySetup, GatewaySetupOptions, ProviderStatus } from './config/index.ts';
+export { TRACER_NAME, activeTracer, refreshTracing, tracerProviderRegistered, startSpan, endSpan, contextWith, linkTo, asTraceCarrier, startCallSpan, endCallSpan, startQueueWaitSpan, endQueueWaitSpan, startAttemptSpan, endAttemptSpan } from './tracing.ts';
+export type { TraceCarrier, SpanStart, SpanEnd, CallSpanAttributes, CallSpanResult, AttemptSpanAttributes, AttemptSpanResult } from './tracing.ts';

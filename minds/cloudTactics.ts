@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import type { BattleContext, Mind, MindRequest, Plan, PlanPayer, PlanReply, PlanRequest, ReplyInput } from '../actors/index.ts';
-import type { LlmGateway } from '../llm/index.ts';
+import { asTraceCarrier, contextWith, endSpan, startSpan } from '../llm/index.ts';
+import type { CallResult, LlmGateway, TraceCarrier } from '../llm/index.ts';
 import { tacticsMessages } from './tacticsPrompt.ts';
 import { FOE_LABEL_BASE, planToIds, tacticsSituation } from './tacticsSituation.ts';
 
@@ -68,6 +69,10 @@ const SLOT_SCHEMAS_KEPT = 256;
  * budget the gateway holds atomically (shared through Redis when configured), alongside the player's, the tenant's
  * and the deployment's. Whenever a tier or budget refuses, or every provider fails, the gateway's local handler
  * (the local tactician) answers. Never throws: each request gets a reply.
+ *
+ * With tracing on, each ask is a span (`coordinator.ask <operation>`) from the moment the batch arrives to its reply,
+ * starting a trace of its own and linked to what the host handed with the batch (the room's tick); the gateway
+ * call's spans are its children.
  */
 export class CloudTactics implements Mind {
   readonly stats: CloudTacticsStats = { requests: 0, cloud: 0, cached: 0, local: 0, overBudget: 0, errors: 0 };
@@ -103,8 +108,9 @@ export class CloudTactics implements Mind {
     return s;
   }
 
-  serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]> {
-    return Promise.all(requests.map((r) => this.one(r, signal)));
+  serve(requests: readonly MindRequest[], signal?: AbortSignal, trace?: unknown): Promise<ReplyInput[]> {
+    const cause = trace === undefined ? undefined : asTraceCarrier(trace);
+    return Promise.all(requests.map((r) => this.one(r, signal, cause)));
   }
 
   /** The player who pays for a plan: the first (nearest) whose tier allows cloud tactics. */
@@ -112,15 +118,18 @@ export class CloudTactics implements Mind {
     return p.payers?.find((x) => this.opts.gateway.cloudAllowed(x.tier, this.operation));
   }
 
-  private async one(r: MindRequest, signal: AbortSignal | undefined): Promise<ReplyInput> {
+  private async one(r: MindRequest, signal: AbortSignal | undefined, cause: TraceCarrier | undefined): Promise<ReplyInput> {
     this.stats.requests++;
+    const span = startSpan(`coordinator.ask ${this.operation}`, { attributes: { 'lairmind.mind.request_id': r.requestId }, ...(cause?.links && { links: cause.links }) });
     const why = requestProblem(r.payload);
     if (why) {
       this.stats.errors++;
+      endSpan(span, { error: 'invalid_request' });
       return { requestId: r.requestId, ok: false, error: why };
     }
     const p = r.payload as PlanRequest;
     const payer = this.payer(p);
+    span?.setAttributes({ 'lairmind.room.id': p.room, 'lairmind.pack': p.context.pack, 'lairmind.tier': payer ? payer.tier : p.tier, 'lairmind.payer': payer ? 'player' : 'room' });
     try {
       const situation = tacticsSituation(p.context);
       const res = await this.opts.gateway.call({
@@ -136,19 +145,31 @@ export class CloudTactics implements Mind {
         roomBudget: { costUsd: { hard: p.budgetUsd } },
         ...(signal && { signal }),
         deadlineMs: p.deadlineMs,
+        ...(span && { trace: { parent: contextWith(span) } }),
       });
-      if (res.provider === 'local') {
-        this.stats.local++;
-        if (res.record.fallbackReason?.includes('budget exceeded')) this.stats.overBudget++;
-      } else {
-        this.stats.cloud++;
-        if (res.cached) this.stats.cached++;
-      }
+      const outcome = this.count(res);
+      endSpan(span, { attributes: { 'lairmind.outcome': outcome, 'lairmind.plan.provider': res.provider, 'lairmind.plan.model': res.model, 'lairmind.cost_usd': res.record.costUsd } });
       const value: PlanReply = { plan: planToIds(res.value, situation).plan, source: { provider: res.provider, model: res.model, cached: res.cached } };
       return { requestId: r.requestId, ok: true, value };
     } catch (e) {
       this.stats.errors++;
+      endSpan(span, { attributes: { 'lairmind.outcome': 'error' }, error: e });
       return { requestId: r.requestId, ok: false, error: `tactics: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };
     }
+  }
+
+  /** Count an answer; returns the ask's outcome: `cloud`, `cached`, `local` or `over_budget` (answered locally). */
+  private count(res: CallResult<Plan>): string {
+    if (res.provider === 'local') {
+      this.stats.local++;
+      if (res.record.fallbackReason?.includes('budget exceeded')) {
+        this.stats.overBudget++;
+        return 'over_budget';
+      }
+      return 'local';
+    }
+    this.stats.cloud++;
+    if (res.cached) this.stats.cached++;
+    return res.cached ? 'cached' : 'cloud';
   }
 }

@@ -1,5 +1,6 @@
 import { CloseCode, ErrorCode, Protocol, Room, ServerError } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
+import type { Tracer } from '@opentelemetry/api';
 import { coordinatorSpawn, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
@@ -21,6 +22,8 @@ import type { IdentityPort, JoinIdentity, PlayerIdentity } from './playerIdentit
 import { parseRoomOptions } from './roomOptions.ts';
 import type { WorldRoomOptions } from './roomOptions.ts';
 import { MetaState, PlayerState, WorldState } from './state.ts';
+import { TickTracing } from './tickTracing.ts';
+import type { TraceTicks } from './tickTracing.ts';
 
 /** Spawn inputs for avatars carry `ref` = this prefix + session id. */
 const AVATAR_REF = 'avatar:';
@@ -62,6 +65,10 @@ export interface WorldRoomServices {
   readonly identity?: IdentityPort;
   /** The LLM tiers the server defines: a room (or its scenario) naming another is refused at creation. */
   readonly llmTiers?: readonly string[];
+  /** Set while tracing is on: rooms make tick and mind-batch spans with it. */
+  readonly tracer?: Tracer;
+  /** Which ticks get a span (default `asks`: those that send the coordinator's asks, and overruns). */
+  readonly traceTicks?: TraceTicks;
 }
 
 /** Spawn inputs from the admin API carry `ref` = this prefix + a sequence number. */
@@ -92,6 +99,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   projection!: Projection;
   interest!: Interest;
   private minds: MindHost | undefined;
+  /** The room's tick and batch spans; undefined while tracing is off. */
+  tracing: TickTracing | undefined;
   private readonly players = new Map<string, Player>();
   private replies: ReplyInput[] = [];
   private joins = 0;
@@ -189,6 +198,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       exitRadius: options.viewRadius * 1.25,
       refreshEvery: options.viewRefreshTicks,
     });
+    const tracer = this.services.tracer;
+    if (tracer) this.tracing = new TickTracing(tracer, { room: this.roomId || 'room', mode: this.services.traceTicks ?? 'asks', budgetMs: 1000 / options.tickRate });
     this.minds = new MindHost(
       this.services.minds ?? {},
       (replies) => {
@@ -237,10 +248,13 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (this.adminSpawns.length) this.bindAdminSpawns(report);
     this.decisions.forget(report.removed);
     this.decisions.asked(report.requests);
-    this.minds?.dispatch(report.requests);
+    const traced = this.tracing?.begin(this.sim.world.tick, startedAt, report.requests);
+    this.minds?.dispatch(report.requests, traced);
     this.interest.refresh(this.sim.world.tick);
     if (this.config.debugSlowTickMs > 0) busyWait(this.config.debugSlowTickMs);
-    this.services.observer?.step?.(this.roomId, this.sim.world, report, performance.now() - startedAt);
+    const endedAt = performance.now();
+    this.tracing?.end(traced, this.sim.world.tick, startedAt, endedAt, report.requests.length);
+    this.services.observer?.step?.(this.roomId, this.sim.world, report, endedAt - startedAt);
   }
 
   override onJoin(client: Client, raw?: { name?: unknown }, auth?: unknown): void {

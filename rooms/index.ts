@@ -17,6 +17,8 @@ export type { InterestOptions } from './interest.ts';
 export { Projection, SPEECH_KEPT, SPEECH_SECONDS } from './projection.ts';
 export type { Audience } from './projection.ts';
 export { MindHost } from './mindHost.ts';
+export { TickTracing, TracedTick, TRACE_TICKS } from './tickTracing.ts';
+export type { TraceTicks, TickTracingOptions, BatchTrace } from './tickTracing.ts';
 export { DecisionLog, summarise } from './decisionLog.ts';
 export type { DecisionRecord } from './decisionLog.ts';
 export { inspectActor } from './actorInspection.ts';

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { ValidationError } from '../shared/index.ts';
 
+/** The samplers OTEL_TRACES_SAMPLER may name. */
+export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL');
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /**
@@ -57,6 +62,23 @@ export const ServerConfigSchema = z.object({
   HTTP_BODY_KB: int(1, 65536).default(64),
   /** Schema encoder buffer in KiB (raise for very large rooms). */
   ENCODER_BUFFER_KB: int(16, 65536).default(1024),
+  /**
+   * OTLP/HTTP collector base URL (`http://collector:4318`); traces go to `<url>/v1/traces`. When neither this nor
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, no tracing SDK is started and spans cost nothing.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  /** Full URL for traces, used as it is (wins over OTEL_EXPORTER_OTLP_ENDPOINT). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  /** `service.name` of the exported spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).max(128).default('lairmind'),
+  /** Which traces are kept (the standard sampler names). */
+  OTEL_TRACES_SAMPLER: z.enum(TRACE_SAMPLERS).default('parentbased_traceidratio'),
+  /** Fraction of traces kept by the `traceidratio` samplers, 0..1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** `true` turns tracing off whatever else is set. */
+  OTEL_SDK_DISABLED: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['true', 'false'])).default('false').transform((v) => v === 'true'),
+  /** Which room ticks get a span: `asks` (those that send the coordinator's asks, and overruns) or `all`. */
+  TRACE_TICKS: z.enum(['asks', 'all']).default('asks'),
 });
 
 export type ServerConfig = z.output<typeof ServerConfigSchema>;

@@ -29,6 +29,8 @@ import { MatchmakeGuard } from './matchmakeGuard.ts';
 import { trackPeerAddresses } from './peerAddress.ts';
 import { watchSendBuffers } from './sendBufferWatch.ts';
 import { colyseusLogger } from './colyseusLog.ts';
+import { startTracing } from './tracing.ts';
+import type { TracingSetup } from './tracing.ts';
 import type { TransportInfo } from './transport.ts';
 
 /** Whole /health answer, and each dependency check within it, ms. */
@@ -49,6 +51,8 @@ export interface RunningServer {
   readonly transport: TransportInfo;
   readonly presence: PresenceSetup;
   readonly logger: Logger;
+  /** Where spans go (OTLP, the host process's tracer provider, or nowhere). */
+  readonly tracing: TracingSetup;
   /** Component statuses, as served at /health. */
   health(): Promise<HealthReport>;
   /** Disconnect clients, dispose rooms, close the transport and presence. */
@@ -79,6 +83,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   // The gateway's configuration file and the environment's keys: a bad file refuses to start, naming the field.
   const llmSetup = gatewaySetup(opts.llmConfig ?? loadLairmindConfig(process.env), process.env);
+  // Before any room or mind exists: they decide once whether to make spans.
+  const tracing = await startTracing(config, logger);
   Encoder.BUFFER_SIZE = config.ENCODER_BUFFER_KB * 1024;
   const guard = createHttpGuard(config.ADMIN_TOKEN, { ...DEFAULT_HTTP_LIMITS, adminBodyBytes: config.ADMIN_BODY_KB * 1024, bodyBytes: config.HTTP_BODY_KB * 1024 });
   const transport = await createTransport(config.TRANSPORT, logger, guard, { maxMessageBytes: config.CLIENT_MESSAGE_KB * 1024, sendBufferBytes: config.SEND_BUFFER_KB * 1024 });
@@ -148,7 +154,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     routes: matchmaking.routes(),
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
-      world: defineRoom(worldRoom({ minds, identity, llmTiers: Object.keys(llm.tiers.tiers), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
+      world: defineRoom(worldRoom({ minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
         // Clients may start only the scenarios the operator made public; the admin API may start any.
         if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
           throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);
@@ -216,6 +222,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     transport,
     presence,
     logger,
+    tracing,
     health,
     async close() {
       stopSendBufferWatch();
@@ -224,11 +231,14 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       // rooms and removes their listings: Redis gets a fixed budget, reachable or not.
       presence.beginShutdown(SHUTDOWN_REDIS_MS);
       await server.gracefullyShutdown(false);
+      // The rooms' last spans are ended: flush them while the rest closes (its own deadline; never throws).
+      const tracesFlushed = tracing.shutdown();
       unregisterLlmMetrics();
       await llm.close();
       await alerts.close();
       await mindService.close();
       await presence.close();
+      await tracesFlushed;
     },
   };
 }

@@ -31,6 +31,8 @@ describe('architecture lint', () => {
   it('keeps frameworks and the file system out of the simulation', async () => {
     expect((await ruleIds('actors/bad.ts', "import { Room } from 'colyseus';\nexport const x = Room;\n")).join('\n')).toMatch(/pure simulation code/);
     expect((await ruleIds('shared/bad.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n")).join('\n')).toMatch(/pure simulation code/);
+    expect((await ruleIds('actors/bad.ts', "import { trace } from '@opentelemetry/api';\nexport const x = trace;\n")).join('\n')).toMatch(/pure simulation code/);
+    expect(await ruleIds('rooms/ok.ts', "import { trace } from '@opentelemetry/api';\nexport const x = trace;\n")).toEqual([]);
   });
 
   it('refuses wall-clock time and unseeded randomness in shared/, procgen/ and actors/', async () => {

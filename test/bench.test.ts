@@ -20,5 +20,9 @@ describe('benchmarks (smoke)', () => {
       }
       expect(m[`interest_ratio@${k}`]).toBeLessThan(1);
     }
-  }, 120_000);
+    for (const name of ['tick_p50_ms_tracing_off', 'tick_p50_ms_tracing_noop_api', 'tick_p50_ms_tracing_on', 'tracing_off_aa_ratio', 'tracing_on_over_off', 'tracing_off_ns_per_tick', 'tracing_off_share_of_tick']) {
+      expect(Number.isFinite(m[name]), name).toBe(true);
+    }
+    expect(m.tracing_spans_per_tick_on).toBeGreaterThan(0); // the on blocks really traced
+  }, 180_000);
 });

@@ -6,6 +6,7 @@ import type { OperationPreset } from '../presets.ts';
 import type { ModelInfo } from '../registry.ts';
 import type { Candidate } from '../router.ts';
 import { parseStructured, repairMessage } from '../structured.ts';
+import { endAttemptSpan, endQueueWaitSpan, startAttemptSpan, startQueueWaitSpan } from '../tracing.ts';
 import type { ProviderAdapter, ProviderRequest, RenderedMessage, Usage } from '../types.ts';
 import type { CallContext } from './callContext.ts';
 import { now } from './parts.ts';
@@ -133,13 +134,22 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
     if (st.deadlineAt - now() < 5) return { ok: false, reason: 'deadline' };
     // Queue step: a slot under the provider's concurrency cap, by priority, rooms taking turns.
     const tq = now();
-    const pending = g.queue.acquire(model.provider, c.preset.priority, c.req.room ?? c.tenant, st.deadlineAt - now() - 5, c.signal);
-    const slot = pending instanceof Promise ? await pending : pending;
+    const waitSpan = startQueueWaitSpan(c.span, { priority: c.preset.priority, provider: model.provider, depth: g.queue.depth(c.preset.priority, model.provider) });
+    let slot;
+    try {
+      const pending = g.queue.acquire(model.provider, c.preset.priority, c.req.room ?? c.tenant, st.deadlineAt - now() - 5, c.signal);
+      slot = pending instanceof Promise ? await pending : pending;
+    } catch (e) {
+      endQueueWaitSpan(waitSpan, 'aborted');
+      throw e;
+    }
+    if (!slot) endQueueWaitSpan(waitSpan, 'expired');
     if (!slot) {
       st.attempts.push({ provider: model.provider, model: model.model, outcome: 'skipped:queue', ms: 0, queueMs: now() - tq });
       return { ok: false, reason: 'no slot before the deadline (queue)' };
     }
     const lease = await sharedSlot(g, c, model.provider);
+    endQueueWaitSpan(waitSpan, lease ? 'started' : 'expired');
     if (!lease) {
       slot.release();
       st.attempts.push({ provider: model.provider, model: model.model, outcome: 'skipped:queue', ms: 0, queueMs: now() - tq });
@@ -173,6 +183,7 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
     const timer = setTimeout(() => ac.abort(new DOMException('attempt timed out', 'TimeoutError')), preq.timeoutMs);
     const signal = c.signal ? AbortSignal.any([c.signal, ac.signal]) : ac.signal;
     const progress = { text: '', usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 } as Usage };
+    const attemptSpan = startAttemptSpan(c.span, model.provider, model.model, { attempt: retries + 1, maxTokens: res.maxTokens, temperature: c.preset.temperature, repair: repaired });
     let err: ProviderError | undefined;
     try {
       await send(c, model, adapter, preq, signal, ac, progress);
@@ -185,6 +196,7 @@ export async function attemptStep(g: GatewayParts, c: CallContext, link: Candida
     const ms = now() - t;
     const usage = progress.usage;
     const spent = await settleStep(g, c, res, model, usage);
+    endAttemptSpan(attemptSpan, { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: spent, outcome: err ? err.kind : 'ok', ...(err && { error: err }) });
     const paid = { ...queued, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUsd: spent };
     if (c.signal?.aborted) throw new CallAbortedError({ cause: c.signal.reason });
     const streamed = progress.text.length > 0 && c.sink !== undefined;

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { ZodType } from 'zod';
 import type { BudgetSubject } from '../budgets.ts';
 import type { LlmError } from '../errors.ts';
@@ -6,6 +7,7 @@ import { validateRequest } from '../gatewayTypes.ts';
 import type { CallRequest } from '../gatewayTypes.ts';
 import type { GuardedPrompt } from '../guard.ts';
 import { resolvePreset } from '../presets.ts';
+import { startCallSpan } from '../tracing.ts';
 import type { OperationPreset } from '../presets.ts';
 import type { RoutingDecision } from '../router.ts';
 import type { AttemptRecord } from '../telemetry.ts';
@@ -68,6 +70,9 @@ export interface CallContext {
   cloud: boolean;
   /** Route step. */
   decision: RoutingDecision | undefined;
+  /** The call's span when tracing is on (child of the caller's `trace.parent`); ended once by the record step. */
+  readonly span: Span | undefined;
+  spanEnded: boolean;
 }
 
 /** Validate step: check the request's shape, resolve its preset, start its state. */
@@ -77,6 +82,7 @@ export function createContext(g: GatewayParts, req: AnyRequest, sink: CallContex
   const t0 = now();
   if (signal?.aborted) throw new CallAbortedError({ cause: signal.reason });
   const tenant = req.tenant ?? 'anonymous';
+  const tierName = req.tier ?? g.opts.defaultTier;
   return {
     req,
     preset,
@@ -95,7 +101,7 @@ export function createContext(g: GatewayParts, req: AnyRequest, sink: CallContex
       lastError: undefined,
     },
     tenant,
-    tierName: req.tier ?? g.opts.defaultTier,
+    tierName,
     schema: req.schema,
     sink,
     signal,
@@ -110,6 +116,8 @@ export function createContext(g: GatewayParts, req: AnyRequest, sink: CallContex
     callSoft: false,
     cloud: g.hasModels,
     decision: undefined,
+    span: startCallSpan(req.operation, { tenant, ...(req.room !== undefined && { room: req.room }), ...(tierName !== undefined && { tier: tierName }), priority: preset.priority, stream: sink !== undefined }, req.trace),
+    spanEnded: false,
   };
 }
 

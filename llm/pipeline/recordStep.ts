@@ -3,6 +3,7 @@ import type { LlmError } from '../errors.ts';
 import type { CallResult } from '../gatewayTypes.ts';
 import type { CallRecord } from '../telemetry.ts';
 import type { CallContext } from './callContext.ts';
+import { endCallSpan } from '../tracing.ts';
 import { now } from './parts.ts';
 import type { GatewayParts } from './parts.ts';
 
@@ -48,6 +49,7 @@ function makeRecord(g: GatewayParts, c: CallContext, provider: string, model: st
 export function finish<T>(g: GatewayParts, c: CallContext, how: Answer, value: T): CallResult<T> {
   const record = makeRecord(g, c, how.provider, how.model, how.cached, how.fallback, 'ok', undefined, how.routing);
   g.telemetry.record(record);
+  closeSpan(c, { outcome: how.provider === 'local' ? 'local' : how.cached ? 'cached' : 'cloud', provider: how.provider, model: how.model, costUsd: c.st.costUsd, ...(record.fallbackReason !== undefined && { fallbackReason: record.fallbackReason }) });
   return { value, provider: how.provider, model: how.model, cached: how.cached, record, decision: c.decision };
 }
 
@@ -60,10 +62,18 @@ export function fail(g: GatewayParts, c: CallContext, error: LlmError, outcome: 
   const reason = g.redactor.text(error.message);
   const record = makeRecord(g, c, 'none', 'none', false, c.st.fallbackReason !== undefined, outcome, reason, c.decision?.reason ?? '');
   g.telemetry.record(record);
+  closeSpan(c, { outcome, costUsd: c.st.costUsd, error });
   if (error instanceof AllProvidersFailedError && c.st.attempts.length > 0) {
     g.deadLetters.add({ at: g.clock.now(), requestId: c.st.requestId, operation: c.req.operation, tenant: c.tenant, player: c.req.player, room: c.req.room, reason, links: c.st.attempts.map((a) => ({ link: `${a.provider}:${a.model}`, outcome: a.outcome })) });
   }
   throw error;
+}
+
+/** End the call's span once (a call that ends by an exception ends it through {@link closeSpan} too). */
+export function closeSpan(c: CallContext, r: Parameters<typeof endCallSpan>[1]): void {
+  if (c.spanEnded) return;
+  c.spanEnded = true;
+  endCallSpan(c.span, r);
 }
 
 /** Every link that failed and why, ending with the local link's reason. */

@@ -8,7 +8,7 @@ import { guardStep } from './guardStep.ts';
 import { localStep } from './localStep.ts';
 import { now } from './parts.ts';
 import type { GatewayParts } from './parts.ts';
-import { fail, failures, finish } from './recordStep.ts';
+import { closeSpan, fail, failures, finish } from './recordStep.ts';
 import { routeStep } from './routeStep.ts';
 import { tierStep } from './tierStep.ts';
 
@@ -18,6 +18,15 @@ import { tierStep } from './tierStep.ts';
  * before the tier step: they cost nothing, so they use no tier limit.
  */
 export async function runCall(g: GatewayParts, c: CallContext): Promise<CallResult<unknown>> {
+  try {
+    return await steps(g, c);
+  } catch (e) {
+    closeSpan(c, { outcome: 'error', costUsd: c.st.costUsd, error: e }); // an abort or a throwing step
+    throw e;
+  }
+}
+
+async function steps(g: GatewayParts, c: CallContext): Promise<CallResult<unknown>> {
   guardStep(g, c);
   const hit = await cacheLookup(g, c);
   if (hit) {
