@@ -1,10 +1,10 @@
 /** Circuit breaker settings. */
 export interface BreakerPolicy {
-  /** Open after this many failures within one window (K). */
+  /** Open after this many failures within one window (K)… */
   readonly failureThreshold: number;
-  /** …or when this fraction (0..1) of calls in the window failed (X%)… */
+  /** …and, once the window has `minCalls` calls, only when this fraction (0..1) of them failed (X%). */
   readonly failureRate: number;
-  /** …once the window has at least this many calls. */
+  /** Calls in the window from which the failure rate decides. */
   readonly minCalls: number;
   /** Length of the counting window, ms. */
   readonly windowMs: number;
@@ -65,7 +65,9 @@ export function recordBreaker(s: BreakerState, ok: boolean, now: number, p: Brea
   }
   s.calls++;
   if (!ok) s.failures++;
-  if (s.failures >= p.failureThreshold || (s.calls >= p.minCalls && s.failures / s.calls >= p.failureRate)) {
+  // K failures open it while the window has few calls; once it has `minCalls`, the failure rate decides, so a busy
+  // deployment failing 5% of its calls is not cut off (it would open on every third failure).
+  if (s.failures >= p.failureThreshold && (s.calls < p.minCalls || s.failures / s.calls >= p.failureRate)) {
     Object.assign(s, { status: 'open', openedAt: now, probeAt: 0, failures: 0, calls: 0, windowStart: now });
   }
 }

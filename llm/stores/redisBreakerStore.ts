@@ -34,7 +34,7 @@ else
     if now - windowStart >= windowMs then windowStart = now; failures = 0; calls = 0 end
     calls = calls + 1
     if not ok then failures = failures + 1 end
-    if failures >= K or (calls >= minCalls and failures / calls >= rate) then open() end
+    if failures >= K and (calls < minCalls or failures / calls >= rate) then open() end
   end
 end
 redis.call('HSET', h, 'status', status, 'failures', failures, 'calls', calls, 'windowStart', windowStart, 'openedAt', openedAt, 'probeAt', probeAt)

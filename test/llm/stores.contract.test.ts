@@ -71,14 +71,18 @@ describe.each([memoryBackend(), redisBackend(), redisBackend({ fallback: true })
       expect(await breakers.acquire(k, 10_001, policy)).toBe(true);
     });
 
-    it('opens on the failure rate within a window, and forgets old windows', async () => {
+    it('with few calls K failures open it; with many, only the failure rate does; and it forgets old windows', async () => {
       const { breakers } = backend.make(ns(), new ManualClock(0));
-      const k = 'rate';
-      const p = { ...policy, failureThreshold: 100 };
-      await breakers.record(k, true, 0, p);
-      await breakers.record(k, false, 1, p);
-      await breakers.record(k, true, 2, p);
-      expect((await breakers.record(k, false, 3, p)).status).toBe('open'); // 2/4 = 50%
+      const few = 'few';
+      await breakers.record(few, false, 0, policy);
+      await breakers.record(few, false, 1, policy);
+      expect((await breakers.record(few, false, 2, policy)).status).toBe('open'); // 3 failures in 3 calls
+      // A busy deployment failing now and then stays closed: K failures alone do not open it past minCalls calls.
+      const busy = 'busy';
+      for (let t = 0; t < 6; t++) await breakers.record(busy, true, t, policy);
+      for (let t = 6; t < 9; t++) expect((await breakers.record(busy, false, t, policy)).status).toBe('closed'); // 3 of 9
+      for (let t = 9; t < 11; t++) expect((await breakers.record(busy, false, t, policy)).status).toBe('closed'); // 5 of 11
+      expect((await breakers.record(busy, false, 11, policy)).status).toBe('open'); // 6 of 12 = 50%
       const k2 = 'window';
       await breakers.record(k2, false, 0, policy);
       await breakers.record(k2, false, 1, policy);
