@@ -231,13 +231,13 @@ const modelRule: Rule = (operation, live, _answered, preset, prices, o) => {
   const ranked = [...figs.values()].sort((a, b) => b.calls - a.calls || (a.id < b.id ? -1 : 1));
   const top = (preset.model !== undefined ? figs.get(preset.model) : undefined) ?? ranked[0];
   if (!top) return { note: 'model: no cloud replies' };
+  const others = ranked.filter((f) => f !== top);
+  if (others.length === 0) return { note: `model: only ${top.id} answered` };
   if (top.calls < o.modelMinCalls) return { note: `model: ${top.id} answered ${top.calls} calls, ${o.modelMinCalls} needed to compare` };
   const topCost = perCall(top, prices);
   if (topCost === undefined) return { note: `model: no cost known for ${top.id}` };
   const validity = (f: ModelFigures): number => f.valid / f.calls;
   const availability = (f: ModelFigures): number => (f.sent ? f.replied / f.sent : 0);
-  const others = ranked.filter((f) => f !== top);
-  if (others.length === 0) return { note: `model: only ${top.id} answered` };
   const qualified = others
     .filter((f) => f.calls >= o.modelMinCalls)
     .map((f) => ({ f, cost: perCall(f, prices) }))
