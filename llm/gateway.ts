@@ -8,6 +8,7 @@ import { CircuitBreakers } from './breaker.ts';
 import { Cooldowns } from './cooldowns.ts';
 import { ResponseCache } from './cache.ts';
 import { resolvePreset } from './presets.ts';
+import type { OperationPreset } from './presets.ts';
 import { createAdapter, providersFromEnv } from './providerConfig.ts';
 import { LocalProvider } from './providers/local.ts';
 import type { LocalHandler } from './providers/local.ts';
@@ -174,6 +175,11 @@ export class LlmGateway {
   /** Register the local handler of an operation (`*` for all). Deterministic, offline, free: the last link of every chain. */
   registerLocal<I = unknown, O = unknown>(operation: string, handler: LocalHandler<I, O>): void {
     this.local.register(operation, handler as LocalHandler);
+  }
+
+  /** The preset `operation` runs with (built-in defaults, then the configured presets; no per-call overrides). */
+  preset(operation: string): OperationPreset {
+    return resolvePreset(operation, this.opts.presets, undefined);
   }
 
   /** Whether `tier` may send `operation` to the cloud at all (false for unknown tiers and local-only layers). */

@@ -25,6 +25,12 @@ export interface OperationPreset {
   readonly maxOutputChars: number;
   /** Queue class when a provider is at its concurrency cap: `battle` before `dialogue` before `background`. */
   readonly priority: PriorityClass;
+  /**
+   * Preferred model of this operation (`provider:model`): the route step pins it first (as the `pinned` strategy
+   * does) and the usual order follows as fallbacks; a passed soft budget still routes to the cheapest. Absent: the
+   * configured strategy alone decides.
+   */
+  readonly model?: string;
 }
 
 /** Fallback for operations with no preset. */

@@ -25,14 +25,26 @@ export function adminToken(env: Record<string, string | undefined> = process.env
   return t;
 }
 
-/** Call the admin API with the bearer token; the body comes back parsed (JSON) or as text. */
-export async function adminRequest(base: string, token: string, method: string, path: string, body?: unknown): Promise<AdminResponse> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body !== undefined && { 'Content-Type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
+/** How long an admin call may take, ms, unless the caller says otherwise. */
+export const ADMIN_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Call the admin API with the bearer token; the body comes back parsed (JSON) or as text. Throws when there is no answer within `timeoutMs`. */
+export async function adminRequest(base: string, token: string, method: string, path: string, body?: unknown, timeoutMs = ADMIN_REQUEST_TIMEOUT_MS): Promise<AdminResponse> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(base + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await res.text();
+  } catch (e) {
+    const err = e as { name?: string; cause?: { code?: string; message?: string } };
+    if (err.name === 'TimeoutError') throw new Error(`${method} ${base}${path}: no answer within ${timeoutMs / 1000} s`, { cause: e });
+    throw new Error(`${method} ${base}${path}: cannot reach the server (${err.cause?.code ?? err.cause?.message ?? String(e)})`, { cause: e });
+  }
   let parsed: unknown = text;
   try {
     parsed = text ? (JSON.parse(text) as unknown) : null;

@@ -11,6 +11,7 @@ import { registerLoadtest } from './commands/loadtest.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerToken } from './commands/token.ts';
 import { registerModels } from './commands/models.ts';
+import { registerLlm } from './commands/llm.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -30,6 +31,7 @@ export function buildCli(): Command {
   registerConfig(program);
   registerToken(program);
   registerModels(program);
+  registerLlm(program);
   return program;
 }
 

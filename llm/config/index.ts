@@ -6,3 +6,5 @@ export type { ConfigCheck, LoadedConfig } from './loadLairmindConfig.ts';
 export { ALERT_WEBHOOK_ENV, baseUrlEnvOf, gatewaySetup, keyEnvOf, redactedUrl } from './gatewaySetup.ts';
 export type { GatewaySetup, GatewaySetupOptions, ProviderStatus } from './gatewaySetup.ts';
 export { CONFIG_SCHEMA_FILE, configJsonSchema } from './configJsonSchema.ts';
+export { editConfigText } from './configEdit.ts';
+export type { ConfigChange, ConfigEdit } from './configEdit.ts';

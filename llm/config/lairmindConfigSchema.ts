@@ -10,6 +10,7 @@ const Name = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a lower-case 
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'expected an environment variable name (letters, digits and _)');
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const usd = z.number().min(0);
+const ModelId = z.string().regex(/^[a-z][a-z0-9_-]*:.+$/, 'expected a model id provider:model');
 const count = z.number().int().min(0);
 
 const ProviderSchema = z.strictObject({
@@ -56,7 +57,7 @@ const TierSchema = z.strictObject({
 
 const RoutingSchema = z.strictObject({
   strategy: z.enum(['cost', 'performance', 'balanced', 'round_robin', 'pinned']).optional().describe('How the primary model and fallbacks are chosen (default balanced).'),
-  pinned: z.string().regex(/^[a-z][a-z0-9_-]*:.+$/, 'expected a model id provider:model').optional().describe('Model id for the pinned strategy, e.g. openai:gpt-4o-mini.'),
+  pinned: ModelId.optional().describe('Model id for the pinned strategy, e.g. openai:gpt-4o-mini.'),
   constraints: z.strictObject({
     maxCostUsd: usd.optional().describe('Most estimated USD per call.'),
     maxLatencyMs: z.number().positive().optional().describe('Most typical latency, ms.'),
@@ -90,6 +91,7 @@ const PresetSchema = z.strictObject({
   maxOutputChars: z.number().int().min(1).max(10_000_000).optional().describe('Longest reply accepted, characters.'),
   minOutputTokens: z.number().int().min(1).max(1_000_000).optional().describe('Fewest output tokens worth buying when a budget is nearly spent (else the local handler answers).'),
   priority: z.enum(PRIORITY_CLASSES).optional().describe('Queue class when a provider is at its concurrency cap: battle before dialogue before background.'),
+  model: ModelId.optional().describe('Preferred model of this operation, provider:model: tried first (as routing.pinned does for every operation), the usual order after it as fallbacks.'),
 });
 
 const ModelsSchema = z.strictObject({
@@ -174,6 +176,12 @@ function crossCheck(c: LairmindConfig, ctx: z.RefinementCtx): void {
   if (r?.pinned !== undefined) {
     const provider = r.pinned.slice(0, r.pinned.indexOf(':'));
     if (!known.includes(provider)) issue(['routing', 'pinned'], unknown(provider));
+  }
+  for (const [op, p] of Object.entries(c.presets ?? {})) {
+    const colon = p.model?.indexOf(':') ?? -1;
+    if (colon < 0) continue; // absent, or already an error of its own
+    const provider = (p.model as string).slice(0, colon);
+    if (!known.includes(provider)) issue(['presets', op, 'model'], unknown(provider));
   }
   for (const list of ['preferredProviders', 'excludedProviders'] as const) {
     r?.constraints?.[list]?.forEach((p, k) => {

@@ -55,11 +55,14 @@ export function checkConfigValue(raw: unknown, source: string, baseDir: string):
       for (const i of inner) issues.push({ path: ['models', 'registry'], message: `${registrySource}: ${i.path.length ? `${formatPath(i.path)}: ` : ''}${i.message}` });
     }
   }
-  const pinned = config.routing?.pinned;
-  if (pinned !== undefined && issues.length === 0) {
-    const m = registry.models.find((x) => x.id === pinned);
-    if (!m) issues.push({ path: ['routing', 'pinned'], message: `model ${pinned} is not in the model registry (${registrySource === 'inline' ? 'models.entries' : registrySource})` });
-    else if (!m.enabled) issues.push({ path: ['routing', 'pinned'], message: `model ${pinned} is disabled in the model registry` });
+  // A model named for routing (routing.pinned, presets.<op>.model) must be one the registry has and enables.
+  const named: [PropertyKey[], string | undefined][] = [[['routing', 'pinned'], config.routing?.pinned], ...Object.entries(config.presets ?? {}).map(([op, p]): [PropertyKey[], string | undefined] => [['presets', op, 'model'], p.model])];
+  const registryOk = issues.length === 0;
+  for (const [path, id] of named) {
+    if (id === undefined || !registryOk) continue;
+    const m = registry.models.find((x) => x.id === id);
+    if (!m) issues.push({ path, message: `model ${id} is not in the model registry (${registrySource === 'inline' ? 'models.entries' : registrySource})` });
+    else if (!m.enabled) issues.push({ path, message: `model ${id} is disabled in the model registry` });
   }
   if (issues.length) return { ok: false, source, issues };
   return { ok: true, loaded: { source, config, registry, registrySource } };

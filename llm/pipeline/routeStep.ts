@@ -5,14 +5,17 @@ import type { CallContext } from './callContext.ts';
 import type { GatewayParts } from './parts.ts';
 
 /**
- * Route step: the chain of models for the call. A passed soft budget (the call's, or any scope's) routes to the
+ * Route step: the chain of models for the call. The operation's preferred model (preset `model`) comes first, the
+ * configured order after it. A passed soft budget (the call's, or any scope's) routes to the
  * cheapest; a hard per-call cost limit excludes models whose estimate is above it.
  */
 export async function routeStep(g: GatewayParts, c: CallContext): Promise<void> {
   if (!c.cloud) return;
   const req = c.req;
   const callLimits = g.accounting.budgets.config.call;
-  let routing: RoutingOptions = { ...g.opts.routing, ...req.routing };
+  // The operation's preferred model (presets.<op>.model) pins it first; a per-call routing still has the last word.
+  const preferred = c.preset.model;
+  let routing: RoutingOptions = { ...g.opts.routing, ...(preferred !== undefined && { strategy: 'pinned' as const, pinned: preferred }), ...req.routing };
   const maxCost = callLimits?.costUsd?.hard;
   if (maxCost !== undefined) routing = { ...routing, constraints: { ...routing.constraints, maxCostUsd: Math.min(maxCost, routing.constraints?.maxCostUsd ?? Infinity) } };
   const soft = g.hasSoftBudgets ? await g.accounting.softPassed(c.subject) : undefined;

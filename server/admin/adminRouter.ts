@@ -15,6 +15,7 @@ import { ScenarioNotFoundError } from '../scenarioFiles.ts';
 import { AdminError, badRequest, sendError } from './adminErrors.ts';
 import type { PlayerTokens } from '../identity/index.ts';
 import { modelStatuses, ModelSpendToday } from './modelStatus.ts';
+import { tuningResponse } from './llmTuning.ts';
 import { issuePlayerToken } from './playerTokenRequest.ts';
 import { roomLlmReport } from './roomLlm.ts';
 import { parseSpawnRequest } from './spawnRequest.ts';
@@ -198,6 +199,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const q = deps.llm.queue;
     const providers = [...new Set(deps.llm.models.map((m) => m.provider))].sort();
     res.json({ providers: Object.fromEntries(providers.map((p) => [p, { cap: q.cap(p) ?? null, inFlight: q.inFlight(p), waiting: Object.fromEntries(PRIORITY_CLASSES.map((c) => [c, q.depth(c, p)])) }])) });
+  }));
+
+  router.get('/llm/tuning', route((req, res) => {
+    res.json(tuningResponse(deps.llm, registry, req.query));
   }));
 
   router.get('/rooms/:roomId/llm', route(async (req, res) => {
