@@ -126,9 +126,15 @@ export function defineWorkflow<I, S, O>(def: WorkflowDefinition<I, S, O>): Workf
         return [...asks];
       }
       case 'parallel': {
-        // Siblings run at once: a step inside sees only the asks before the parallel (and its own).
-        const inner = list(s.steps, [...path, 'steps'], asks, true);
-        return [...asks, ...inner.filter((a) => !asks.includes(a))];
+        // Siblings run at once: each sees only the asks before the parallel (and those inside itself).
+        const kids = s.steps;
+        if (!Array.isArray(kids) || kids.length === 0) {
+          issues.push({ path: [...path, 'steps'], message: Array.isArray(kids) ? 'expected at least one step' : 'expected a list of steps' });
+          return [...asks];
+        }
+        const after = new Set(asks);
+        kids.forEach((k: unknown, i: number) => step(k, [...path, 'steps', i], asks).forEach((a) => after.add(a)));
+        return [...after];
       }
       case 'when': {
         need('test', 'expected a function (state) => boolean');

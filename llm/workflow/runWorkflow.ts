@@ -99,24 +99,34 @@ interface Answer<S> {
 /** A record being written (its fields are filled in when the step ends). */
 type OpenRecord = { -readonly [K in keyof StepRecord]: StepRecord[K] } & { t0: number };
 
-/** Settle `work` unless `signal` aborts first (then reject with its reason). */
-function race<T>(work: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+/** A value now, or later. Steps run synchronously until something really waits, so an ask after pure steps goes out at once. */
+type Sync<T> = T | Promise<T>;
+
+const isThenable = <T>(v: Sync<T> | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | null | undefined)?.then === 'function';
+
+/** Apply `f` to `v`: now when `v` is a value, when it settles when it is a promise. */
+function then<T, U>(v: Sync<T>, f: (t: T) => Sync<U>): Sync<U> {
+  return isThenable(v) ? Promise.resolve(v).then(f) : f(v);
+}
+
+/** `work()`, unless `signal` aborts before it settles (then its reason is thrown). A value returned at once stays a value. */
+function race<T>(work: () => T | PromiseLike<T>, signal: AbortSignal): Sync<T> {
+  if (signal.aborted) throw signal.reason;
+  const v = work();
+  if (!isThenable(v)) return v;
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve()
-      .then(work)
-      .then(
-        (v) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        (e: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(e as Error);
-        },
-      );
+    v.then(
+      (x) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(x);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
   });
 }
 
@@ -140,7 +150,7 @@ class Run<S> {
 
   /** Why a step that threw (or was cut short) failed: the caller's abort, the deadline, a sibling, or its own error. */
   failureOf(step: string, e: unknown, scope: Scope): StepFailure {
-    if (this.caller?.aborted) return { step, kind: 'aborted', reason: 'aborted by the caller', error: e };
+    if (this.caller?.aborted) return { step, kind: 'aborted', reason: 'aborted by the caller', error: e ?? this.caller.reason };
     if (this.deadline.aborted || now() >= this.deadlineAt) return { step, kind: 'deadline', reason: `the run's deadline (${this.deadlineMs} ms) passed` };
     if (scope.sibling?.aborted) return { step, kind: 'aborted', reason: 'a step run in parallel with it failed' };
     if (e instanceof Rejected) return { step, kind: 'rejected', reason: e.reason };
@@ -160,53 +170,55 @@ class Run<S> {
   }
 
   /** Run `body` as a step: its record and its span (`workflow.step <name>`), failures contained. */
-  private async traced(name: string, kind: StepKind, scope: Scope, extra: { repair?: true }, body: (span: Span | undefined, rec: OpenRecord) => Promise<StepOut<S>>): Promise<StepOut<S>> {
+  private traced(name: string, kind: StepKind, scope: Scope, extra: { repair?: true }, body: (span: Span | undefined, rec: OpenRecord) => Sync<StepOut<S>>): Sync<StepOut<S>> {
     const rec = this.open(name, kind, scope.parentName);
     if (extra.repair) rec.repair = true;
     const span = startSpan(`workflow.step ${name}`, {
       ...(scope.parentCtx && { parent: scope.parentCtx }),
       attributes: { 'lairmind.workflow.step': name, 'lairmind.workflow.step_kind': kind, ...(extra.repair && { 'lairmind.workflow.repair': true }) },
     });
-    let out: StepOut<S>;
+    const finish = (out: StepOut<S>): StepOut<S> => {
+      rec.ms = round(now() - rec.t0);
+      rec.outcome = out.ok ? out.outcome : out.failure.kind;
+      if (!out.ok) rec.reason = out.failure.reason;
+      endSpan(span, { attributes: { 'lairmind.outcome': rec.outcome, ...(rec.branch && { 'lairmind.workflow.branch': rec.branch }) }, ...(!out.ok && { error: out.failure.kind }) });
+      return out;
+    };
+    const failed = (e: unknown): StepOut<S> => finish({ ok: false, failure: this.failureOf(name, e, scope) });
     const pre = this.precheck(name, scope);
-    if (pre) out = { ok: false, failure: pre };
-    else {
-      try {
-        out = await body(span, rec);
-      } catch (e) {
-        out = { ok: false, failure: this.failureOf(name, e, scope) };
-      }
+    if (pre) return finish({ ok: false, failure: pre });
+    let out: Sync<StepOut<S>>;
+    try {
+      out = body(span, rec);
+    } catch (e) {
+      return failed(e);
     }
-    rec.ms = round(now() - rec.t0);
-    rec.outcome = out.ok ? out.outcome : out.failure.kind;
-    if (!out.ok) rec.reason = out.failure.reason;
-    endSpan(span, { attributes: { 'lairmind.outcome': rec.outcome, ...(rec.branch && { 'lairmind.workflow.branch': rec.branch }) }, ...(!out.ok && { error: out.failure.kind }) });
-    return out;
+    return isThenable(out) ? Promise.resolve(out).then(finish, failed) : finish(out);
   }
 
   /** Run `steps` in order from `state`; stops at the first failure. */
-  async seq(steps: readonly Step<S>[], state: S, scope: Scope): Promise<SeqOut<S>> {
-    let s = state;
-    let patch: Patch<S> = {};
-    for (const step of steps) {
-      const out = await this.step(step, s, scope);
-      if (!out.ok) return { ok: false, state: s, failure: out.failure };
-      s = { ...s, ...out.patch };
-      patch = { ...patch, ...out.patch };
-    }
-    return { ok: true, state: s, patch };
+  seq(steps: readonly Step<S>[], state: S, scope: Scope): Sync<SeqOut<S>> {
+    const from = (i: number, s: S, patch: Patch<S>): Sync<SeqOut<S>> => {
+      for (let k = i; k < steps.length; k++) {
+        const out = this.step(steps[k] as Step<S>, s, scope);
+        if (isThenable(out)) return out.then((o) => (o.ok ? from(k + 1, { ...s, ...o.patch }, { ...patch, ...o.patch }) : { ok: false, state: s, failure: o.failure }));
+        if (!out.ok) return { ok: false, state: s, failure: out.failure };
+        s = { ...s, ...out.patch };
+        patch = { ...patch, ...out.patch };
+      }
+      return { ok: true, state: s, patch };
+    };
+    return from(0, state, {});
   }
 
-  step(step: Step<S>, s: S, scope: Scope): Promise<StepOut<S>> {
-    return this.traced(step.name, step.kind, scope, {}, async (span, rec) => {
+  step(step: Step<S>, s: S, scope: Scope): Sync<StepOut<S>> {
+    return this.traced(step.name, step.kind, scope, {}, (span, rec) => {
       const inner = (): Scope => ({ ...scope, parentCtx: span ? contextWith(span) : scope.parentCtx, parentName: step.name });
       switch (step.kind) {
-        case 'ask': {
-          const res = await this.ask(step, this.request(step, s), scope, span);
-          return { ok: true, patch: step.into(res, s), outcome: 'ok' };
-        }
+        case 'ask':
+          return then(this.ask(step, this.request(step, s), scope, span), (res): StepOut<S> => ({ ok: true, patch: step.into(res, s), outcome: 'ok' }));
         case 'transform':
-          return this.pure(step.name, await race(() => step.run(s, this.ctx(scope.soft)), scope.soft));
+          return then(race(() => step.run(s, this.ctx(scope.soft)), scope.soft), (r) => this.pure(step.name, r));
         case 'validate':
           return this.validate(step, s, scope, span);
         case 'parallel':
@@ -214,8 +226,7 @@ class Run<S> {
         case 'when': {
           const branch = step.test(s) ? 'then' : 'else';
           rec.branch = branch;
-          const out = await this.seq(branch === 'then' ? step.then : (step.else ?? []), s, inner());
-          return out.ok ? { ok: true, patch: out.patch, outcome: 'ok' } : { ok: false, failure: out.failure };
+          return then(this.seq(branch === 'then' ? step.then : (step.else ?? []), s, inner()), (out): StepOut<S> => (out.ok ? { ok: true, patch: out.patch, outcome: 'ok' } : { ok: false, failure: out.failure }));
         }
       }
     });
@@ -234,63 +245,90 @@ class Run<S> {
   }
 
   /** Make an ask's call with the time left (the gateway owns the deadline; the run waits at most the grace past it). */
-  private async ask(step: AskStep<S, unknown>, req: CallRequest<unknown>, scope: Scope, span: Span | undefined): Promise<CallResult<unknown>> {
+  private ask(step: AskStep<S, unknown>, req: CallRequest<unknown>, scope: Scope, span: Span | undefined): Sync<CallResult<unknown>> {
     const left = this.deadlineAt - now();
-    const res = await race(
-      () => this.gateway.call({ ...req, deadlineMs: Math.min(req.deadlineMs ?? left, left), signal: scope.hard, ...(span && { trace: { parent: contextWith(span) } }) }),
-      scope.hard,
-    );
-    this.answers.set(step.name, { step, req, res });
-    span?.setAttributes({ 'lairmind.llm.provider': res.provider, 'lairmind.llm.model': res.model, 'lairmind.llm.cached': res.cached });
-    return res;
+    const call = race(() => this.gateway.call({ ...req, deadlineMs: Math.min(req.deadlineMs ?? left, left), signal: scope.hard, ...(span && { trace: { parent: contextWith(span) } }) }), scope.hard);
+    return then(call, (res) => {
+      this.answers.set(step.name, { step, req, res });
+      span?.setAttributes({ 'lairmind.llm.provider': res.provider, 'lairmind.llm.model': res.model, 'lairmind.llm.cached': res.cached });
+      return res;
+    });
   }
 
   /**
    * A validate step; with `repair: 'once'`, a refusal re-asks the ask it names once, with its reply and the reason
    * appended (as the gateway's own repair), bypassing the cache; then checks the new answer.
    */
-  private async validate(step: Extract<Step<S>, { kind: 'validate' }>, s: S, scope: Scope, span: Span | undefined): Promise<StepOut<S>> {
-    const first = await race(() => step.check(s, this.ctx(scope.soft)), scope.soft);
-    if (!(first instanceof Rejected) || step.repair !== 'once') return this.pure(step.name, first);
-    const target = this.repairs.get(step.name) as string;
-    const prev = this.answers.get(target);
-    if (!prev) return this.pure(step.name, new Rejected(`${first.reason} (ask "${target}" did not run: nothing to repair)`));
-    if (prev.res.provider === 'local') return this.pure(step.name, new Rejected(`${first.reason} (the local handler answered: no model to repair)`));
-    const again = repairRequest(prev.req, prev.res.value, first.reason);
-    let patch: Patch<S> = {};
-    const repaired = await this.traced(target, 'ask', { ...scope, parentCtx: span ? contextWith(span) : scope.parentCtx, parentName: step.name }, { repair: true }, async (askSpan) => {
-      const res = await this.ask(prev.step, again, scope, askSpan);
-      patch = prev.step.into(res, s);
-      return { ok: true, patch, outcome: 'ok' };
+  private validate(step: Extract<Step<S>, { kind: 'validate' }>, s: S, scope: Scope, span: Span | undefined): Sync<StepOut<S>> {
+    return then(race(() => step.check(s, this.ctx(scope.soft)), scope.soft), (first) => {
+      if (!(first instanceof Rejected) || step.repair !== 'once') return this.pure(step.name, first);
+      const target = this.repairs.get(step.name) as string;
+      const prev = this.answers.get(target);
+      if (!prev) return this.pure(step.name, new Rejected(`${first.reason} (ask "${target}" did not run: nothing to repair)`));
+      if (prev.res.provider === 'local') return this.pure(step.name, new Rejected(`${first.reason} (the local handler answered: no model to repair)`));
+      const again = repairRequest(prev.req, prev.res.value, first.reason);
+      let patch: Patch<S> = {};
+      const repaired = this.traced(target, 'ask', { ...scope, parentCtx: span ? contextWith(span) : scope.parentCtx, parentName: step.name }, { repair: true }, (askSpan) =>
+        then(this.ask(prev.step, again, scope, askSpan), (res): StepOut<S> => {
+          patch = prev.step.into(res, s);
+          return { ok: true, patch, outcome: 'ok' };
+        }),
+      );
+      return then(repaired, (r) => {
+        if (!r.ok) return r;
+        const s2 = { ...s, ...patch };
+        return then(race(() => step.check(s2, this.ctx(scope.soft)), scope.soft), (second): StepOut<S> => {
+          if (second instanceof Rejected) return this.pure(step.name, new Rejected(`${second.reason} (after one repair)`));
+          return { ok: true, patch: { ...patch, ...second }, outcome: 'repaired' };
+        });
+      });
     });
-    if (!repaired.ok) return repaired;
-    const s2 = { ...s, ...patch };
-    const second = await race(() => step.check(s2, this.ctx(scope.soft)), scope.soft);
-    if (second instanceof Rejected) return this.pure(step.name, new Rejected(`${second.reason} (after one repair)`));
-    return { ok: true, patch: { ...patch, ...second }, outcome: 'repaired' };
   }
 
   /** Steps at once on the same state; the first failure aborts the rest. Fields merge in the listed order. */
   private async parallel(steps: readonly Step<S>[], s: S, scope: Scope): Promise<StepOut<S>> {
+    // The steps' own signals: aborted with the enclosing ones, or when one of them fails (`sib` says which).
+    const soft = new AbortController();
+    const hard = new AbortController();
     const sib = new AbortController();
-    const child: Scope = { ...scope, soft: AbortSignal.any([scope.soft, sib.signal]), hard: AbortSignal.any([scope.hard, sib.signal]), sibling: sib.signal };
+    const unlink = [follow(scope.soft, soft), follow(scope.hard, hard)];
+    const child: Scope = { ...scope, soft: soft.signal, hard: hard.signal, sibling: sib.signal };
     let failure: StepFailure | undefined;
-    const outs = await Promise.all(
-      steps.map((st) =>
-        this.step(st, s, child).then((o) => {
-          if (!o.ok && !failure) {
-            failure = o.failure;
-            sib.abort(new Error(`step "${o.failure.step}" failed`));
-          }
-          return o;
-        }),
-      ),
-    );
-    if (failure) return { ok: false, failure };
-    let patch: Patch<S> = {};
-    for (const o of outs) if (o.ok) patch = { ...patch, ...o.patch };
-    return { ok: true, patch, outcome: 'ok' };
+    const settle = (o: StepOut<S>): StepOut<S> => {
+      if (!o.ok && !failure) {
+        failure = o.failure;
+        const why = new Error(`step "${o.failure.step}" failed`);
+        sib.abort(why);
+        soft.abort(why);
+        hard.abort(why);
+      }
+      return o;
+    };
+    try {
+      // Each step starts now, in the listed order (an ask goes out before the next step starts).
+      const outs = await Promise.all(steps.map((st) => then(this.step(st, s, child), settle)));
+      if (failure) return { ok: false, failure };
+      let patch: Patch<S> = {};
+      for (const o of outs) if (o.ok) patch = { ...patch, ...o.patch };
+      return { ok: true, patch, outcome: 'ok' };
+    } finally {
+      for (const u of unlink) u();
+    }
   }
+}
+
+/**
+ * Abort `target` when `source` aborts (now, if it has); returns the undo. Cheaper than `AbortSignal.any`, which in
+ * Node 20 costs tens of µs a call: a run makes its own controllers and has the caller's signal abort them.
+ */
+function follow(source: AbortSignal, target: AbortController): () => void {
+  if (source.aborted) {
+    target.abort(source.reason);
+    return () => undefined;
+  }
+  const on = (): void => target.abort(source.reason);
+  source.addEventListener('abort', on, { once: true });
+  return () => source.removeEventListener('abort', on);
 }
 
 /** The call that repairs an answer: the same call, its reply and the reason appended, never served from or stored in the cache. */
@@ -328,14 +366,15 @@ export async function runWorkflow<I, S, O>(gateway: WorkflowGateway, workflow: W
   const timers = [setTimeout(() => soft.abort(new Error('deadline')), deadlineMs), setTimeout(() => hard.abort(new Error('deadline')), deadlineMs + graceMs)];
   for (const t of timers) t.unref();
   const caller = opts.signal;
+  const unlink = caller ? [follow(caller, soft), follow(caller, hard)] : [];
   const span = startSpan(`workflow ${workflow.name}`, {
     attributes: { 'lairmind.workflow.name': workflow.name },
     ...(opts.trace?.parent && { parent: opts.trace.parent }),
     ...(opts.trace?.links && { links: opts.trace.links }),
   });
   const scope: Scope = {
-    soft: caller ? AbortSignal.any([caller, soft.signal]) : soft.signal,
-    hard: caller ? AbortSignal.any([caller, hard.signal]) : hard.signal,
+    soft: soft.signal,
+    hard: hard.signal,
     parentCtx: span ? contextWith(span) : undefined,
     parentName: undefined,
   };
@@ -370,9 +409,11 @@ export async function runWorkflow<I, S, O>(gateway: WorkflowGateway, workflow: W
     const fb = workflow.fallback;
     if (!fb || failure.kind === 'aborted') return done({ ok: false, state, failure });
     // The fallback has until the ask grace ends, and at least the grace itself.
-    const bound = Math.max(deadlineAt + graceMs - now(), graceMs);
-    const limit = AbortSignal.timeout(bound);
-    const signal = caller ? AbortSignal.any([caller, limit]) : limit;
+    const bound = Math.ceil(Math.max(deadlineAt + graceMs - now(), graceMs));
+    const limit = new AbortController();
+    timers.push(setTimeout(() => limit.abort(new Error('deadline')), bound));
+    if (caller) unlink.push(follow(caller, limit));
+    const signal = limit.signal;
     const rec = run.open(fb.name, 'fallback', undefined);
     const fbSpan = startSpan(`workflow.step ${fb.name}`, { ...(scope.parentCtx && { parent: scope.parentCtx }), attributes: { 'lairmind.workflow.step': fb.name, 'lairmind.workflow.step_kind': 'fallback', 'lairmind.workflow.failed_step': failure.step } });
     try {
@@ -383,7 +424,7 @@ export async function runWorkflow<I, S, O>(gateway: WorkflowGateway, workflow: W
     } catch (e) {
       const fallbackFailure: StepFailure = caller?.aborted
         ? { step: fb.name, kind: 'aborted', reason: 'aborted by the caller', error: e }
-        : limit.aborted
+        : limit.signal.aborted
           ? { step: fb.name, kind: 'deadline', reason: `the fallback took longer than ${round(bound)} ms` }
           : { step: fb.name, kind: 'error', reason: messageOf(e), error: e };
       rec.ms = round(now() - rec.t0);
@@ -394,5 +435,6 @@ export async function runWorkflow<I, S, O>(gateway: WorkflowGateway, workflow: W
     }
   } finally {
     for (const t of timers) clearTimeout(t);
+    for (const u of unlink) u();
   }
 }
