@@ -123,7 +123,10 @@ export interface StepBuilders<S> {
 /** The step constructors for state `S`: `const { ask, transform, validate } = stepsFor<MyState>()`. Plain objects do as well. */
 export function stepsFor<S>(): StepBuilders<S> {
   return {
-    ask: <T>(step: Omit<AskStep<S, T>, 'kind'>): AskStep<S, unknown> => ({ kind: 'ask', ...step }) as AskStep<S, unknown>,
+    ask: <T>(step: Omit<AskStep<S, T>, 'kind'>): AskStep<S, unknown> => {
+      const typed: AskStep<S, T> = { kind: 'ask', ...step };
+      return typed; // `into` is a method: an ask of any answer type sits in a list of steps
+    },
     transform: (name, run) => ({ kind: 'transform', name, run }),
     validate: (name, check, opts = {}) => ({ kind: 'validate', name, check, ...(opts.repair && { repair: opts.repair }), ...(opts.ask !== undefined && { ask: opts.ask }) }),
     parallel: (name, steps) => ({ kind: 'parallel', name, steps }),
