@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ZodType } from 'zod';
 import { Rng } from '../shared/index.ts';
 import type { Clock } from '../shared/index.ts';
 import { Accounting } from './accounting.ts';
@@ -38,7 +39,8 @@ import { Telemetry } from './telemetry.ts';
 import { DEFAULT_TIERS, TierLimiter } from './tiers.ts';
 import { TokenCounter, tokenizerFor } from './tokens.ts';
 import type { ProviderAdapter, Usage } from './types.ts';
-import { LlmError } from './errors.ts';
+import { AllProvidersFailedError, LlmError } from './errors.ts';
+import { validateValue } from './structured.ts';
 import { createContext } from './pipeline/callContext.ts';
 import { ChunkChannel } from './pipeline/chunkChannel.ts';
 import type { GatewayParts } from './pipeline/parts.ts';
@@ -180,6 +182,21 @@ export class LlmGateway {
   /** The preset `operation` runs with (built-in defaults, then the configured presets; no per-call overrides). */
   preset(operation: string): OperationPreset {
     return resolvePreset(operation, this.opts.presets, undefined);
+  }
+
+  /**
+   * The operation's local handler alone answering `input` (validated against `schema` when given, as in a call): no
+   * cloud, cache, budget or record. What a workflow's fallback uses after a step failed. Rejects with
+   * AllProvidersFailedError when there is no handler or its answer is invalid, and with what the handler throws.
+   */
+  async answerLocally<T = unknown>(operation: string, input: unknown, opts: { schema?: ZodType<T>; tenant?: string; room?: string; signal?: AbortSignal } = {}): Promise<T> {
+    const handler = this.local.handler(operation);
+    if (!handler) throw new AllProvidersFailedError([{ link: 'local', reason: 'no local handler' }]);
+    const value = await handler({ operation, input, system: '', messages: [], tenant: opts.tenant, room: opts.room, signal: opts.signal });
+    if (!opts.schema) return value as T;
+    const v = validateValue(value, opts.schema);
+    if (!v.ok) throw new AllProvidersFailedError([{ link: 'local', reason: `local output invalid: ${v.error}` }]);
+    return v.value;
   }
 
   /** Whether `tier` may send `operation` to the cloud at all (false for unknown tiers and local-only layers). */

@@ -61,3 +61,8 @@ export { LairmindConfigSchema, PROVIDER_KINDS, knownProviders, CONFIG_ENV, CONFI
 export type { LairmindConfig, LairmindConfigInput, ProviderEntry, ConfigCheck, LoadedConfig, GatewaySetup, GatewaySetupOptions, ProviderStatus, ConfigChange, ConfigEdit } from './config/index.ts';
 export { TRACER_NAME, activeTracer, refreshTracing, tracerProviderRegistered, startSpan, endSpan, contextWith, linkTo, asTraceCarrier, startCallSpan, endCallSpan, startQueueWaitSpan, endQueueWaitSpan, startAttemptSpan, endAttemptSpan } from './tracing.ts';
 export type { TraceCarrier, SpanStart, SpanEnd, CallSpanAttributes, CallSpanResult, AttemptSpanAttributes, AttemptSpanResult } from './tracing.ts';
+export { STEP_KINDS, Rejected, reject, stepsFor, defineWorkflow, STEP_NAME, DEFAULT_WORKFLOW_DEADLINE_MS, runWorkflow, DEFAULT_GRACE_MS } from './workflow/index.ts';
+export type {
+  StepKind, Patch, StepOutcome, StepContext, AskOptions, AskStep, TransformStep, ValidateStep, ParallelStep, WhenStep, Step, StepFailure, FallbackStep, StepBuilders,
+  WorkflowDefinition, Workflow, WorkflowGateway, RunOptions, StepRecord, StepOutcomeName, WorkflowResult, RunEnd,
+} from './workflow/index.ts';

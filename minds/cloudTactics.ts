@@ -1,9 +1,11 @@
+import type { Span } from '@opentelemetry/api';
 import type { ZodType } from 'zod';
 import type { BattleContext, Mind, MindRequest, Plan, PlanPayer, PlanReply, PlanRequest, ReplyInput } from '../actors/index.ts';
-import { asTraceCarrier, contextWith, endSpan, startSpan } from '../llm/index.ts';
-import type { CallResult, LlmGateway, TraceCarrier } from '../llm/index.ts';
-import { tacticsMessages } from './tacticsPrompt.ts';
-import { FOE_LABEL_BASE, planToIds, tacticsSituation } from './tacticsSituation.ts';
+import { asTraceCarrier, contextWith, endSpan, runWorkflow, startSpan } from '../llm/index.ts';
+import type { CallResult, LlmGateway, TraceCarrier, Workflow } from '../llm/index.ts';
+import { FOE_LABEL_BASE } from './tacticsSituation.ts';
+import { tacticsWorkflow } from './tacticsWorkflow.ts';
+import type { TacticsAnswer, TacticsInput, TacticsState } from './tacticsWorkflow.ts';
 
 /** What cloud tactics needs: the gateway (with the local tactician registered for `tactics`) and the plan schema. */
 export interface CloudTacticsOptions {
@@ -32,6 +34,8 @@ export interface CloudTacticsStats {
   local: number;
   /** Of those, answered locally because a budget (the room's, a player's, the deployment's…) was spent. */
   overBudget: number;
+  /** Of those, answered by the workflow's fallback after a step failed (the call threw, the plan could not be mapped). */
+  fallback: number;
   errors: number;
 }
 
@@ -54,7 +58,8 @@ const SLOT_SCHEMAS_KEPT = 256;
 
 /**
  * The `plan` port's mind: asks the LLM gateway for a pack plan (operation `tactics`, the plan schema as the output
- * schema, the context as compact JSON).
+ * schema, the context as compact JSON). Each ask runs the declared workflow {@link tacticsWorkflow} (context, ask,
+ * validate with one repair, fallback to the local tactician) through {@link runWorkflow}, within the request's deadline.
  *
  * Plans in relative terms: the model sees the battle as a {@link tacticsSituation} (members numbered 1..N, the
  * leader first, players 101, 102, …; no ids, names, time or absolute position) and answers in those numbers. The
@@ -71,18 +76,27 @@ const SLOT_SCHEMAS_KEPT = 256;
  * (the local tactician) answers. Never throws: each request gets a reply.
  *
  * With tracing on, each ask is a span (`coordinator.ask <operation>`) from the moment the batch arrives to its reply,
- * starting a trace of its own and linked to what the host handed with the batch (the room's tick); the gateway
- * call's spans are its children.
+ * starting a trace of its own and linked to what the host handed with the batch (the room's tick); the workflow's
+ * span (`workflow tactics`) is its child, with a span per step, and the gateway call's spans sit under the `ask` step.
  */
 export class CloudTactics implements Mind {
-  readonly stats: CloudTacticsStats = { requests: 0, cloud: 0, cached: 0, local: 0, overBudget: 0, errors: 0 };
+  readonly stats: CloudTacticsStats = { requests: 0, cloud: 0, cached: 0, local: 0, overBudget: 0, fallback: 0, errors: 0 };
   private readonly operation: string;
   private readonly tenant: string;
   private readonly slotSchemas = new Map<string, ZodType<Plan>>();
+  /** The declared chain each ask runs (see {@link tacticsWorkflow}). */
+  readonly workflow: Workflow<TacticsInput, TacticsState, TacticsAnswer>;
 
   constructor(private readonly opts: CloudTacticsOptions) {
     this.operation = opts.operation ?? 'tactics';
     this.tenant = opts.tenant ?? 'default';
+    this.workflow = tacticsWorkflow({
+      gateway: opts.gateway,
+      operation: this.operation,
+      tenant: this.tenant,
+      situationCache: opts.situationCache !== false,
+      slotSchema: (members, foes) => this.slotSchema(members, foes),
+    });
   }
 
   /**
@@ -131,31 +145,40 @@ export class CloudTactics implements Mind {
     const payer = this.payer(p);
     span?.setAttributes({ 'lairmind.room.id': p.room, 'lairmind.pack': p.context.pack, 'lairmind.tier': payer ? payer.tier : p.tier, 'lairmind.payer': payer ? 'player' : 'room' });
     try {
-      const situation = tacticsSituation(p.context);
-      const res = await this.opts.gateway.call({
-        operation: this.operation,
-        messages: tacticsMessages(situation.context),
-        schema: this.slotSchema(situation.members.length, situation.players.length),
-        ...(this.opts.situationCache !== false && { cacheKey: situation.key }),
-        input: situation.context,
-        tenant: this.tenant,
-        player: payer ? payer.account : `room:${p.room}`,
-        tier: payer ? payer.tier : p.tier,
-        room: p.room,
-        roomBudget: { costUsd: { hard: p.budgetUsd } },
-        ...(signal && { signal }),
+      const run = await runWorkflow(this.opts.gateway, this.workflow, { request: p, payer }, {
         deadlineMs: p.deadlineMs,
+        ...(signal && { signal }),
         ...(span && { trace: { parent: contextWith(span) } }),
       });
-      const outcome = this.count(res);
-      endSpan(span, { attributes: { 'lairmind.outcome': outcome, 'lairmind.plan.provider': res.provider, 'lairmind.plan.model': res.model, 'lairmind.cost_usd': res.record.costUsd } });
-      const value: PlanReply = { plan: planToIds(res.value, situation).plan, source: { provider: res.provider, model: res.model, cached: res.cached } };
+      if (!run.ok) return this.errorReply(r, span, run.failure.error ?? run.failure.reason); // aborted, or the fallback failed too
+      const { plan, answer } = run.value;
+      // The workflow's fallback answered through the gateway's local handler: no call result, nothing spent by it.
+      const source = answer ? { provider: answer.provider, model: answer.model, cached: answer.cached } : { provider: 'local', model: this.operation, cached: false };
+      const outcome = answer ? this.count(answer) : this.countFallback();
+      endSpan(span, {
+        attributes: {
+          'lairmind.outcome': outcome, 'lairmind.plan.provider': source.provider, 'lairmind.plan.model': source.model, 'lairmind.cost_usd': answer?.record.costUsd ?? 0,
+          ...(run.fellBack && { 'lairmind.workflow.failed_step': run.failure.step }),
+        },
+      });
+      const value: PlanReply = { plan, source };
       return { requestId: r.requestId, ok: true, value };
     } catch (e) {
-      this.stats.errors++;
-      endSpan(span, { attributes: { 'lairmind.outcome': 'error' }, error: e });
-      return { requestId: r.requestId, ok: false, error: `tactics: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };
+      return this.errorReply(r, span, e);
     }
+  }
+
+  private errorReply(r: MindRequest, span: Span | undefined, e: unknown): ReplyInput {
+    this.stats.errors++;
+    endSpan(span, { attributes: { 'lairmind.outcome': 'error' }, error: e });
+    return { requestId: r.requestId, ok: false, error: `tactics: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };
+  }
+
+  /** Count an answer of the workflow's fallback (the local handler after a failed step). */
+  private countFallback(): string {
+    this.stats.local++;
+    this.stats.fallback++;
+    return 'fallback';
   }
 
   /** Count an answer; returns the ask's outcome: `cloud`, `cached`, `local` or `over_budget` (answered locally). */

@@ -22,6 +22,8 @@ export { intentCorpus } from './build/intentCorpus.ts';
 export type { IntentExample } from './build/intentCorpus.ts';
 export { CloudTactics } from './cloudTactics.ts';
 export type { CloudTacticsOptions, CloudTacticsStats } from './cloudTactics.ts';
+export { tacticsWorkflow, unmappable } from './tacticsWorkflow.ts';
+export type { TacticsInput, TacticsState, TacticsAnswer, TacticsWorkflowDeps } from './tacticsWorkflow.ts';
 export { TACTICS_SYSTEM, tacticsMessages, contextJson } from './tacticsPrompt.ts';
 export { tacticsSituation, planToIds, planToSlots, relabelEvent, sectorOf, foeLabel, FOE_LABEL_BASE, SITUATION_KEY_VERSION } from './tacticsSituation.ts';
 export type { Situation, MappedPlan } from './tacticsSituation.ts';

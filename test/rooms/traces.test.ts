@@ -56,6 +56,8 @@ const calls: CallRequest<unknown>[] = [];
 /** The spans of the battle, once its first ask was answered. */
 let spans: ReadableSpan[] = [];
 let ask: ReadableSpan;
+/** The tactics workflow's `ask` step under it. */
+let askStep: ReadableSpan;
 
 beforeAll(async () => {
   trace.setGlobalTracerProvider(provider);
@@ -148,20 +150,30 @@ describe('traces of a cloud-planned battle', () => {
     expect(ms(planBatch!.startTime)).toBeGreaterThanOrEqual(ms(tick.startTime) - CLOCK_MS);
     expect(ms(planBatch!.startTime)).toBeLessThanOrEqual(ms(tick.endTime) + CLOCK_MS);
 
-    // The gateway is handed the ask as the parent of its spans.
+    // Under the ask, the tactics workflow's span, and a span per step in the order they ran.
+    const [workflow] = byName(spans, 'workflow tactics').filter((s) => s.parentSpanContext?.spanId === id(ask));
+    expect(workflow?.attributes).toMatchObject({ 'lairmind.workflow.name': 'tactics', 'lairmind.outcome': 'ok' });
+    const steps = spans.filter((s) => s.name.startsWith('workflow.step ') && s.parentSpanContext?.spanId === id(workflow!));
+    expect(steps.map((s) => [s.name, s.attributes['lairmind.workflow.step_kind'], s.attributes['lairmind.outcome']])).toEqual([
+      ['workflow.step context', 'transform', 'ok'], ['workflow.step ask', 'ask', 'ok'], ['workflow.step validate', 'validate', 'ok'],
+    ]);
+    askStep = steps[1] as ReadableSpan;
+
+    // The gateway is handed the `ask` step as the parent of its spans.
     const parent = calls[0]?.trace?.parent;
     expect(parent).toBeDefined();
-    expect(trace.getSpanContext(parent!)?.spanId).toBe(id(ask));
+    expect(trace.getSpanContext(parent!)?.spanId).toBe(id(askStep));
     expect(calls[0]?.trace?.links).toBeUndefined();
 
-    // Never a span per actor: every span is a tick, a batch, an ask (or, with the gateway's spans, under an ask).
-    const known = /^(room\.tick|mind\.batch \w+|coordinator\.ask tactics|llm tactics|llm queue wait|chat [\w.-]+)$/;
+    // Never a span per actor: every span is a tick, a batch, an ask (or, with the workflow's and the gateway's spans, under an ask).
+    const known = /^(room\.tick|mind\.batch \w+|coordinator\.ask tactics|workflow tactics|workflow\.step \w+|llm tactics|llm queue wait|chat [\w.-]+)$/;
     expect(spans.map((s) => s.name).filter((n) => !known.test(n))).toEqual([]);
   });
 
-  it('gateway: a call span under the ask, with the queue wait and a GenAI attempt span as its children', () => {
+  it("gateway: a call span under the ask's `ask` step, with the queue wait and a GenAI attempt span as its children", () => {
     expect(ask).toBeDefined();
-    const [call] = byName(spans, 'llm tactics').filter((s) => s.parentSpanContext?.spanId === id(ask));
+    expect(askStep).toBeDefined();
+    const [call] = byName(spans, 'llm tactics').filter((s) => s.parentSpanContext?.spanId === id(askStep));
     expect(call).toBeDefined();
     if (!call) return;
     expect(traceOf(call)).toBe(traceOf(ask));
@@ -183,7 +195,9 @@ describe('traces of a cloud-planned battle', () => {
     expect(attempt.attributes['lairmind.cost_usd']).toBeCloseTo((900 * 0.15 + 120 * 0.6) / 1e6, 12);
     // The attempt starts after the wait ends, and both lie within the call, which lies within the ask.
     expect(ms(attempt.startTime)).toBeGreaterThanOrEqual(ms(wait!.endTime) - CLOCK_MS);
-    expect(ms(call.startTime)).toBeGreaterThanOrEqual(ms(ask.startTime) - CLOCK_MS);
-    expect(ms(call.endTime)).toBeLessThanOrEqual(ms(ask.endTime) + CLOCK_MS);
+    expect(ms(call.startTime)).toBeGreaterThanOrEqual(ms(askStep.startTime) - CLOCK_MS);
+    expect(ms(call.endTime)).toBeLessThanOrEqual(ms(askStep.endTime) + CLOCK_MS);
+    expect(ms(askStep.startTime)).toBeGreaterThanOrEqual(ms(ask.startTime) - CLOCK_MS);
+    expect(ms(askStep.endTime)).toBeLessThanOrEqual(ms(ask.endTime) + CLOCK_MS);
   });
 });
