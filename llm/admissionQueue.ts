@@ -43,11 +43,31 @@ class ProviderLine {
   /** Per class: rooms in turn order, each with its FIFO of waiters. */
   readonly classes = new Map<PriorityClass, Map<string, Waiter[]>>(PRIORITY_CLASSES.map((c) => [c, new Map()]));
 
-  constructor(readonly cap: number) {}
+  /** Slots only battle requests may take: background and dialogue start only while this many stay free. */
+  readonly reserved: number;
 
-  /** The next waiter to serve: the highest class with waiters; within it the room whose turn it is. */
+  constructor(readonly cap: number) {
+    this.reserved = cap >= 4 ? Math.max(1, Math.floor(cap / 8)) : 0;
+  }
+
+  /** In flight below which a request of `priority` may start. */
+  limit(priority: PriorityClass): number {
+    return priority === 'battle' ? this.cap : this.cap - this.reserved;
+  }
+
+  /** Whether anyone of `priority` or a higher class is waiting. */
+  waitingAtOrAbove(priority: PriorityClass): boolean {
+    for (const [c, rooms] of this.classes) {
+      if (rooms.size > 0) return true;
+      if (c === priority) break;
+    }
+    return false;
+  }
+
+  /** The next waiter that may start now: the highest class with waiters (within its limit); within it, the room whose turn it is. */
   takeNext(): Waiter | undefined {
-    for (const rooms of this.classes.values()) {
+    for (const [priority, rooms] of this.classes) {
+      if (this.inFlight >= this.limit(priority)) continue;
       for (const [room, queue] of rooms) {
         const w = queue.shift() as Waiter;
         rooms.delete(room);
@@ -80,7 +100,9 @@ class ProviderLine {
 /**
  * The gateway's admission queue: at most `concurrency[provider]` attempts in flight per provider in this process.
  * Past the cap, requests wait by priority class (battle, dialogue, background); within a class, rooms take turns,
- * so one busy room cannot starve the others. A request that cannot start before its deadline is answered by its
+ * so one busy room cannot starve the others. One slot in eight (for caps of 4 or more) is kept for battle requests:
+ * dialogue and background start only while it is free, so a battle never waits for a whole provider latency behind
+ * a flood. A request that cannot start before its deadline is answered by its
  * fallback (`acquire` resolves undefined) rather than waiting past it.
  */
 export class AdmissionQueue {
@@ -125,7 +147,7 @@ export class AdmissionQueue {
   acquire(provider: string, priority: PriorityClass, room: string, deadlineMs: number, signal?: AbortSignal): Promise<Slot | undefined> | Slot {
     const line = this.line(provider);
     if (!line) return { waitedMs: 0, release: () => undefined };
-    if (line.inFlight < line.cap && line.waiting === 0) {
+    if (line.inFlight < line.limit(priority) && !line.waitingAtOrAbove(priority)) {
       line.inFlight++;
       this.emit({ provider, priority, waitedMs: 0, outcome: 'granted' });
       return this.slot(provider, line, 0);
@@ -168,11 +190,10 @@ export class AdmissionQueue {
       release: () => {
         if (done) return;
         done = true;
+        line.inFlight--;
         const next = line.takeNext();
-        if (!next) {
-          line.inFlight--;
-          return;
-        }
+        if (!next) return;
+        line.inFlight++;
         // The slot passes straight to the next waiter: in flight stays the same.
         clearTimeout(next.timer);
         next.cleanup?.();

@@ -43,6 +43,22 @@ describe('the admission queue', () => {
     expect(order).toEqual(['busy1', 'quiet1', 'busy2', 'busy3', 'busy4', 'busy5']);
   });
 
+  it('keeps a slot in eight for battle requests: a background flood never takes the last ones', async () => {
+    const q = new AdmissionQueue({ concurrency: { p: 8 } });
+    const background = Array.from({ length: 7 }, (_, i) => q.acquire('p', 'background', `bg${i}`, 1000));
+    expect(background.every((s) => !(s instanceof Promise))).toBe(true);
+    const eighth = q.acquire('p', 'background', 'bg7', 1000);
+    expect(eighth).toBeInstanceOf(Promise); // the reserved slot is not for it
+    const battle = q.acquire('p', 'battle', 'r1', 1000);
+    expect(battle).not.toBeInstanceOf(Promise); // a battle request starts at once
+    expect(q.inFlight('p')).toBe(8);
+    (battle as Slot).release();
+    expect(q.depth('background')).toBe(1); // the freed slot is the reserved one: the background request still waits
+    (background[0] as Slot).release();
+    expect(await eighth).toBeDefined();
+    expect(q.inFlight('p')).toBe(7);
+  });
+
   it('a request that cannot start before its deadline is answered by its fallback, and a full line refuses at once', async () => {
     vi.useFakeTimers();
     const q = new AdmissionQueue({ concurrency: { p: 1 }, maxWaiting: 2 });
