@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkConfigFile } from '../../llm/index.ts';
-import { main } from '../../tools/cli.ts';
+import { cli } from './runCli.ts';
 import { freePort } from '../../tools/freePort.ts';
 import { askYesNo, runTune } from '../../tools/commands/llm.ts';
 import type { TuneIo } from '../../tools/commands/llm.ts';
@@ -23,24 +23,6 @@ function copy(edit: (t: string) => string = (t) => t): string {
   copyFileSync('lairmind.config.example.yaml', f);
   writeFileSync(f, edit(readFileSync(f, 'utf8')));
   return f;
-}
-
-/** Run the CLI, capturing its output and exit status. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  process.exitCode = 0;
-  try {
-    await main(args);
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 /** The example file with the tactics line tuned, every other line as it was. */

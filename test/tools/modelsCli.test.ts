@@ -4,30 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { LiveStats } from '../../llm/index.ts';
 import { createAdminRouter } from '../../server/admin/adminRouter.ts';
 import { ScenarioLibrary } from '../../server/index.ts';
-import { main } from '../../tools/cli.ts';
+import { cli } from './runCli.ts';
 import { startFake } from '../llm/fakeProvider.ts';
 import type { FakeProvider } from '../llm/fakeProvider.ts';
 import { gatewayFor, Plan, testRegistry } from '../llm/helpers.ts';
 
 const TOKEN = 'models-cli-admin-token-0123456789';
-
-/** Run the CLI, capturing its output and exit status. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  process.exitCode = 0;
-  try {
-    await main(args);
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** The cells of the table row of `id`. */
 function row(out: string, id: string): string[] {

@@ -7,7 +7,7 @@ import type { BattleContext, ScenarioInput } from '../../actors/index.ts';
 import { LlmGateway } from '../../llm/index.ts';
 import { CloudTactics } from '../../minds/index.ts';
 import { loadScenarioFile } from '../../server/index.ts';
-import { main } from '../../tools/cli.ts';
+import { cli } from './runCli.ts';
 import { headlessMinds } from '../../tools/scenario/headlessMinds.ts';
 import { runScenario } from '../../tools/scenario/runScenario.ts';
 import { promptText, startFake } from '../llm/fakeProvider.ts';
@@ -15,26 +15,6 @@ import type { FakeProvider } from '../llm/fakeProvider.ts';
 import { gatewayFor } from '../llm/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lairmind-scenario-'));
-
-/** Run the CLI, capturing its output and exit status. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  process.exitCode = 0;
-  try {
-    await main(args);
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    warn.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 afterEach(() => {
   process.exitCode = 0;

@@ -4,33 +4,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { localTactician } from '../../actors/index.ts';
 import type { BattleContext } from '../../actors/index.ts';
-import { main } from '../../tools/cli.ts';
+import { cli } from './runCli.ts';
 import type { RunReport } from '../../tools/scenario/runReport.ts';
 import { promptText, startFake } from '../llm/fakeProvider.ts';
 import type { FakeProvider } from '../llm/fakeProvider.ts';
 import { KEYS } from '../llm/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lairmind-scenario-llm-'));
-
-/** Run the CLI, capturing its output and exit status. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  process.exitCode = 0;
-  try {
-    await main(args);
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    warn.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** A scenario whose wolves engage the hero at once; `providers` is its llm.providers. */
 function scenarioFile(name: string, providers: string, tier = 'whale'): string {
