@@ -2,11 +2,13 @@ import { FixedStep, parseWith, ValidationError } from '../shared/index.ts';
 import type { TerrainQuery } from '../shared/index.ts';
 import type { BehaviourRegistry } from './behaviour.ts';
 import { EventLogSchema } from './eventLog.ts';
-import type { EventLog } from './eventLog.ts';
+import type { EventLog, LogEntry } from './eventLog.ts';
 import type { ReplyInput, WorldInput } from './inputs.ts';
 import { stateHash } from './stateHash.ts';
 import { step } from './step.ts';
 import type { StepReport } from './step.ts';
+import { restoreWorld } from './snapshot/index.ts';
+import type { WorldImage } from './snapshot/index.ts';
 import { createWorld } from './world.ts';
 import type { World } from './world.ts';
 
@@ -17,8 +19,12 @@ export interface SimulationOptions {
   readonly terrain: TerrainQuery;
   /** Step length in seconds (default 1/20). */
   readonly dt?: number;
-  /** Keep an {@link EventLog} of every input and reply (default true). */
-  readonly record?: boolean;
+  /**
+   * Keep an {@link EventLog} of every input and reply from tick 0 (`true`, the default), none (`false`), or
+   * only those since the last {@link Simulation.cutWindow} (`'window'`: a live room's flight recorder, which
+   * cuts the window at each snapshot so that the snapshot plus the window reproduce the present).
+   */
+  readonly record?: boolean | 'window';
   /** Opaque description of how the world was set up (world parameters, scenario), stored in the log. */
   readonly setup?: unknown;
   readonly mailboxCapacity?: number;
@@ -31,6 +37,12 @@ export interface SimulationOptions {
   readonly maxStepsPerAdvance?: number;
 }
 
+/** Inputs and replies delivered since `baseTick` (the tick of the snapshot the window starts from). */
+export interface RecordingWindow {
+  readonly baseTick: number;
+  readonly entries: LogEntry[];
+}
+
 /**
  * Drives a world: queues inputs and replies for the next step, steps it (directly or from elapsed time through
  * a fixed-step accumulator), and records everything delivered so that {@link replay} reproduces the run.
@@ -38,12 +50,14 @@ export interface SimulationOptions {
 export class Simulation {
   readonly world: World;
   readonly log: EventLog | null;
+  /** The flight recorder's window (with `record: 'window'`). */
+  window: RecordingWindow | null;
   private readonly accumulator: FixedStep;
   private inputs: WorldInput[] = [];
   private replies: ReplyInput[] = [];
 
-  constructor(opts: SimulationOptions) {
-    this.world = createWorld({
+  constructor(opts: SimulationOptions, restored?: World) {
+    this.world = restored ?? createWorld({
       seed: opts.seed,
       registry: opts.registry,
       terrain: opts.terrain,
@@ -55,7 +69,8 @@ export class Simulation {
       ...(opts.lodStride !== undefined && { lodStride: opts.lodStride }),
     });
     this.accumulator = new FixedStep(this.world.config.dt, opts.maxStepsPerAdvance ?? 10);
-    this.log = opts.record === false
+    this.window = opts.record === 'window' ? { baseTick: this.world.tick, entries: [] } : null;
+    this.log = opts.record === false || opts.record === 'window'
       ? null
       : {
           format: 'lairmind-event-log',
@@ -67,6 +82,22 @@ export class Simulation {
           entries: [],
           ticks: 0,
         };
+  }
+
+  /**
+   * A simulation that continues a captured world (see `captureWorld`): the seed, step length and world settings
+   * come from the image; `opts` gives the behaviours, the terrain and what to record.
+   */
+  static fromImage(image: WorldImage, opts: Omit<SimulationOptions, 'seed' | 'dt' | 'mailboxCapacity' | 'cellSize' | 'pathExpansionsPerStep' | 'lodRadius' | 'lodStride'>): Simulation {
+    const world = restoreWorld(image, opts);
+    return new Simulation({ ...opts, seed: world.config.seed, dt: world.config.dt }, world);
+  }
+
+  /** Start a new recording window at the present tick; returns the one it ends (null when not recording windows). */
+  cutWindow(): RecordingWindow | null {
+    const ended = this.window;
+    if (ended) this.window = { baseTick: this.world.tick, entries: [] };
+    return ended;
   }
 
   /** Queue an input for the next step. */
@@ -90,10 +121,11 @@ export class Simulation {
     const replies = this.replies;
     this.inputs = [];
     this.replies = [];
-    if (this.log) {
+    const entries = this.log?.entries ?? this.window?.entries;
+    if (entries) {
       const tick = this.world.tick + 1;
-      for (const input of inputs) this.log.entries.push({ tick, input });
-      for (const reply of replies) this.log.entries.push({ tick, reply });
+      for (const input of inputs) entries.push({ tick, input });
+      for (const reply of replies) entries.push({ tick, reply });
     }
     const report = step(this.world, this.world.config.dt, { inputs, replies });
     if (this.log) this.log.ticks = this.world.tick;

@@ -3,6 +3,6 @@ export { AStarSearch, findPath } from './astar.ts';
 export type { AStarOptions, PathResult } from './astar.ts';
 export { FlowField, FlowFieldBuild, buildFlowField } from './flowField.ts';
 export { PathBudget } from './pathBudget.ts';
-export type { PathBudgetOptions, PathBudgetResult } from './pathBudget.ts';
+export type { PathBudgetOptions, PathBudgetResult, SavedPathBudget } from './pathBudget.ts';
 export { octile } from './grid.ts';
 export type { CostGrid, Tile, TileRect } from './grid.ts';

@@ -19,8 +19,21 @@ export type PathBudgetResult =
   | { readonly id: number; readonly kind: 'flow'; readonly field: FlowField; readonly ticks: number };
 
 type Job =
-  | { id: number; kind: 'path'; from: Tile; to: Tile; opts: AStarOptions; run?: AStarSearch; ticks: number }
-  | { id: number; kind: 'flow'; target: Tile; bounds: TileRect; run?: FlowFieldBuild; ticks: number };
+  | { id: number; kind: 'path'; from: Tile; to: Tile; opts: AStarOptions; run?: AStarSearch; ticks: number; spent: number }
+  | { id: number; kind: 'flow'; target: Tile; bounds: TileRect; run?: FlowFieldBuild; ticks: number; spent: number };
+
+/**
+ * A {@link PathBudget}'s queue as plain data: each unfinished request and the nodes its search has expanded so
+ * far. A search is a deterministic function of its request and the number of nodes expanded, so it is saved
+ * as that number and rebuilt by expanding as many again (cheaper to store than its open set, and exact).
+ */
+export interface SavedPathBudget {
+  readonly nextId: number;
+  readonly jobs: readonly (
+    | { readonly id: number; readonly kind: 'path'; readonly from: Tile; readonly to: Tile; readonly opts: AStarOptions; readonly ticks: number; readonly spent: number }
+    | { readonly id: number; readonly kind: 'flow'; readonly target: Tile; readonly bounds: TileRect; readonly ticks: number; readonly spent: number }
+  )[];
+}
 
 /**
  * Spreads path finding over ticks so a swarm cannot stall one: requests are queued first in, first out,
@@ -42,14 +55,14 @@ export class PathBudget {
   /** Queue a path search from tile `from` to tile `to`; returns its id. */
   requestPath(from: Tile, to: Tile, opts: AStarOptions = {}): number {
     const id = this.nextId++;
-    this.queue.push({ id, kind: 'path', from, to, opts: { ...this.options.astar, ...opts }, ticks: 0 });
+    this.queue.push({ id, kind: 'path', from, to, opts: { ...this.options.astar, ...opts }, ticks: 0, spent: 0 });
     return id;
   }
 
   /** Queue a flow field toward `target` over `bounds`; returns its id. */
   requestFlowField(target: Tile, bounds: TileRect): number {
     const id = this.nextId++;
-    this.queue.push({ id, kind: 'flow', target, bounds, ticks: 0 });
+    this.queue.push({ id, kind: 'flow', target, bounds, ticks: 0, spent: 0 });
     return id;
   }
 
@@ -69,6 +82,38 @@ export class PathBudget {
     return this.queue.length - this.head;
   }
 
+  /** The unfinished requests as plain data (see {@link SavedPathBudget}). */
+  save(): SavedPathBudget {
+    const jobs: SavedPathBudget['jobs'][number][] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const j = this.queue[i] as Job;
+      jobs.push(j.kind === 'path'
+        ? { id: j.id, kind: 'path', from: { ...j.from }, to: { ...j.to }, opts: { ...j.opts }, ticks: j.ticks, spent: j.spent }
+        : { id: j.id, kind: 'flow', target: { ...j.target }, bounds: { ...j.bounds }, ticks: j.ticks, spent: j.spent });
+    }
+    return { nextId: this.nextId, jobs };
+  }
+
+  /** Replace the queue with saved requests, re-expanding each started search to where it was. */
+  restore(saved: SavedPathBudget): void {
+    this.queue.length = 0;
+    this.head = 0;
+    this.nextId = saved.nextId;
+    for (const j of saved.jobs) {
+      const job: Job = j.kind === 'path'
+        ? { id: j.id, kind: 'path', from: { ...j.from }, to: { ...j.to }, opts: { ...j.opts }, ticks: j.ticks, spent: 0 }
+        : { id: j.id, kind: 'flow', target: { ...j.target }, bounds: { ...j.bounds }, ticks: j.ticks, spent: 0 };
+      if (j.spent > 0 && job.kind === 'path') {
+        job.run = new AStarSearch(this.terrain, job.from, job.to, job.opts);
+        job.spent = job.run.step(j.spent);
+      } else if (j.spent > 0 && job.kind === 'flow') {
+        job.run = new FlowFieldBuild(this.terrain, job.target, job.bounds);
+        job.spent = job.run.step(j.spent);
+      }
+      this.queue.push(job);
+    }
+  }
+
   /** Work on the queue for one tick within the budget; returns the requests finished in this tick. */
   tick(): PathBudgetResult[] {
     const done: PathBudgetResult[] = [];
@@ -79,11 +124,15 @@ export class PathBudget {
       if (!touched.has(job)) { touched.add(job); job.ticks++; }
       if (job.kind === 'path') {
         job.run ??= new AStarSearch(this.terrain, job.from, job.to, job.opts);
-        left -= job.run.step(left);
+        const used = job.run.step(left);
+        job.spent += used;
+        left -= used;
         if (job.run.done) done.push({ id: job.id, kind: 'path', result: job.run.result, ticks: job.ticks });
       } else {
         job.run ??= new FlowFieldBuild(this.terrain, job.target, job.bounds);
-        left -= job.run.step(left);
+        const used = job.run.step(left);
+        job.spent += used;
+        left -= used;
         if (job.run.done) done.push({ id: job.id, kind: 'flow', field: job.run.field, ticks: job.ticks });
       }
       if (job.run.done) this.head++;
