@@ -23,3 +23,5 @@ export { DecisionLog, summarise } from './decisionLog.ts';
 export type { DecisionRecord } from './decisionLog.ts';
 export { inspectActor } from './actorInspection.ts';
 export type { ActorInspection } from './actorInspection.ts';
+export { SnapshotStoreError } from './snapshotStore.ts';
+export type { SnapshotStore, StoredSnapshot, RoomRecord, RoomRecordMeta, SnapshotEntry, StoredRecording, SnapshotToSave, SnapshotStoreErrorCode } from './snapshotStore.ts';
