@@ -119,7 +119,7 @@ describe('replay of a run with cloud tactics through a fake provider', () => {
     const saved = JSON.parse(JSON.stringify(run.log)) as typeof run.log & object;
     const again = await runScenario(scenario, { ticks: 0, replay: saved });
     expect(again.report.finalHash).toBe(run.report.finalHash);
-    expect(again.report.replay).toEqual({ expectedHash: run.report.finalHash, matches: true });
+    expect(again.report.replay).toEqual({ expectedHash: run.report.finalHash, recordedTicks: run.report.ticks, matches: true });
     expect(again.report.plans.bySource.openai).toBe(run.report.plans.bySource.openai);
   });
 });

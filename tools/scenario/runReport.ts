@@ -14,9 +14,13 @@ export interface RunReport {
   readonly seconds: number;
   readonly outcome: { readonly result: 'win' | 'lose' | 'none'; readonly reason: string; readonly tick: number };
   readonly finalHash: string;
-  /** Present for replays: the hash the recorded run ended with, and whether this run matched it. */
-  readonly replay?: { readonly expectedHash: string | null; readonly matches: boolean | null };
-  readonly actors: { readonly spawned: number; readonly alive: number; readonly planned: ScenarioPlan['counts'] };
+  /**
+   * Present for replays: the hash the recorded run ended with, the ticks it ran, and whether this run matched it
+   * (null when there was nothing to compare: no recorded hash, or the replay stopped early at `until`).
+   */
+  readonly replay?: { readonly expectedHash: string | null; readonly recordedTicks: number; readonly until?: number; readonly matches: boolean | null };
+  /** Actors spawned over the run, alive at the end (in all and by kind), and the scenario's planned counts. */
+  readonly actors: { readonly spawned: number; readonly alive: number; readonly aliveByKind: Record<string, number>; readonly planned: ScenarioPlan['counts'] };
   readonly deaths: { readonly total: number; readonly byFaction: Record<string, number>; readonly bySpecies: Record<string, number> };
   readonly damage: { readonly total: number; readonly byFaction: Record<string, number>; readonly takenByFaction: Record<string, number> };
   /** Mind answers by port and source; `plans` is the `plan` port's (the coordinator's tactics: provider or local). */
@@ -68,7 +72,7 @@ export interface ReportInputs {
   readonly llmSetup: { readonly source: string; readonly providers: readonly ProviderStatus[] } | undefined;
   readonly mindMs: number;
   readonly wallMs: number;
-  readonly replay: { readonly expectedHash: string | undefined } | undefined;
+  readonly replay: { readonly expectedHash: string | undefined; readonly recordedTicks: number; readonly until?: number } | undefined;
 }
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -84,7 +88,12 @@ const sum = (o: Record<string, number>): number => Object.values(o).reduce((a, b
 export function buildRunReport(i: ReportInputs): RunReport {
   const w = i.sim.world;
   let alive = 0;
-  for (const a of w.actors.values()) if (a.body?.alive) alive++;
+  const aliveByKind: Record<string, number> = {};
+  for (const a of w.actors.values()) {
+    if (!a.body?.alive) continue;
+    alive++;
+    aliveByKind[a.kind] = (aliveByKind[a.kind] ?? 0) + 1;
+  }
   const sorted = [...i.stats.stepMs].sort((a, b) => a - b);
   const decisions = i.decisions.sources();
   const plans = decisions.plan ?? {};
@@ -98,8 +107,8 @@ export function buildRunReport(i: ReportInputs): RunReport {
     seconds: r3(w.time),
     outcome: i.outcome ? { result: i.outcome.result, reason: i.outcome.reason, tick: i.outcome.tick } : { result: 'none', reason: 'no condition met', tick: w.tick },
     finalHash: i.finalHash,
-    ...(i.replay && { replay: { expectedHash: i.replay.expectedHash ?? null, matches: i.replay.expectedHash === undefined ? null : i.replay.expectedHash === i.finalHash } }),
-    actors: { spawned: w.stats.spawned, alive, planned: i.plan.counts },
+    ...(i.replay && { replay: replayReport(i.replay, i.finalHash) }),
+    actors: { spawned: w.stats.spawned, alive, aliveByKind, planned: i.plan.counts },
     deaths: { total: w.stats.deaths, byFaction: i.stats.deathsByFaction, bySpecies: i.stats.deathsBySpecies },
     damage: { total: r3(sum(i.stats.damageByFaction)), byFaction: i.stats.damageByFaction, takenByFaction: i.stats.damageTakenByFaction },
     decisions,
@@ -112,6 +121,16 @@ export function buildRunReport(i: ReportInputs): RunReport {
     },
     problems,
     events: i.stats.events,
+  };
+}
+
+function replayReport(r: NonNullable<ReportInputs['replay']>, finalHash: string): NonNullable<RunReport['replay']> {
+  const compared = r.expectedHash !== undefined && r.until === undefined;
+  return {
+    expectedHash: r.expectedHash ?? null,
+    recordedTicks: r.recordedTicks,
+    ...(r.until !== undefined && { until: r.until }),
+    matches: compared ? r.expectedHash === finalHash : null,
   };
 }
 
@@ -176,8 +195,20 @@ export function formatSummary(r: RunReport): string {
     `plans: ${r.plans.total} (${fmt(r.plans.bySource)}); decisions: ${Object.entries(r.decisions).map(([p, s]) => `${p} ${sum(s)}`).join(', ') || 'none'}`,
     ...llmLines(r.llm),
     `tick timing: p50 ${r.timing.stepMs.p50} ms, p99 ${r.timing.stepMs.p99} ms, max ${r.timing.stepMs.max} ms; minds ${Math.round(r.timing.mindMs)} ms; wall ${Math.round(r.timing.wallMs)} ms`,
-    `final state hash: ${r.finalHash}`,
+    r.replay?.until !== undefined ? `state hash at tick ${r.ticks}: ${r.finalHash}` : `final state hash: ${r.finalHash}`,
   ];
-  if (r.replay) lines.push(`replay: ${r.replay.matches === null ? 'no recorded hash to compare' : r.replay.matches ? 'matches the recorded run' : `DIFFERS from the recorded run (${r.replay.expectedHash})`}`);
+  if (r.replay) lines.push(replayLine(r.replay, r));
   return lines.join('\n');
+}
+
+function replayLine(p: NonNullable<RunReport['replay']>, r: RunReport): string {
+  if (p.until !== undefined) {
+    const kinds = Object.entries(r.actors.aliveByKind).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    return [
+      `replay: stopped at tick ${p.until} of ${p.recordedTicks} (--until); the final state hash was NOT compared with the recording's`,
+      `state at tick ${r.ticks}: hash ${r.finalHash}; actors: ${r.actors.spawned} spawned, ${r.actors.alive} alive (${kinds})`,
+    ].join('\n');
+  }
+  if (p.matches === null) return `replay: the recording holds no final hash; nothing to compare (state hash ${r.finalHash})`;
+  return p.matches ? `replay: matches the recorded run (${p.recordedTicks} ticks, hash ${r.finalHash})` : `replay: DIFFERS from the recorded run: hash ${r.finalHash}, recorded ${p.expectedHash} after ${p.recordedTicks} ticks`;
 }

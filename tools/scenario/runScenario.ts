@@ -4,16 +4,34 @@ import type { LlmGateway, ProviderStatus } from '../../llm/index.ts';
 import { createWorldGen } from '../../procgen/index.ts';
 import type { WorldGen } from '../../procgen/index.ts';
 import { DecisionLog } from '../../rooms/index.ts';
+import { stableHash } from '../../shared/index.ts';
 import { LlmTally } from './llmTally.ts';
 import { buildRunReport } from './runReport.ts';
 import type { RunReport } from './runReport.ts';
 
-/** What a recorded run stores as its setup: enough to rebuild the world for a replay. */
+/** What a recorded run stores as its setup: enough to rebuild the world for a replay, and to tell which run it was. */
 export interface ScenarioRunSetup {
   readonly kind: 'lairmind-scenario-run';
   readonly scenario: Scenario;
+  /** {@link scenarioHash} of `scenario`; a replay refuses a log whose scenario no longer hashes to it. */
+  readonly scenarioHash: string;
   /** The seed the run used (the scenario's, or the `--seed` override). */
   readonly seed: string | number;
+  /** The most steps the run was allowed (`--ticks`); it ran fewer when a win or lose condition ended it. */
+  readonly ticks: number;
+}
+
+/** A recorded run read back: its log, its setup, how many ticks it ran and the final hash it ended with. */
+export interface RecordedRun {
+  readonly log: EventLog;
+  readonly scenario: Scenario;
+  readonly scenarioHash: string;
+  readonly seed: string | number;
+  /** Ticks the run stepped. */
+  readonly ran: number;
+  /** The step limit it was given; null for logs recorded before the setup kept it. */
+  readonly limit: number | null;
+  readonly finalHash: string | null;
 }
 
 /** Options of {@link runScenario}. */
@@ -30,8 +48,13 @@ export interface RunScenarioOptions {
   readonly llmSetup?: { readonly source: string; readonly providers: readonly ProviderStatus[] };
   /** Keep the event log (default true). */
   readonly record?: boolean;
-  /** Replay this log instead of planning and asking minds: inputs and replies come from it. */
+  /**
+   * Replay this log instead of planning and asking minds: scenario, seed, ticks, inputs and replies all come from it
+   * (`ticks` and `seed` are ignored, and the scenario given must be the recorded one).
+   */
   readonly replay?: EventLog;
+  /** With `replay`: stop after this tick instead of the recorded last one (the final hash is then not compared). */
+  readonly until?: number;
   /** Behaviours (default: the built-in registry). */
   readonly registry?: BehaviourRegistry;
   /** Adds the room-level actors a room would spawn, once before the first step (default: the coordinator). */
@@ -62,12 +85,18 @@ export function scenarioWorld(scenario: Scenario, seed: string | number = scenar
  */
 export async function runScenario(input: Scenario, opts: RunScenarioOptions): Promise<ScenarioRun> {
   const started = performance.now();
-  const log = opts.replay ? parseEventLog(opts.replay) : null;
-  const setup = log ? setupOf(log) : null;
-  const scenario = setup ? setup.scenario : input;
-  const seed = setup ? setup.seed : (opts.seed ?? scenario.world.seed);
+  const recorded = opts.replay ? readRecordedRun(opts.replay) : null;
+  const log = recorded?.log ?? null;
+  if (recorded && scenarioHash(input) !== recorded.scenarioHash) {
+    throw new Error(`replay: scenario '${input.name}' (hash ${scenarioHash(input)}) is not the recorded scenario '${recorded.scenario.name}' (hash ${recorded.scenarioHash})`);
+  }
+  if (recorded && opts.until !== undefined && !(Number.isInteger(opts.until) && opts.until >= 1 && opts.until <= recorded.ran)) {
+    throw new Error(`replay: until must be a tick from 1 to ${recorded.ran} (the recording ran ${recorded.ran} ticks), got ${opts.until}`);
+  }
+  const scenario = recorded ? recorded.scenario : input;
+  const seed = recorded ? recorded.seed : (opts.seed ?? scenario.world.seed);
   const gen = scenarioWorld(scenario, seed);
-  const runSetup: ScenarioRunSetup = { kind: 'lairmind-scenario-run', scenario, seed };
+  const runSetup: ScenarioRunSetup = { kind: 'lairmind-scenario-run', scenario, scenarioHash: scenarioHash(scenario), seed, ticks: recorded ? (recorded.limit ?? recorded.ran) : opts.ticks };
   const sim = new Simulation({
     seed,
     registry: opts.registry ?? defaultRegistry(),
@@ -80,7 +109,7 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
   const plan: ScenarioPlan = planScenario(scenario, resolveSite(scenario, gen), { seed });
   const decisions = new DecisionLog();
   const stats = new RunStats();
-  const maxTicks = log ? log.ticks : opts.ticks;
+  const maxTicks = recorded ? (opts.until ?? recorded.ran) : opts.ticks;
   let outcome: Outcome | null = null;
   let mindMs = 0;
   const tally = new LlmTally();
@@ -129,13 +158,13 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
     unsubscribe?.();
   }
   const finalHash = sim.hash();
-  const recorded = sim.log ? Object.assign(sim.log, { finalHash }) : null;
+  const kept = sim.log ? Object.assign(sim.log, { finalHash }) : null;
   const report = buildRunReport({
     scenario, seed, sim, stats, decisions, outcome, finalHash, plan,
     llm: opts.llm, llmTally: tally, llmSetup: opts.llmSetup, mindMs, wallMs: performance.now() - started,
-    replay: log ? { expectedHash: (opts.replay as { finalHash?: unknown }).finalHash as string | undefined } : undefined,
+    replay: recorded ? { expectedHash: recorded.finalHash ?? undefined, recordedTicks: recorded.ran, ...(opts.until !== undefined && { until: opts.until }) } : undefined,
   });
-  return { sim, report, log: recorded };
+  return { sim, report, log: kept };
 }
 
 /** The coordinator a room created from this scenario would have (its LLM tier and budget). */
@@ -143,13 +172,40 @@ export function roomCoordinator(scenario: Scenario): ReturnType<typeof coordinat
   return coordinatorSpawn({ tier: scenario.llm.tier, ...(scenario.llm.budgetUsd !== undefined && { budgetUsd: scenario.llm.budgetUsd }), room: `scenario-${scenario.name}`.slice(0, 128) });
 }
 
-/** Validate a log's setup as a scenario run's. */
-function setupOf(log: EventLog): ScenarioRunSetup {
-  const s = log.setup as Partial<ScenarioRunSetup> | null;
-  if (!s || s.kind !== 'lairmind-scenario-run' || (typeof s.seed !== 'string' && typeof s.seed !== 'number')) {
+/**
+ * A stable hash of a validated scenario's content. Hashed as it reads back from JSON (fields left undefined are
+ * absent), so the scenario loaded from its file and the one stored in a log hash alike.
+ */
+export function scenarioHash(scenario: Scenario): string {
+  return stableHash(JSON.parse(JSON.stringify(scenario)) as unknown);
+}
+
+/**
+ * Read a recorded scenario run (the parsed JSON of a `--record` file). The error names what is wrong: not an event
+ * log, not a scenario run's, a stored scenario that no longer validates or no longer matches its hash. Logs recorded
+ * before the setup kept the scenario's hash and the step limit are read too (the hash is taken from the scenario
+ * they hold; the limit is unknown).
+ */
+export function readRecordedRun(raw: unknown): RecordedRun {
+  const log = parseEventLog(raw);
+  const s = log.setup as Partial<Record<keyof ScenarioRunSetup, unknown>> | null;
+  if (!s || typeof s !== 'object' || s.kind !== 'lairmind-scenario-run') {
     throw new Error('event log: setup is not a scenario run (record one with `lairmind scenario run FILE --record LOG`)');
   }
-  return { kind: 'lairmind-scenario-run', scenario: parseScenario(s.scenario), seed: s.seed };
+  if (s.scenario === undefined) throw new Error('event log: setup.scenario is missing (the recorded scenario is needed to replay it)');
+  if (typeof s.seed !== 'string' && typeof s.seed !== 'number') throw new Error('event log: setup.seed is missing or not a string or number');
+  if (s.scenarioHash !== undefined && typeof s.scenarioHash !== 'string') throw new Error('event log: setup.scenarioHash is not a string');
+  if (s.ticks !== undefined && !(Number.isInteger(s.ticks) && (s.ticks as number) >= log.ticks)) {
+    throw new Error(`event log: setup.ticks must be an integer of at least ${log.ticks} (the ticks the log holds), got ${JSON.stringify(s.ticks)}`);
+  }
+  const scenario = parseScenario(s.scenario);
+  const hash = scenarioHash(scenario);
+  if (s.scenarioHash !== undefined && s.scenarioHash !== hash) {
+    throw new Error(`event log: setup.scenario hashes to ${hash}, not to the recorded setup.scenarioHash ${s.scenarioHash as string} (the log was edited)`);
+  }
+  const finalHash = (raw as { finalHash?: unknown }).finalHash;
+  if (finalHash !== undefined && typeof finalHash !== 'string') throw new Error('event log: finalHash is not a string');
+  return { log, scenario, scenarioHash: hash, seed: s.seed, ran: log.ticks, limit: (s.ticks as number | undefined) ?? null, finalHash: finalHash ?? null };
 }
 
 /** Serve one step's requests: each port's batch to its mind; ports without a mind, and failures, get error replies. */
