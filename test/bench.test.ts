@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runActorsBench } from '../bench/actors.ts';
 import { runNetBench } from '../bench/net.ts';
+import { runSnapshotBench } from '../bench/snapshot.ts';
 
 // Smoke-size runs keep the benchmarks working; their figures are not judged here.
 describe('benchmarks (smoke)', () => {
@@ -25,4 +26,18 @@ describe('benchmarks (smoke)', () => {
     }
     expect(m.tracing_spans_per_tick_on).toBeGreaterThan(0); // the on blocks really traced
   }, 180_000);
+
+  it('bench:snapshot reports capture, encode, restore and size, and its restores matched the original', async () => {
+    const m = await runSnapshotBench({ smoke: true });
+    for (const k of [
+      'capture_ms', 'capture_ms_max', 'encode_ms', 'encode_slice_max_ms', 'restore_ms', 'bytes', 'bytes_per_actor', 'json_encode_ms', 'json_restore_ms',
+      'json_bytes', 'size_ratio_json', 'encode_speedup_vs_json', 'restore_speedup_vs_json', 'bytes_per_actor_brotli1', 'part_bytes_per_actor_actor_state',
+    ]) {
+      expect(Number.isFinite(m[`${k}_1000`]), k).toBe(true);
+    }
+    expect(m.hash_ok_1000).toBe(1); // the bench throws before reporting if a restored world's state hash differs
+    expect(m.actors_1000).toBe(1001); // the monsters and the coordinator
+    expect(m.bytes_1000).toBeGreaterThan(1000 * 50);
+    expect(m.encode_slices_1000).toBeGreaterThan(1);
+  }, 120_000);
 });
