@@ -4,6 +4,7 @@
 // every step, each client's view is given every speech line, plan and player entry in the state (the baseline of
 // the per-client bandwidth comparison). NET_SPREAD=<r> puts each new avatar at a seeded random walkable spot within
 // r tiles of the centre, as players spread over a world would be (they all spawn near the centre otherwise).
+import { tempDataDir } from '../tools/tempDataDir.ts';
 import { createInterface } from 'node:readline';
 import { matchMaker } from '@colyseus/core';
 import type { SpeechState, WorldRoom } from '../rooms/index.ts';
@@ -66,7 +67,7 @@ function spreadAvatars(r: WorldRoom): void {
 }
 
 let shared = 0;
-const running = await startServer(loadConfig(process.env), {
+const running = await startServer(loadConfig({ DATA_DIR: tempDataDir('bench'), ...process.env }), {
   logger: createLogger('silent'),
   observer: {
     step: (roomId, _world, _report, ms) => {

@@ -8,6 +8,7 @@
 //   on_asks   the same provider with TRACE_TICKS=asks (the default when on): spans for the ticks that ask, and overruns.
 // Each round has two off blocks (A/A): their ratio is the noise floor the other ratios stand against.
 // argv: <worldSize> <density> <rounds> <ticksPerBlock> → one JSON line on stdout.
+import { tempDataDir } from '../tools/tempDataDir.ts';
 import { matchMaker } from '@colyseus/core';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -27,7 +28,7 @@ const AVATARS = 20;
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 
-const running = await startServer(loadConfig({ PORT: String(await freePort()), LOG_LEVEL: 'silent', WORLD_SIZE: String(worldSize), MONSTER_DENSITY: String(density), SEED: 'net-bench' }), { logger: createLogger('silent') });
+const running = await startServer(loadConfig({ PORT: String(await freePort()), LOG_LEVEL: 'silent', WORLD_SIZE: String(worldSize), MONSTER_DENSITY: String(density), SEED: 'net-bench', DATA_DIR: tempDataDir('bench') }), { logger: createLogger('silent') });
 const listing = await matchMaker.createRoom('world', {});
 const room = matchMaker.getLocalRoomById(listing.roomId) as unknown as WorldRoom;
 room.pause();

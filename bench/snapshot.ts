@@ -6,7 +6,7 @@ import { Packr } from 'msgpackr';
 import {
   captureWorld, coordinatorSpawn, decodeSnapshot, defaultRegistry, encodeSnapshot, MIND_PORTS, packSpawns, Simulation, ACTORS_PER_CHUNK,
 } from '../actors/index.ts';
-import type { ActorImage, PersonalityRequest, WorldImage } from '../actors/index.ts';
+import type { PersonalityRequest, WorldImage } from '../actors/index.ts';
 import { teacherPersonality, traitsObject } from '../minds/personalityModel.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
@@ -23,7 +23,6 @@ const SETTLE_TICKS = 100;
 const TARGETS = { captureMs: 5, bytesPerActor: 200, restoreMs: 200, at: 10_000 } as const;
 
 /** Actor fields in the order the codec packs them (see actorRow in actors/snapshot/codec.ts). */
-const ACTOR_FIELDS = ['id', 'kind', 'behaviour', 'params', 'tags', 'parent', 'children', 'incarnation', 'status', 'state', 'mailbox', 'rng', 'restarts', 'asks', 'timerKeys', 'failures', 'far', 'body'] as const;
 
 /** The codec's MessagePack settings, to size parts of an image the way the codec would. */
 function packer(): Packr {
@@ -108,14 +107,15 @@ function chunkedSize(values: unknown[]): number {
  */
 function breakdown(image: WorldImage): { parts: Record<string, number>; stateFields: Record<string, number> } {
   const parts: Record<string, number> = {};
-  const rows = image.actors;
-  for (const f of ACTOR_FIELDS) parts[`actor.${f}`] = chunkedSize(rows.map((a: ActorImage) => a[f]));
-  parts['bodies (float64 columns)'] = image.bodies.byteLength;
-  parts['alive + bodyFaction'] = image.alive.byteLength + image.bodyFaction.byteLength;
-  const { actors: _a, bodies: _b, alive: _al, bodyFaction: _bf, ...rest } = image;
-  for (const [k, v] of Object.entries(rest)) parts[k] = packer().pack(v).length;
+  const columns = ['tags', 'states', 'mailboxes', 'children', 'restarts', 'asks', 'timerKeys'] as const;
+  for (const f of columns) parts[`actor.${f}`] = chunkedSize(image[f] as unknown[]);
+  const typed = ['ids', 'kind', 'behaviour', 'status', 'params', 'parent', 'incarnation', 'failures', 'far', 'bodyRow', 'rngs', 'hasRng', 'bodies', 'alive', 'bodyFaction'] as const;
+  for (const f of typed) parts[`column.${f}`] = (image[f] as ArrayBufferView).byteLength;
+  const skip = new Set<string>([...columns, ...typed]);
+  for (const [k, v] of Object.entries(image)) if (!skip.has(k)) parts[k] = packer().pack(v).length;
   const stateFields: Record<string, number> = {};
-  const states = rows.filter((a) => a.behaviour === 'monster').map((a) => a.state as Record<string, unknown>);
+  const monsterIdx = image.names.indexOf('monster');
+  const states = image.states.filter((_s, i) => image.behaviour[i] === monsterIdx) as Record<string, unknown>[];
   for (const k of Object.keys(states[0] ?? {})) stateFields[k] = chunkedSize(states.map((s) => s[k]));
   return { parts, stateFields };
 }
@@ -213,7 +213,7 @@ export async function runSnapshotBench({ smoke }: { smoke: boolean }): Promise<R
         t.jsonRestore.push(jsonRestoreMs);
       }
     }
-    const actors = image.actors.length;
+    const actors = image.count;
     const med = (xs: number[]): number => quantile(xs, 0.5);
     const max = (xs: number[]): number => Math.max(...xs);
     const put = (name: string, xs: number[]): void => {
@@ -244,7 +244,7 @@ export async function runSnapshotBench({ smoke }: { smoke: boolean }): Promise<R
     metrics[`deflate1_ms_${n}`] = round(z.deflate1Ms);
     const { parts, stateFields } = breakdown(image);
     for (const [k, v] of Object.entries(parts)) metrics[`part_bytes_per_actor_${k.replace(/[^a-zA-Z0-9]+/g, '_').replace(/_$/, '')}_${n}`] = round(v / actors, 1);
-    const monsters = image.actors.filter((a) => a.behaviour === 'monster').length;
+    const monsters = Array.from(image.behaviour).filter((b) => image.names[b] === 'monster').length;
     if (n === TARGETS.at || (smoke && n === sizes[0])) shown = { n, actors, bytes: bytes.length, parts, stateFields, monsters };
     rows.push({
       N: n, actors, 'build s': round(buildMs / 1000, 1),

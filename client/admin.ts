@@ -73,3 +73,15 @@ export async function spawnScenario(fetchFn: Fetch, baseUrl: string, token: stri
 export async function inspectActor(fetchFn: Fetch, baseUrl: string, token: string, roomId: string, actor: number): Promise<AdminResult> {
   return adminCall(fetchFn, baseUrl, token, 'GET', `/admin/rooms/${encodeURIComponent(roomId)}/actors/${actor}`);
 }
+
+/** Save the room now: `POST /admin/rooms/:roomId/snapshot` (answers with the tick and size written). */
+export async function saveRoom(fetchFn: Fetch, baseUrl: string, token: string, roomId: string): Promise<AdminResult> {
+  if (!roomId) return { ok: false, status: 0, error: 'room: not joined to a room yet' };
+  return adminCall(fetchFn, baseUrl, token, 'POST', `/admin/rooms/${encodeURIComponent(roomId)}/snapshot`);
+}
+
+/** Fork the room's latest snapshot into a new sandbox room: `POST /admin/rooms {fromSnapshot: {roomId}}`. */
+export async function forkRoom(fetchFn: Fetch, baseUrl: string, token: string, roomId: string): Promise<AdminResult> {
+  if (!roomId) return { ok: false, status: 0, error: 'room: not joined to a room yet' };
+  return adminCall(fetchFn, baseUrl, token, 'POST', '/admin/rooms', { fromSnapshot: { roomId } });
+}

@@ -1,6 +1,6 @@
 import type { Room } from '@colyseus/sdk';
 import { createWorldGen } from '../procgen/index.ts';
-import { inspectActor, spawnScenario } from './admin.ts';
+import { forkRoom, inspectActor, saveRoom, spawnScenario } from './admin.ts';
 import { Camera } from './camera.ts';
 import { GameConnection } from './connection.ts';
 import type { ConnectionStatus } from './connection.ts';
@@ -116,6 +116,12 @@ export class App {
       state: (room) => this.onState(room),
       message: (type, body) => this.onMessage(type, body),
       error: (_code, message) => this.toast(message),
+      rejoined: (room) => {
+        // A fresh room instance: its entities arrive anew.
+        this.mirror.clear();
+        this.lastSeq = 0;
+        $('room-id').textContent = `room ${room.roomId}`;
+      },
     });
     const room = await this.connection.join(req);
     $('room-id').textContent = `room ${room.roomId}`;
@@ -370,6 +376,36 @@ export class App {
     $('mode-toggle').addEventListener('click', () => this.setDesigner(!this.designer));
     $('spawn-button').addEventListener('click', () => void this.spawn());
     $('inspect-more').addEventListener('click', () => void this.inspectMore());
+    $('save-button').addEventListener('click', () => void this.save());
+    $('fork-button').addEventListener('click', () => void this.fork());
+  }
+
+  private async save(): Promise<void> {
+    const out = $('save-result');
+    out.className = '';
+    out.textContent = 'Saving…';
+    const r = await saveRoom((url, init) => fetch(url, init), this.httpBase(), this.adminToken, this.roomId);
+    out.className = r.ok ? 'ok' : 'error';
+    const b = r.ok ? (r.body as { tick?: number; bytes?: number }) : null;
+    out.textContent = r.ok ? `Saved at tick ${b?.tick} (${Math.round((b?.bytes ?? 0) / 1024)} KiB).` : r.error;
+  }
+
+  private async fork(): Promise<void> {
+    const out = $('save-result');
+    out.className = '';
+    out.textContent = 'Forking…';
+    const r = await forkRoom((url, init) => fetch(url, init), this.httpBase(), this.adminToken, this.roomId);
+    if (!r.ok) {
+      out.className = 'error';
+      out.textContent = r.error;
+      return;
+    }
+    const b = r.body as { roomId: string; fromSnapshot?: { tick?: number } };
+    out.className = 'ok';
+    out.textContent = `Forked at tick ${b.fromSnapshot?.tick} into room ${b.roomId}; joining it…`;
+    const name = $<HTMLInputElement>('join-name').value.trim() || 'player';
+    $<HTMLInputElement>('join-room').value = b.roomId;
+    await this.join({ name, roomId: b.roomId });
   }
 
   private async spawn(): Promise<void> {

@@ -12,7 +12,12 @@ export interface ConnectionEvents {
   message(type: string, body: unknown): void;
   /** The server refused something we sent (e.g. an invalid message); `message` names what was wrong. */
   error(code: number, message: string): void;
+  /** The room came back (restarted, or moved to another process) and we are in it again, in a fresh state. */
+  rejoined?(room: Room): void;
 }
+
+/** How long a dropped player keeps trying to get back into its room after the server went away, ms. */
+const REJOIN_WITHIN_MS = 30_000;
 
 /** How to join: a room id to join, or none to join-or-create (the server chooses the world). */
 export interface JoinRequest {
@@ -29,6 +34,9 @@ export interface JoinRequest {
 export class GameConnection {
   room: Room | undefined;
   private readonly client: Client;
+  /** The key that takes our avatar back if the room restarts or moves (sent by the room after the join). */
+  private resume: { roomId: string; key: string } | null = null;
+  private leaving = false;
 
   constructor(readonly endpoint: string, private readonly events: ConnectionEvents) {
     this.client = new Client(endpoint);
@@ -47,20 +55,54 @@ export class GameConnection {
       this.events.status('disconnected', `could not join: ${message}`);
       throw err;
     }
+    this.bind(room, req);
+    this.events.status('connected');
+    return room;
+  }
+
+  private bind(room: Room, req: JoinRequest): void {
     this.room = room;
     room.reconnection.maxRetries = 30;
     room.reconnection.minUptime = 0;
     room.onStateChange(() => this.events.state(room));
+    room.onMessage('resume', (body: { roomId?: unknown; key?: unknown }) => {
+      if (typeof body?.roomId === 'string' && typeof body.key === 'string') this.resume = { roomId: body.roomId, key: body.key };
+    });
     room.onMessage('*', (type, body) => this.events.message(String(type), body));
     room.onError((code, message) => this.events.error(code, String(message ?? '')));
     room.onDrop((code, reason) => this.events.status('reconnecting', `connection lost (${code}${reason ? ': ' + reason : ''}); reconnecting…`));
     room.onReconnect(() => this.events.status('connected', 'reconnected'));
     room.onLeave((code, reason) => {
+      if (this.room !== room) return;
       this.room = undefined;
+      // The room's process went away (a restart, or it died and another took the room over): the room comes back
+      // from its snapshot and takes our avatar back with the key it gave us.
+      if (!this.leaving && this.resume && code !== 1000 && code !== 4429) {
+        void this.rejoin(req, code);
+        return;
+      }
       this.events.status('disconnected', `disconnected (${code}${reason ? ': ' + reason : ''})`);
     });
-    this.events.status('connected');
-    return room;
+  }
+
+  private async rejoin(req: JoinRequest, code: number): Promise<void> {
+    const resume = this.resume as { roomId: string; key: string };
+    this.events.status('reconnecting', `the server went away (${code}); rejoining the world…`);
+    const deadline = performance.now() + REJOIN_WITHIN_MS;
+    let last = '';
+    while (!this.leaving && performance.now() < deadline) {
+      try {
+        const room = await this.client.joinById(resume.roomId, { name: req.name, resume: resume.key });
+        this.bind(room, req);
+        this.events.rejoined?.(room);
+        this.events.status('connected', 'reconnected');
+        return;
+      } catch (err) {
+        last = err instanceof Error ? err.message : String(err);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    if (!this.leaving) this.events.status('disconnected', `could not get back into the world (${last})`);
   }
 
   send(type: string, payload: unknown): void {
@@ -68,6 +110,7 @@ export class GameConnection {
   }
 
   async leave(): Promise<void> {
+    this.leaving = true;
     await this.room?.leave(true);
   }
 }

@@ -1,7 +1,8 @@
 import { CloseCode, ErrorCode, Protocol, Room, ServerError } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import type { Tracer } from '@opentelemetry/api';
-import { coordinatorSpawn, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { coordinatorSpawn, decodeSnapshot, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
@@ -12,6 +13,10 @@ import { MindHost } from './mindHost.ts';
 import { inspectActor } from './actorInspection.ts';
 import type { ActorInspection } from './actorInspection.ts';
 import { DecisionLog } from './decisionLog.ts';
+import { decodeWindow, RoomDurability } from './durability.ts';
+import type { DurabilityService, RestoreTicket, SnapshotReason } from './durability.ts';
+import { feedEntries, roomMetaOf, roomWorldGen } from './recording.ts';
+import type { Recording, RoomSnapshotMeta } from './recording.ts';
 import { gateFrames } from './frameGate.ts';
 import type { RoomObserver } from './observer.ts';
 import { Projection } from './projection.ts';
@@ -69,6 +74,15 @@ export interface WorldRoomServices {
   readonly tracer?: Tracer;
   /** Which ticks get a span (default `asks`: those that send the coordinator's asks, and overruns). */
   readonly traceTicks?: TraceTicks;
+  /** Snapshots, the flight recorder and leases; without it a room lives and dies with its process. */
+  readonly durability?: DurabilityService;
+}
+
+/** The key a client presents to take its avatar back after the room moved or restarted: 32 hex digits. */
+export const RESUME_KEY = /^[0-9a-f]{32}$/;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Spawn inputs from the admin API carry `ref` = this prefix + a sequence number. */
@@ -83,6 +97,15 @@ interface Player {
   readonly limiter: RateLimiter;
   /** Bounds the error replies its invalid input earns. */
   readonly errorReplies: RateLimiter;
+  /** SHA-256 of the key that lets this player take the avatar back in a restored room. */
+  readonly resume: string;
+}
+
+/** An avatar restored from a snapshot, waiting for its player to come back with the resume key. */
+interface Orphan {
+  readonly actor: ActorId;
+  readonly name: string;
+  readonly account: string | null;
 }
 
 /**
@@ -111,6 +134,15 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Recent mind answers per actor, for the inspector. */
   readonly decisions = new DecisionLog();
   private adminSeq = 0;
+  /** Snapshots, recorder and lease (with the durability service). */
+  durability: RoomDurability | null = null;
+  /** Restored avatars by the SHA-256 of their resume key, until their players come back or the grace ends. */
+  private readonly orphans = new Map<string, Orphan>();
+  private orphanTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when another process took the room's lease: this copy stops and must not end the room's record. */
+  private leaseLost = false;
+  /** Set once the room restored from a snapshot: the tick it was restored at. */
+  restoredAt: number | null = null;
   private readonly adminSpawns: { readonly refs: Set<string>; readonly ids: ActorId[]; readonly resolve: (ids: ActorId[]) => void; queuedAt: number }[] = [];
 
   override messages = {
@@ -132,10 +164,14 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override onCreate(raw: unknown): void {
     let options = (this.config = parseRoomOptions(raw));
-    // The admin API's proof is checked once, below, and kept nowhere.
-    if ('adminKey' in options) {
-      const { adminKey: _proof, ...rest } = options as typeof options & { adminKey?: unknown };
-      options = this.config = rest as typeof options;
+    // The admin API's proof is checked once, below, and kept nowhere; a restore ticket is taken once.
+    const { adminKey: _proof, restore: ticketId, resume: _resume, ...rest } = options as typeof options & { adminKey?: unknown };
+    options = this.config = rest as typeof options;
+    if (ticketId !== undefined) {
+      const ticket = this.services.durability?.takeTicket(ticketId);
+      if (!ticket) throw new Error(`room option restore: no restore ticket '${ticketId}' in this process`);
+      this.createRestored(ticket);
+      return;
     }
     let scenario: Scenario | undefined;
     if (options.scenario) {
@@ -148,29 +184,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         llmTier: scenario.llm.tier, ...(scenario.llm.budgetUsd !== undefined && { llmBudgetUsd: scenario.llm.budgetUsd }), ...(scenario.llm.providers && { llmProviders: scenario.llm.providers }),
       };
     }
-    // Keep every chunk of the populated region cached (monsters roam it), plus a margin for players.
-    const chunksAcross = Math.ceil(options.worldSize / 64) + 2;
-    this.gen = createWorldGen({
-      seed: options.seed,
-      spawns: { densityScale: options.monsterDensity, packRadius: 4 },
-      cache: { maxChunks: chunksAcross * chunksAcross + 256 },
-    });
+    this.gen = roomWorldGen(options);
     this.sim = new Simulation({
       seed: options.seed,
       registry: defaultRegistry(),
       terrain: this.gen,
       dt: 1 / options.tickRate,
-      record: false,
+      record: this.services.durability ? 'window' : false,
       lodRadius: options.lodRadius,
       lodStride: options.lodStride,
       setup: { seed: options.seed, worldSize: options.worldSize },
     });
     const half = Math.floor(options.worldSize / 2);
     for (const input of packSpawns(this.gen.spawnsInRegion(-half, -half, options.worldSize, options.worldSize))) this.sim.input(input);
-    // The ring of chunks just outside the populated region too: monsters at its edge wander into it, and a chunk
-    // generated in the middle of a step costs that step a millisecond or two.
-    const c0 = Math.floor(-half / this.gen.chunkSize) - 1, c1 = Math.floor((options.worldSize - half - 1) / this.gen.chunkSize) + 1;
-    for (let cy = c0; cy <= c1; cy++) for (let cx = c0; cx <= c1; cx++) if (cy === c0 || cy === c1 || cx === c0 || cx === c1) this.gen.chunk(cx, cy);
+    this.warmChunks();
     if (scenario && options.scenario) {
       const plan = planScenario(scenario, resolveSite(scenario, this.gen), { players: false });
       for (const input of plan.inputs) this.sim.input(input);
@@ -183,7 +210,137 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     }
     // Layer 4: one coordinator per room plans pack tactics (local tactician; cloud within the room's tier and budget).
     this.sim.input(coordinatorSpawn({ tier: options.llmTier, budgetUsd: options.llmBudgetUsd, room: this.roomId || 'room' }));
+    this.setUp(options);
+    const t0 = performance.now();
+    this.onStep(this.sim.step(), t0); // spawn the world's monsters before anyone joins
+    this.startDurability(null);
+  }
 
+  /**
+   * The ring of chunks just outside the populated region: monsters at its edge wander into it, and a chunk
+   * generated in the middle of a step costs that step a millisecond or two.
+   */
+  private warmChunks(): void {
+    const half = Math.floor(this.config.worldSize / 2);
+    const c0 = Math.floor(-half / this.gen.chunkSize) - 1, c1 = Math.floor((this.config.worldSize - half - 1) / this.gen.chunkSize) + 1;
+    for (let cy = c0; cy <= c1; cy++) for (let cx = c0; cx <= c1; cx++) if (cy === c0 || cy === c1 || cx === c0 || cx === c1) this.gen.chunk(cx, cy);
+  }
+
+  /**
+   * Bring a room back from a snapshot (after a restart, on another process after its own died, or as a fork):
+   * the world continues from the snapshot, then from the recorded inputs after it when there are any. Avatars
+   * wait for their players' resume keys (a fork has no players: its avatars are removed).
+   */
+  private createRestored(ticket: RestoreTicket): void {
+    const { header, image } = decodeSnapshot(ticket.bytes);
+    const meta = roomMetaOf(header);
+    if (ticket.roomId) this.roomId = ticket.roomId;
+    const options = (this.config = parseRoomOptions(meta.options));
+    this.gen = roomWorldGen(options);
+    this.sim = Simulation.fromImage(image, { registry: defaultRegistry(), terrain: this.gen, record: this.services.durability ? 'window' : false });
+    this.warmChunks();
+    if (ticket.recording && ticket.recording.baseTick === header.tick) {
+      try {
+        const window = decodeWindow(ticket.recording.bytes);
+        feedEntries(this.sim, window.entries, window.ticks);
+      } catch (err) {
+        this.services.observer?.log?.('warn', 'recorded inputs after the snapshot could not be replayed; the room continues from its snapshot', { room: this.roomId, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (meta.scenario) {
+      const sc = meta.scenario.document;
+      this.scenario = { name: meta.scenario.name, scenario: sc, plan: planScenario(sc, resolveSite(sc, this.gen), { players: false }) };
+    }
+    this.adminSeq = meta.adminSeq;
+    this.joins = meta.joins;
+    for (const p of meta.players) {
+      if (!this.sim.world.actors.has(p.actor)) continue;
+      if (ticket.roomId) this.orphans.set(p.resume, { actor: p.actor, name: p.name, account: p.account });
+      else this.sim.input({ type: 'stop', actor: p.actor }); // a fork is a sandbox: nobody's avatar comes along
+    }
+    this.restoredAt = this.sim.world.tick;
+    this.setUp(options);
+    this.projection.syncAll();
+    if (this.orphans.size > 0) {
+      // Players have this long to come back; the room stays up meanwhile even with nobody in it.
+      this.autoDispose = false;
+      const graceMs = Math.max(30, options.reconnectSeconds) * 1000;
+      this.orphanTimer = setTimeout(() => this.endGrace(), graceMs);
+      this.orphanTimer.unref?.();
+    }
+    this.startDurability('restored');
+  }
+
+  /** The restore grace is over: avatars nobody came back for leave, and an empty room may be disposed again. */
+  private endGrace(): void {
+    for (const o of this.orphans.values()) this.sim.input({ type: 'stop', actor: o.actor });
+    this.orphans.clear();
+    this.autoDispose = true;
+  }
+
+  private startDurability(first: SnapshotReason | null): void {
+    const service = this.services.durability;
+    if (!service) return;
+    this.durability = new RoomDurability({ roomId: this.roomId, sim: this.sim, meta: () => this.snapshotMeta(), stop: (reason) => this.stopLost(reason) }, service, performance.now());
+    this.durability.startLease();
+    if (first) void this.durability.snapshot(first);
+  }
+
+  /** The room's lease went to another process: it runs the room now; this copy stops and its clients go there. */
+  private stopLost(reason: string): void {
+    this.services.observer?.log?.('error', 'room stopped: its lease is lost', { room: this.roomId, reason });
+    this.leaseLost = true;
+    this.paused = true;
+    void this.disconnect(CloseCode.MAY_TRY_RECONNECT);
+  }
+
+  /** What the room's snapshots carry besides the world. */
+  snapshotMeta(): RoomSnapshotMeta {
+    const players: RoomSnapshotMeta['players'][number][] = [];
+    for (const p of this.players.values()) {
+      // A guest's account names its session, which a rejoin does not keep: only a signed-in player's account binds.
+      if (p.actor) players.push({ resume: p.resume, actor: p.actor, name: p.name, tier: p.identity.tier, account: p.identity.guest ? null : p.identity.account });
+    }
+    for (const [resume, o] of this.orphans) players.push({ resume, actor: o.actor, name: o.name, tier: 'free', account: o.account });
+    return {
+      roomName: this.roomName ?? 'world',
+      roomId: this.roomId,
+      options: this.config,
+      scenario: this.scenario ? { name: this.scenario.name, document: this.scenario.scenario } : null,
+      players,
+      adminSeq: this.adminSeq,
+      joins: this.joins,
+    };
+  }
+
+  /** Take a snapshot now and write it; resolves with its tick and size, or null when writing failed. */
+  async snapshotNow(): Promise<{ tick: number; bytes: number } | null> {
+    if (!this.durability) throw new Error('snapshots are off on this server');
+    const good = await this.durability.snapshot('admin');
+    return good && { tick: good.tick, bytes: good.bytes.length };
+  }
+
+  /** The flight recorder's window: the last snapshot and every input since, with the present state hash. */
+  recording(): Promise<Recording> {
+    if (!this.durability) throw new Error('the flight recorder is off on this server (no snapshot store)');
+    return this.durability.recording();
+  }
+
+  /** Before a graceful shutdown disconnects everyone: a last snapshot, with the players still in it. */
+  override onBeforeShutdown(): void {
+    const d = this.durability;
+    if (!d) {
+      super.onBeforeShutdown();
+      return;
+    }
+    void d.snapshot('shutdown').finally(() => {
+      void d.close({ release: true });
+      super.onBeforeShutdown();
+    });
+  }
+
+  /** State, projection, views, minds and the simulation interval: the same for a new room and a restored one. */
+  private setUp(options: WorldRoomOptions): void {
     this.state = new WorldState({
       meta: new MetaState({
         seed: String(options.seed),
@@ -216,8 +373,6 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.patchRate = 1000 / options.patchRate;
     this.setSimulationInterval((dtMs) => this.update(dtMs), 1000 / options.tickRate);
     void this.setMetadata({ seed: String(options.seed), worldSize: options.worldSize });
-    const t0 = performance.now();
-    this.onStep(this.sim.step(), t0); // spawn the world's monsters before anyone joins
   }
 
   /** Encode and send the state patches, timing it (per-view encoding is the known cost of interest management). */
@@ -252,13 +407,35 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.minds?.dispatch(report.requests, traced);
     this.interest.refresh(this.sim.world.tick);
     if (this.config.debugSlowTickMs > 0) busyWait(this.config.debugSlowTickMs);
+    // A due snapshot's capture runs here, inside the tick's measured time (its encoding runs between ticks).
+    this.durability?.afterSteps(performance.now());
     const endedAt = performance.now();
     this.tracing?.end(traced, this.sim.world.tick, startedAt, endedAt, report.requests.length);
     this.services.observer?.step?.(this.roomId, this.sim.world, report, endedAt - startedAt);
   }
 
-  override onJoin(client: Client, raw?: { name?: unknown }, auth?: unknown): void {
+  override onJoin(client: Client, raw?: { name?: unknown; resume?: unknown }, auth?: unknown): void {
     const identity = identityOf(client.sessionId, client.auth ?? auth, this.services.identity?.guestTier ?? DEFAULT_GUEST_TIER);
+    const now = this.clock.currentTime;
+    const limits = { limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) };
+    // A player coming back to a restored room takes its avatar back with the key it was given when it first joined.
+    const key = typeof raw?.resume === 'string' && RESUME_KEY.test(raw.resume) ? raw.resume : null;
+    const orphan = key ? this.orphans.get(sha256(key)) : undefined;
+    // The key alone brings a guest back; a signed-in player must also be the same account.
+    if (key && orphan && (orphan.account === null || orphan.account === identity.account) && this.sim.world.actors.has(orphan.actor)) {
+      this.orphans.delete(sha256(key));
+      const player = new PlayerState({ name: orphan.name, tier: identity.tier, actor: orphan.actor });
+      this.state.players.set(client.sessionId, player);
+      this.players.set(client.sessionId, { actor: orphan.actor, name: orphan.name, identity, resume: sha256(key), ...limits });
+      client.view = this.interest.open(client.sessionId, orphan.actor, player);
+      this.countBytes(client);
+      this.sendResumeKey(client, key);
+      if (this.orphans.size === 0 && this.orphanTimer) {
+        clearTimeout(this.orphanTimer);
+        this.endGrace();
+      }
+      return;
+    }
     const chosen = identity.name ?? raw?.name;
     const name = typeof chosen === 'string' && normaliseText(chosen, 32) ? normaliseText(chosen, 32) : `player-${client.sessionId.slice(0, 4)}`;
     const player = new PlayerState({ name, tier: identity.tier });
@@ -271,8 +448,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       ref: AVATAR_REF + client.sessionId,
       spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name, account: identity.account, tier: identity.tier } },
     });
-    const now = this.clock.currentTime;
-    this.players.set(client.sessionId, { actor: 0, name, identity, limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) });
+    const fresh = randomBytes(16).toString('hex');
+    this.players.set(client.sessionId, { actor: 0, name, identity, resume: sha256(fresh), ...limits });
+    this.sendResumeKey(client, fresh);
+  }
+
+  /**
+   * Tell a client the key that takes its avatar back if this room comes back from a snapshot (after a restart or
+   * on another process). Sent after the next patch, once the client has had the chance to listen for it.
+   */
+  private sendResumeKey(client: Client, key: string): void {
+    if (this.services.durability) client.send('resume', { roomId: this.roomId, key }, { afterNextPatch: true });
   }
 
   override onDrop(client: Client): void {
@@ -307,6 +493,15 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override onDispose(): void {
     for (const b of this.adminSpawns.splice(0)) b.resolve(b.ids);
+    if (this.orphanTimer) clearTimeout(this.orphanTimer);
+    const d = this.durability;
+    const service = this.services.durability;
+    if (d && service) {
+      // Disposed on purpose (empty, or closed by the admin): it is not brought back. In a shutdown it is, and a
+      // room whose lease went elsewhere belongs to its new home.
+      const ending = !service.shuttingDown() && !this.leaseLost;
+      void d.close({ release: ending }).then(() => (ending ? service.store.end(this.roomId) : undefined)).catch((err: unknown) => service.failed(this.roomId, 'end', err));
+    }
     this.minds?.close(); // undefined when onCreate refused the options
     this.services.observer?.disposed?.(this.roomId);
   }

@@ -25,3 +25,8 @@ export { inspectActor } from './actorInspection.ts';
 export type { ActorInspection } from './actorInspection.ts';
 export { SnapshotStoreError } from './snapshotStore.ts';
 export type { SnapshotStore, StoredSnapshot, RoomRecord, RoomRecordMeta, SnapshotEntry, StoredRecording, SnapshotToSave, SnapshotStoreErrorCode } from './snapshotStore.ts';
+export { RESUME_KEY } from './WorldRoom.ts';
+export { RoomDurability, encodeWindow, decodeWindow } from './durability.ts';
+export type { DurabilityService, DurableRoom, RestoreTicket, SnapshotReason } from './durability.ts';
+export { parseRecording, replayRecording, feedEntries, roomWorldGen, roomMetaOf } from './recording.ts';
+export type { Recording, ReplayResult, RoomSnapshotMeta } from './recording.ts';

@@ -44,6 +44,10 @@ export const WorldRoomOptionsSchema = z.object({
   name: z.string().max(32).optional(),
   /** The admin API's proof that it created the room (checked, then dropped, by the room). */
   adminKey: z.string().optional(),
+  /** A process-local restore ticket: the room continues a snapshot (set by the server only). */
+  restore: z.string().min(1).max(64).optional(),
+  /** A player's resume key (join option, see {@link PlayerOptionsSchema}); unused at creation. */
+  resume: z.string().regex(/^[0-9a-f]{32}$/).optional(),
 }).strict();
 
 export type WorldRoomOptions = z.output<typeof WorldRoomOptionsSchema>;
@@ -60,6 +64,8 @@ export function parseRoomOptions(input: unknown): WorldRoomOptions {
 export const PlayerOptionsSchema = z.object({
   name: z.string().max(32).optional(),
   scenario: z.string().min(1).max(128).optional(),
+  /** The key a room gave this player (message `resume`), to take its avatar back after the room was restored. */
+  resume: z.string().regex(/^[0-9a-f]{32}$/, 'expected the 32 hex digits the room sent in its resume message').optional(),
 }).strict();
 
 export type PlayerOptions = z.output<typeof PlayerOptionsSchema>;

@@ -77,6 +77,16 @@ export const ServerConfigSchema = z.object({
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   /** `true` turns tracing off whatever else is set. */
   OTEL_SDK_DISABLED: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['true', 'false'])).default('false').transform((v) => v === 'true'),
+  /** Where the embedded snapshot store (SQLite) keeps its database, when REDIS_URL is not set. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** `off`: rooms keep no snapshots and no flight recorder (they live and die with the process). */
+  SNAPSHOTS: z.enum(['on', 'off']).default('on'),
+  /** Seconds between a room's snapshots (also taken at graceful shutdown and when the recorder's window fills). */
+  SNAPSHOT_SECONDS: z.coerce.number().min(0.5).max(3600).default(10),
+  /** Snapshots kept per room (older ones are deleted as new ones are written). */
+  SNAPSHOT_KEEP: int(1, 100).default(3),
+  /** A room's lease, ms: another process takes a room over this long after its owner stopped renewing it. */
+  SNAPSHOT_LEASE_MS: int(1000, 120_000).default(6000),
   /** Which room ticks get a span: `asks` (those that send the coordinator's asks, and overruns) or `all`. */
   TRACE_TICKS: z.enum(['asks', 'all']).default('asks'),
 });

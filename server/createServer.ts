@@ -32,6 +32,8 @@ import { colyseusLogger } from './colyseusLog.ts';
 import { startTracing } from './tracing.ts';
 import type { TracingSetup } from './tracing.ts';
 import type { TransportInfo } from './transport.ts';
+import { RoomKeeper } from './roomKeeper.ts';
+import { openSnapshotStore } from './snapshots/index.ts';
 
 /** Whole /health answer, and each dependency check within it, ms. */
 const HEALTH_MS = 900;
@@ -53,6 +55,8 @@ export interface RunningServer {
   readonly logger: Logger;
   /** Where spans go (OTLP, the host process's tracer provider, or nowhere). */
   readonly tracing: TracingSetup;
+  /** Snapshots, restores and failover (null with SNAPSHOTS=off). */
+  readonly keeper: RoomKeeper | null;
   /** Component statuses, as served at /health. */
   health(): Promise<HealthReport>;
   /** Disconnect clients, dispose rooms, close the transport and presence. */
@@ -137,9 +141,22 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       driver: matchmaking,
       minds: { status: 'ok', ports: Object.keys(minds).filter((k) => minds[k]), runtime: mindService.status() },
       llm: await llmHealth(),
+      snapshots: keeper ? keeper.health() : { status: 'off' },
     };
     return { status: Object.values(components).some((c) => c.status === 'down' || c.status === 'degraded') ? 'degraded' : 'ok', components };
   };
+
+  // Durable rooms: snapshots in SQLite under DATA_DIR, or in Redis when it is shared (then rooms fail over).
+  const keeper = config.SNAPSHOTS === 'on'
+    ? new RoomKeeper({
+        store: await openSnapshotStore({ dataDir: config.DATA_DIR, ...(config.REDIS_URL && { redisUrl: config.REDIS_URL }), keep: config.SNAPSHOT_KEEP, timeoutMs: 2000 }),
+        intervalSeconds: config.SNAPSHOT_SECONDS,
+        leaseMs: config.SNAPSHOT_LEASE_MS,
+        logger,
+        registry: metrics.registry,
+      })
+    : null;
+  if (keeper) logger.info({ store: keeper.store.kind, ...(keeper.store.kind === 'sqlite' && { dataDir: config.DATA_DIR }), everySeconds: config.SNAPSHOT_SECONDS }, 'snapshots: rooms are durable');
 
   const scenarios = new ScenarioLibrary(config.SCENARIOS_DIR);
   // Proof, known only to this process, that a room was created by the admin API.
@@ -154,7 +171,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     routes: matchmaking.routes(),
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
-      world: defineRoom(worldRoom({ minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, scenarios: (name, options) => {
+      world: defineRoom(worldRoom({ minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, ...(keeper && { durability: keeper }), scenarios: (name, options) => {
         // Clients may start only the scenarios the operator made public; the admin API may start any.
         if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
           throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);
@@ -199,7 +216,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         logger.info('monitor: off; set ADMIN_TOKEN (16+ characters) to mount it at /colyseus');
       }
       if (config.ADMIN_TOKEN) {
-        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens, registry: llmSetup.options.registry }));
+        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens, registry: llmSetup.options.registry, keeper }));
         logger.info({ scenarios: scenarios.dir }, 'admin API: mounted at /admin (Authorization: Bearer <ADMIN_TOKEN>)');
       } else {
         logger.info('admin API: off; set ADMIN_TOKEN (16+ characters) to turn it on at /admin');
@@ -212,6 +229,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   if (transport.kind === 'uws') await assertPortFree(config.PORT);
   await server.listen(config.PORT);
   logger.info({ port: config.PORT, transport: transport.kind, presence: presence.kind }, `lairmind: listening on port ${config.PORT}`);
+  // Rooms that were live come back (after a restart; or from a process that died, once its leases run out).
+  keeper?.start();
 
   return {
     port: config.PORT,
@@ -223,14 +242,18 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     presence,
     logger,
     tracing,
+    keeper,
     health,
     async close() {
       stopSendBufferWatch();
+      // Rooms disposed from here on come back at the next start: each takes a last snapshot before its clients go.
+      keeper?.beginShutdown();
       matchmaking.close();
       // Colyseus' shutdown locks the rooms, closes every client with its shutdown code (4001), disposes the
       // rooms and removes their listings: Redis gets a fixed budget, reachable or not.
       presence.beginShutdown(SHUTDOWN_REDIS_MS);
       await server.gracefullyShutdown(false);
+      await keeper?.close();
       // The rooms' last spans are ended: flush them while the rest closes (its own deadline; never throws).
       const tracesFlushed = tracing.shutdown();
       unregisterLlmMetrics();

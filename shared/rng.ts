@@ -51,6 +51,15 @@ export class Rng {
     return Rng.create(`${this.seed}/${label}`);
   }
 
+  /** The generator's state (c, s0, s1, s2) written into `out` at `at`: a save without the wrapper objects. */
+  saveInto(out: Float64Array, at: number): void {
+    const a = this.prng.state();
+    out[at] = a.c;
+    out[at + 1] = a.s0;
+    out[at + 2] = a.s1;
+    out[at + 3] = a.s2;
+  }
+
   /** The state to pass to {@link Rng.restore}. */
   save(): RngState {
     return { seed: this.seed, alea: this.prng.state() };

@@ -12,6 +12,7 @@ import { registerConfig } from './commands/config.ts';
 import { registerToken } from './commands/token.ts';
 import { registerModels } from './commands/models.ts';
 import { registerLlm } from './commands/llm.ts';
+import { registerReplay } from './commands/replay.ts';
 
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
@@ -32,6 +33,7 @@ export function buildCli(): Command {
   registerToken(program);
   registerModels(program);
   registerLlm(program);
+  registerReplay(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
-import type { ActorImage, WorldImage } from './image.ts';
+import { BODY_FIELDS } from './image.ts';
+import type { WorldImage } from './image.ts';
 
 /** First bytes of every snapshot. */
 const MAGIC = [0x4c, 0x4d, 0x53, 0x4e, 0x41, 0x50]; // "LMSNAP"
@@ -50,42 +51,74 @@ function viewAs<T>(bytes: unknown, Ctor: { new (b: ArrayBuffer): T; readonly BYT
   return new Ctor(copy.buffer);
 }
 
-/** FNV-1a over bytes: catches a flipped or lost byte (the stores add no checksum of their own). */
-function checksum(bytes: Uint8Array, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < end; i++) {
+/** FNV-1a over `bytes`, continuing from `h`: catches a flipped or lost byte (the stores add no checksum of their own). */
+function fnv(bytes: Uint8Array, h = 0x811c9dc5): number {
+  for (let i = 0; i < bytes.length; i++) {
     h ^= bytes[i] as number;
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
 }
 
+/** The snapshot's checksum: FNV-1a over the FNV-1a of each piece, in order (each piece hashed in its own slice). */
+function fold(pieces: readonly number[]): number {
+  const b = new Uint8Array(pieces.length * 4);
+  const v = new DataView(b.buffer);
+  pieces.forEach((p, i) => v.setUint32(i * 4, p));
+  return fnv(b);
+}
+
+/** Reference columns of the image, packed per chunk of actors (typed columns go whole into the world part). */
+const CHUNKED = ['tags', 'states', 'mailboxes', 'children', 'restarts', 'asks', 'timerKeys'] as const;
+/** Typed columns of the image, stored as their little-endian bytes. */
+const TYPED = {
+  ids: Uint32Array, kind: Uint16Array, behaviour: Uint16Array, status: Uint8Array, params: Uint32Array, parent: Uint32Array, incarnation: Uint32Array,
+  failures: Uint32Array, far: Uint8Array, bodyRow: Int32Array, rngs: Float64Array, hasRng: Uint8Array, bodies: Float64Array, alive: Uint8Array, bodyFaction: Uint16Array,
+} as const;
+
 /**
  * Encode a captured world, in slices: each `next()` packs one chunk of actors, so the host can spread the work
  * over several turns of its event loop; the iterator's return value is the snapshot's bytes. Layout: "LMSNAP",
- * u16 version, u32 header length, header (MessagePack), u32 body length, body (MessagePack), u32 FNV-1a of
- * everything before it. Numbers are exact (bodies as little-endian float64 columns, so -0 and NaN survive).
+ * u16 version, then length-prefixed (u32) pieces: the header (MessagePack), the world without its per-actor
+ * references (MessagePack; numeric columns as little-endian bytes, so -0 and NaN survive exactly), a u32 chunk
+ * count and the chunks of per-actor references (MessagePack records), then a u32 checksum of the pieces.
  */
 export function* encodeSnapshot(image: WorldImage, meta: unknown): Generator<void, Uint8Array, void> {
   if (!LITTLE_ENDIAN) throw new SnapshotError('incompatible', 'snapshot: this machine is big-endian; snapshots store little-endian numbers');
   const chunks: Uint8Array[] = [];
-  for (let i = 0; i < image.actors.length; i += ACTORS_PER_CHUNK) {
-    chunks.push(packer().pack(image.actors.slice(i, i + ACTORS_PER_CHUNK).map(actorRow)));
+  const sums: number[] = [];
+  for (let i = 0; i < image.count; i += ACTORS_PER_CHUNK) {
+    const end = Math.min(image.count, i + ACTORS_PER_CHUNK);
+    const chunk = packer().pack(CHUNKED.map((k) => image[k].slice(i, end)));
+    chunks.push(chunk);
+    sums.push(fnv(chunk));
     yield;
   }
-  const { actors: _actors, bodies, alive, bodyFaction, ...rest } = image;
-  const body = packer().pack({ ...rest, bodies: bytesOf(bodies), alive: bytesOf(alive), bodyFaction: bytesOf(bodyFaction), chunks });
-  const header: SnapshotHeader = { format: 'lairmind-snapshot', version: SNAPSHOT_VERSION, tick: image.tick, time: image.time, seed: image.config.seed, actors: image.actors.length, meta };
-  const head = packer().pack(header);
-  const out = new Uint8Array(6 + 2 + 4 + head.length + 4 + body.length + 4);
+  const world: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(image)) {
+    if ((CHUNKED as readonly string[]).includes(k)) continue;
+    world[k] = k in TYPED ? bytesOf(v as Float64Array) : v;
+  }
+  const head = packer().pack({ format: 'lairmind-snapshot', version: SNAPSHOT_VERSION, tick: image.tick, time: image.time, seed: image.config.seed, actors: image.count, meta } satisfies SnapshotHeader);
+  const body = packer().pack(world);
+  const pieces = [head, body, ...chunks];
+  const size = 8 + 4 * pieces.length + 4 + pieces.reduce((n, p) => n + p.length, 0) + 4;
+  const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out.set(MAGIC, 0);
   view.setUint16(6, SNAPSHOT_VERSION);
-  view.setUint32(8, head.length);
-  out.set(head, 12);
-  view.setUint32(12 + head.length, body.length);
-  out.set(body, 16 + head.length);
-  view.setUint32(out.length - 4, checksum(out, out.length - 4));
+  let at = 8;
+  const put = (p: Uint8Array): void => {
+    view.setUint32(at, p.length);
+    out.set(p, at + 4);
+    at += 4 + p.length;
+  };
+  put(head);
+  put(body);
+  view.setUint32(at, chunks.length);
+  at += 4;
+  for (const c of chunks) put(c);
+  view.setUint32(at, fold([fnv(head), fnv(body), chunks.length, ...sums]));
   return out;
 }
 
@@ -98,51 +131,48 @@ export function encodeSnapshotNow(image: WorldImage, meta: unknown): Uint8Array 
   }
 }
 
-/** Actor fields in a fixed order: an array per actor packs smaller than an object and needs no record. */
-function actorRow(a: ActorImage): unknown[] {
-  return [a.id, a.kind, a.behaviour, a.params, a.tags, a.parent, a.children, a.incarnation, a.status, a.state, a.mailbox, a.rng, a.restarts, a.asks, a.timerKeys, a.failures, a.far, a.body];
-}
-
-function rowActor(r: unknown): ActorImage {
-  if (!Array.isArray(r) || r.length !== 18) throw new SnapshotError('corrupt', 'snapshot: an actor record has the wrong shape');
-  const [id, kind, behaviour, params, tags, parent, children, incarnation, status, state, mailbox, rng, restarts, asks, timerKeys, failures, far, body] = r as [
-    number, string, string, number, ActorImage['tags'], number, number[] | null, number, ActorImage['status'], unknown, ActorImage['mailbox'], ActorImage['rng'],
-    number[] | null, ActorImage['asks'], ActorImage['timerKeys'], number, boolean, number,
-  ];
-  if (!Number.isInteger(id) || typeof kind !== 'string' || typeof behaviour !== 'string' || !Number.isInteger(body)) {
-    throw new SnapshotError('corrupt', `snapshot: actor record ${JSON.stringify(id)} is malformed`);
-  }
-  return { id, kind, behaviour, params, tags, parent, children, incarnation, status, state, mailbox, rng, restarts, asks, timerKeys, failures, far, body };
-}
-
-/** Split a snapshot into header and body bytes, checking magic, version and checksum. */
-function frame(bytes: Uint8Array): { header: SnapshotHeader; body: Uint8Array } {
+/** Split a snapshot into its pieces, checking magic, version, lengths and checksum. */
+function frame(bytes: Uint8Array): { header: SnapshotHeader; body: Uint8Array; chunks: Uint8Array[] } {
   if (!(bytes instanceof Uint8Array)) throw new SnapshotError('not-a-snapshot', 'snapshot: expected bytes');
-  if (bytes.length < 16) throw new SnapshotError(bytes.length >= 6 && MAGIC.every((m, i) => bytes[i] === m) ? 'truncated' : 'not-a-snapshot', `snapshot: only ${bytes.length} bytes`);
-  if (!MAGIC.every((m, i) => bytes[i] === m)) throw new SnapshotError('not-a-snapshot', 'snapshot: does not start with LMSNAP; not a Lairmind snapshot');
+  const magic = bytes.length >= 6 && MAGIC.every((m, i) => bytes[i] === m);
+  if (bytes.length < 16) throw new SnapshotError(magic ? 'truncated' : 'not-a-snapshot', `snapshot: only ${bytes.length} bytes`);
+  if (!magic) throw new SnapshotError('not-a-snapshot', 'snapshot: does not start with LMSNAP; not a Lairmind snapshot');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(6);
   if (version > SNAPSHOT_VERSION) {
     throw new SnapshotError('newer-format', `snapshot: format version ${version} is newer than this server reads (${SNAPSHOT_VERSION}); restore it with a newer Lairmind`);
   }
   if (version < OLDEST_READABLE) throw new SnapshotError('incompatible', `snapshot: format version ${version} is too old for this server (oldest readable: ${OLDEST_READABLE})`);
-  const headLen = view.getUint32(8);
-  const bodyAt = 12 + headLen;
-  if (bodyAt + 4 > bytes.length) throw new SnapshotError('truncated', `snapshot: truncated (${bytes.length} bytes; the header alone needs ${bodyAt + 4})`);
-  const bodyLen = view.getUint32(bodyAt);
-  const end = bodyAt + 4 + bodyLen;
-  if (end + 4 > bytes.length) throw new SnapshotError('truncated', `snapshot: truncated (${bytes.length} bytes of ${end + 4})`);
-  if (end + 4 < bytes.length) throw new SnapshotError('corrupt', `snapshot: ${bytes.length - end - 4} unexpected bytes after the end`);
-  const sum = view.getUint32(end);
-  if (sum !== checksum(bytes, end)) throw new SnapshotError('corrupt', 'snapshot: checksum mismatch (the bytes were damaged after it was written)');
+  let at = 8;
+  const truncated = (): SnapshotError => new SnapshotError('truncated', `snapshot: truncated (${bytes.length} bytes; a piece at byte ${at} runs past the end)`);
+  const take = (): Uint8Array => {
+    if (at + 4 > bytes.length) throw truncated();
+    const len = view.getUint32(at);
+    if (at + 4 + len > bytes.length) throw truncated();
+    const p = bytes.subarray(at + 4, at + 4 + len);
+    at += 4 + len;
+    return p;
+  };
+  const headBytes = take();
+  const body = take();
+  if (at + 4 > bytes.length) throw truncated();
+  const count = view.getUint32(at);
+  at += 4;
+  if (count > bytes.length / 4) throw new SnapshotError('corrupt', `snapshot: ${count} actor chunks cannot fit in ${bytes.length} bytes`);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) chunks.push(take());
+  if (at + 4 > bytes.length) throw truncated();
+  if (at + 4 < bytes.length) throw new SnapshotError('corrupt', `snapshot: ${bytes.length - at - 4} unexpected bytes after the end`);
+  const sum = fold([fnv(headBytes), fnv(body), count, ...chunks.map((c) => fnv(c))]);
+  if (view.getUint32(at) !== sum) throw new SnapshotError('corrupt', 'snapshot: checksum mismatch (the bytes were damaged after it was written)');
   let header: SnapshotHeader;
   try {
-    header = packer().unpack(bytes.subarray(12, bodyAt)) as SnapshotHeader;
+    header = packer().unpack(headBytes) as SnapshotHeader;
   } catch (err) {
     throw new SnapshotError('corrupt', `snapshot: header unreadable (${err instanceof Error ? err.message : String(err)})`);
   }
   if (header?.format !== 'lairmind-snapshot' || header.version !== version) throw new SnapshotError('corrupt', 'snapshot: header does not describe a Lairmind snapshot');
-  return { header, body: bytes.subarray(bodyAt + 4, end) };
+  return { header, body, chunks };
 }
 
 /** Read only a snapshot's header (checked in full: a damaged snapshot is refused here too). */
@@ -152,35 +182,35 @@ export function readSnapshotHeader(bytes: Uint8Array): SnapshotHeader {
 
 /** Decode a snapshot into its header and world image; throws {@link SnapshotError} saying what is wrong. */
 export function decodeSnapshot(bytes: Uint8Array): { header: SnapshotHeader; image: WorldImage } {
-  const { header, body } = frame(bytes);
-  let raw: Record<string, unknown>;
-  try {
-    raw = packer().unpack(body) as Record<string, unknown>;
-  } catch (err) {
-    throw new SnapshotError('corrupt', `snapshot: body unreadable (${err instanceof Error ? err.message : String(err)})`);
-  }
-  if (raw === null || typeof raw !== 'object' || !Array.isArray(raw.chunks)) throw new SnapshotError('corrupt', 'snapshot: body has no actors');
-  const actors: ActorImage[] = [];
-  for (const chunk of raw.chunks as unknown[]) {
-    if (!(chunk instanceof Uint8Array)) throw new SnapshotError('corrupt', 'snapshot: an actor chunk is not binary');
-    let rows: unknown;
+  const { header, body, chunks } = frame(bytes);
+  const unpack = (b: Uint8Array, what: string): unknown => {
     try {
-      rows = packer().unpack(chunk);
+      return packer().unpack(b);
     } catch (err) {
-      throw new SnapshotError('corrupt', `snapshot: actor chunk unreadable (${err instanceof Error ? err.message : String(err)})`);
+      throw new SnapshotError('corrupt', `snapshot: ${what} unreadable (${err instanceof Error ? err.message : String(err)})`);
     }
-    if (!Array.isArray(rows)) throw new SnapshotError('corrupt', 'snapshot: an actor chunk is not a list');
-    for (const r of rows) actors.push(rowActor(r));
+  };
+  const raw = unpack(body, 'world') as Record<string, unknown> | null;
+  if (raw === null || typeof raw !== 'object' || !Number.isInteger(raw.count)) throw new SnapshotError('corrupt', 'snapshot: the world part is malformed');
+  const image: Record<string, unknown> = { ...raw };
+  for (const [k, Ctor] of Object.entries(TYPED)) image[k] = viewAs(raw[k], Ctor as unknown as { new (b: ArrayBuffer): ArrayBufferView; readonly BYTES_PER_ELEMENT: number }, k);
+  const columns: unknown[][] = CHUNKED.map(() => []);
+  for (const chunk of chunks) {
+    const parts = unpack(chunk, 'actor chunk');
+    if (!Array.isArray(parts) || parts.length !== CHUNKED.length || !parts.every(Array.isArray)) throw new SnapshotError('corrupt', 'snapshot: an actor chunk has the wrong shape');
+    parts.forEach((p: unknown[], j) => {
+      const col = columns[j] as unknown[];
+      for (const v of p) col.push(v);
+    });
   }
-  if (actors.length !== header.actors) throw new SnapshotError('corrupt', `snapshot: header says ${header.actors} actors, body holds ${actors.length}`);
-  const { chunks: _chunks, bodies, alive, bodyFaction, ...rest } = raw;
-  const image = {
-    ...rest,
-    actors,
-    bodies: viewAs(bodies, Float64Array, 'bodies'),
-    alive: viewAs(alive, Uint8Array, 'alive'),
-    bodyFaction: viewAs(bodyFaction, Uint16Array, 'bodyFaction'),
-  } as unknown as WorldImage;
-  if (image.bodies.length !== image.alive.length * 12 || image.bodyFaction.length !== image.alive.length) throw new SnapshotError('corrupt', 'snapshot: body columns disagree in length');
-  return { header, image };
+  CHUNKED.forEach((k, j) => (image[k] = columns[j]));
+  const n = raw.count as number;
+  if (n !== header.actors) throw new SnapshotError('corrupt', `snapshot: header says ${header.actors} actors, body holds ${n}`);
+  for (const k of CHUNKED) if ((image[k] as unknown[]).length !== n) throw new SnapshotError('corrupt', `snapshot: column ${k} holds ${(image[k] as unknown[]).length} entries for ${n} actors`);
+  for (const k of ['ids', 'kind', 'behaviour', 'status', 'params', 'parent', 'incarnation', 'failures', 'far', 'bodyRow', 'hasRng'] as const) {
+    if ((image[k] as ArrayLike<number>).length !== n) throw new SnapshotError('corrupt', `snapshot: column ${k} disagrees with the actor count`);
+  }
+  const w = image as unknown as WorldImage;
+  if (w.rngs.length !== n * 4 || w.bodies.length !== w.alive.length * BODY_FIELDS || w.bodyFaction.length !== w.alive.length) throw new SnapshotError('corrupt', 'snapshot: body or random-stream columns disagree in length');
+  return { header, image: w };
 }

@@ -16,38 +16,20 @@ import { createWorld } from '../world.ts';
 import type { Actor, World, WorldConfig } from '../world.ts';
 
 /** Numbers kept per body, in this order, in {@link WorldImage.bodies}. */
-const BODY_FIELDS = 12;
+export const BODY_FIELDS = 12;
+
+const STATUSES: readonly Actor['status'][] = ['running', 'suspended', 'stopped'];
+
+/** An empty asks or timer-key map, kept apart from "none" (the state hash tells them apart) without allocating. */
+const NO_ENTRIES: readonly (string | number)[] = Object.freeze([]);
 
 /**
- * One actor as saved. Everything here is either copied at capture or immutable by contract (behaviour states
- * are replaced, never changed in place; messages and timer entries are frozen in spirit), so a capture taken on
- * the tick can be encoded later, off the tick, and still say what the world was at capture.
+ * The whole simulation state as plain data: what a snapshot encodes. Actors are stored as columns (actor `i` is
+ * entry `i` of each): numbers in typed arrays, everything else in arrays of references. Everything is either
+ * copied at capture or immutable by contract (behaviour states are replaced, never changed in place; messages and
+ * timer entries likewise), so a capture taken on the tick can be encoded later, off the tick, and still say what
+ * the world was at capture.
  */
-export interface ActorImage {
-  readonly id: ActorId;
-  readonly kind: string;
-  readonly behaviour: string;
-  /** Index into {@link WorldImage.params}: actors of one species share one parsed params object. */
-  readonly params: number;
-  readonly tags: Readonly<Record<string, string | number | boolean>> | null;
-  readonly parent: ActorId;
-  readonly children: ActorId[] | null;
-  readonly incarnation: number;
-  readonly status: Actor['status'];
-  readonly state: unknown;
-  readonly mailbox: Message[] | null;
-  /** The actor's random stream (its seed path is derived from the world seed and the id). */
-  readonly rng: [number, number, number, number] | null;
-  readonly restarts: number[] | null;
-  readonly asks: [string, number][] | null;
-  readonly timerKeys: [string, number][] | null;
-  readonly failures: number;
-  readonly far: boolean;
-  /** Row of this actor's body in {@link WorldImage.bodies}, or -1 without a body. */
-  readonly body: number;
-}
-
-/** The whole simulation state as plain data: what a snapshot encodes. */
 export interface WorldImage {
   readonly config: WorldConfig;
   readonly tick: number;
@@ -55,9 +37,36 @@ export interface WorldImage {
   readonly nextId: number;
   readonly nextRequestId: number;
   readonly nextTimerSeq: number;
-  readonly rng: [number, number, number, number];
-  readonly params: unknown[];
-  readonly actors: ActorImage[];
+  readonly rng: number[];
+  /** Number of actors. */
+  readonly count: number;
+  /** Kind and behaviour names, indexed by {@link kind} and {@link behaviour}. */
+  readonly names: string[];
+  readonly ids: Uint32Array;
+  readonly kind: Uint16Array;
+  readonly behaviour: Uint16Array;
+  /** Index into {@link STATUSES}. */
+  readonly status: Uint8Array;
+  /** Index into {@link paramsTable}: actors of one species share one parsed params object. */
+  readonly params: Uint32Array;
+  readonly paramsTable: unknown[];
+  readonly parent: Uint32Array;
+  readonly incarnation: Uint32Array;
+  readonly failures: Uint32Array;
+  readonly far: Uint8Array;
+  /** Row of the actor's body in {@link bodies}, or -1 without a body. */
+  readonly bodyRow: Int32Array;
+  /** Each actor's random stream (c, s0, s1, s2; its seed path is derived from the world seed and the id). */
+  readonly rngs: Float64Array;
+  readonly hasRng: Uint8Array;
+  readonly tags: (Readonly<Record<string, string | number | boolean>> | null)[];
+  readonly states: unknown[];
+  readonly mailboxes: (Message[] | null)[];
+  readonly children: (ActorId[] | null)[];
+  readonly restarts: (number[] | null)[];
+  /** Asks and timer keys as flat (key, value, …) lists: empty when the map is empty, null when there is none. */
+  readonly asks: (readonly (string | number)[] | null)[];
+  readonly timerKeys: (readonly (string | number)[] | null)[];
   /** Body numbers, {@link BODY_FIELDS} per body: x, y, vx, vy, heading, radius, speed, hp, maxHp, homeX, homeY, changedAt. */
   readonly bodies: Float64Array;
   readonly alive: Uint8Array;
@@ -71,76 +80,114 @@ export interface WorldImage {
   readonly pathOf: [ActorId, number][];
   readonly stats: WorldStats;
   readonly problems: Problem[];
-  readonly failures: FailureRecord[];
+  readonly failureLog: FailureRecord[];
 }
 
-function aleaOf(rng: Rng): [number, number, number, number] {
-  const a = rng.save().alea;
-  return [a.c, a.s0, a.s1, a.s2];
+/** Index of `value` in `table`, added when new (a small Map in front keeps the lookup cheap). */
+function intern<T>(value: T, table: T[], index: Map<T, number>): number {
+  let i = index.get(value);
+  if (i === undefined) {
+    i = table.length;
+    table.push(value);
+    index.set(value, i);
+  }
+  return i;
+}
+
+function entriesOf(m: Map<string, number> | null): readonly (string | number)[] | null {
+  if (!m) return null;
+  if (m.size === 0) return NO_ENTRIES;
+  // Flat (key, value, key, value…): one array per map instead of one per entry.
+  const out = new Array<string | number>(m.size * 2);
+  let i = 0;
+  for (const [k, v] of m) {
+    out[i++] = k;
+    out[i++] = v;
+  }
+  return out;
+}
+
+function mapOf(flat: readonly (string | number)[] | null): Map<string, number> | null {
+  if (!flat) return null;
+  const m = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i] as string, flat[i + 1] as number);
+  return m;
 }
 
 /**
- * Copy what a world holds into a {@link WorldImage}, on the tick, between steps. Mutable containers (bodies,
- * mailboxes, child lists, maps) are copied; behaviour states and messages are taken by reference (they are
- * replaced, not changed, by the runtime), which is what keeps this cheap enough for the tick: the expensive
- * part, turning it into bytes, runs later.
+ * Copy what a world holds into a {@link WorldImage}, on the tick, between steps. Numbers go into typed columns
+ * and mutable containers (mailboxes, child lists, maps) are copied only when they hold something; behaviour states
+ * and messages are taken by reference. Little is allocated per actor, which is what keeps this within a few
+ * milliseconds for 10,000 actors: turning it into bytes runs later, off the tick.
  */
 export function captureWorld(world: World): WorldImage {
   const n = world.actors.size;
-  const bodies = new Float64Array(n * BODY_FIELDS);
-  const alive = new Uint8Array(n);
-  const bodyFaction = new Uint16Array(n);
-  const factions: string[] = [];
-  const factionIndex = new Map<string, number>();
-  const params: unknown[] = [];
-  const paramsIndex = new Map<unknown, number>();
-  const actors: ActorImage[] = new Array<ActorImage>(n);
+  const ids = new Uint32Array(n), kind = new Uint16Array(n), behaviour = new Uint16Array(n), status = new Uint8Array(n);
+  const params = new Uint32Array(n), parent = new Uint32Array(n), incarnation = new Uint32Array(n), failures = new Uint32Array(n);
+  const far = new Uint8Array(n), bodyRow = new Int32Array(n), rngs = new Float64Array(n * 4), hasRng = new Uint8Array(n);
+  const tags = new Array<WorldImage['tags'][number]>(n), states = new Array<unknown>(n), mailboxes = new Array<Message[] | null>(n);
+  const children = new Array<ActorId[] | null>(n), restarts = new Array<number[] | null>(n);
+  const asks = new Array<WorldImage['asks'][number]>(n), timerKeys = new Array<WorldImage['timerKeys'][number]>(n);
+  const bodies = new Float64Array(n * BODY_FIELDS), alive = new Uint8Array(n), bodyFaction = new Uint16Array(n);
+  const names: string[] = [], nameIndex = new Map<string, number>();
+  const factions: string[] = [], factionIndex = new Map<string, number>();
+  const paramsTable: unknown[] = [], paramsIndex = new Map<unknown, number>();
   let rows = 0;
   let i = 0;
+  // Neighbours in id order are mostly of one kind and species: remember the last lookups.
+  let lastKind = '', lastKindIdx = 0, lastBehaviour = '', lastBehaviourIdx = 0;
+  let lastParams: unknown = undefined, lastParamsIdx = -1, lastFaction = '', lastFactionIdx = -1;
   for (const a of world.actors.values()) {
-    let row = -1;
+    ids[i] = a.id;
+    if (a.kind !== lastKind || i === 0) {
+      lastKind = a.kind;
+      lastKindIdx = intern(a.kind, names, nameIndex);
+    }
+    kind[i] = lastKindIdx;
+    if (a.behaviourName !== lastBehaviour || i === 0) {
+      lastBehaviour = a.behaviourName;
+      lastBehaviourIdx = intern(a.behaviourName, names, nameIndex);
+    }
+    behaviour[i] = lastBehaviourIdx;
+    status[i] = a.status === 'running' ? 0 : a.status === 'suspended' ? 1 : 2;
+    if (a.params !== lastParams || lastParamsIdx < 0) {
+      lastParams = a.params;
+      lastParamsIdx = intern(a.params, paramsTable, paramsIndex);
+    }
+    params[i] = lastParamsIdx;
+    parent[i] = a.parent;
+    incarnation[i] = a.incarnation;
+    failures[i] = a.failures;
+    far[i] = a.far ? 1 : 0;
+    if (a.rng) {
+      a.rng.saveInto(rngs, i * 4);
+      hasRng[i] = 1;
+    }
+    tags[i] = a.tags;
+    states[i] = a.state;
+    mailboxes[i] = a.mailbox.size > 0 ? a.mailbox.toArray() : null;
+    children[i] = a.children ? a.children.slice() : null;
+    restarts[i] = a.restarts ? a.restarts.slice() : null;
+    asks[i] = entriesOf(a.asks);
+    timerKeys[i] = entriesOf(a.timerKeys);
     const b = a.body;
     if (b) {
-      row = rows++;
+      const row = rows++;
       const o = row * BODY_FIELDS;
       bodies[o] = b.x; bodies[o + 1] = b.y; bodies[o + 2] = b.vx; bodies[o + 3] = b.vy; bodies[o + 4] = b.heading; bodies[o + 5] = b.radius;
       bodies[o + 6] = b.speed; bodies[o + 7] = b.hp; bodies[o + 8] = b.maxHp; bodies[o + 9] = b.homeX; bodies[o + 10] = b.homeY; bodies[o + 11] = b.changedAt;
       alive[row] = b.alive ? 1 : 0;
-      let f = factionIndex.get(b.faction);
-      if (f === undefined) {
-        f = factions.length;
-        factions.push(b.faction);
-        factionIndex.set(b.faction, f);
+      if (b.faction !== lastFaction || lastFactionIdx < 0) {
+        lastFaction = b.faction;
+        lastFactionIdx = intern(b.faction, factions, factionIndex);
       }
-      bodyFaction[row] = f;
-    }
-    let p = paramsIndex.get(a.params);
-    if (p === undefined) {
-      p = params.length;
-      params.push(a.params);
-      paramsIndex.set(a.params, p);
-    }
-    actors[i++] = {
-      id: a.id,
-      kind: a.kind,
-      behaviour: a.behaviourName,
-      params: p,
-      tags: a.tags,
-      parent: a.parent,
-      children: a.children ? a.children.slice() : null,
-      incarnation: a.incarnation,
-      status: a.status,
-      state: a.state,
-      mailbox: a.mailbox.size > 0 ? a.mailbox.toArray() : null,
-      rng: a.rng ? aleaOf(a.rng) : null,
-      restarts: a.restarts ? a.restarts.slice() : null,
-      asks: a.asks ? [...a.asks] : null,
-      timerKeys: a.timerKeys ? [...a.timerKeys] : null,
-      failures: a.failures,
-      far: a.far,
-      body: row,
-    };
+      bodyFaction[row] = lastFactionIdx;
+      bodyRow[i] = row;
+    } else bodyRow[i] = -1;
+    i++;
   }
+  const rng = new Float64Array(4);
+  world.rng.saveInto(rng, 0);
   return {
     config: world.config,
     tick: world.tick,
@@ -148,9 +195,10 @@ export function captureWorld(world: World): WorldImage {
     nextId: world.nextId,
     nextRequestId: world.nextRequestId,
     nextTimerSeq: world.nextTimerSeq,
-    rng: aleaOf(world.rng),
-    params,
-    actors,
+    rng: Array.from(rng),
+    count: n,
+    names, ids, kind, behaviour, status, params, paramsTable, parent, incarnation, failures, far, bodyRow, rngs, hasRng,
+    tags, states, mailboxes, children, restarts, asks, timerKeys,
     bodies: bodies.subarray(0, rows * BODY_FIELDS),
     alive: alive.subarray(0, rows),
     bodyFaction: bodyFaction.subarray(0, rows),
@@ -162,7 +210,7 @@ export function captureWorld(world: World): WorldImage {
     pathOf: [...world.pathOf],
     stats: { ...world.stats, problems: { ...world.stats.problems } },
     problems: world.problems.slice(),
-    failures: world.failures.slice(),
+    failureLog: world.failures.slice(),
   };
 }
 
@@ -174,7 +222,7 @@ export interface RestoreOptions {
 
 /**
  * Rebuild a world from an image: a world that steps on exactly as the captured one would have. Throws a
- * RangeError naming what does not fit (a behaviour this build does not have, a body row out of range).
+ * RangeError naming what does not fit (a behaviour this build does not have, an index out of range).
  */
 export function restoreWorld(image: WorldImage, opts: RestoreOptions): World {
   const c = image.config;
@@ -187,45 +235,50 @@ export function restoreWorld(image: WorldImage, opts: RestoreOptions): World {
   world.nextId = image.nextId;
   world.nextRequestId = image.nextRequestId;
   world.nextTimerSeq = image.nextTimerSeq;
-  (world as { rng: Rng }).rng = restoreRng(c.seed, image.rng);
-  const params = image.params.map((p) => (p !== null && typeof p === 'object' ? Object.freeze(p) : p));
+  (world as { rng: Rng }).rng = restoreRng(c.seed, image.rng, 0);
+  const paramsTable = image.paramsTable.map((p) => (p !== null && typeof p === 'object' ? Object.freeze(p) : p));
   const rowCount = image.alive.length;
-  for (const a of image.actors) {
-    const behaviour = opts.registry.get(a.behaviour);
-    if (!behaviour) throw new RangeError(`actor ${a.id}: behaviour '${a.behaviour}' is not known to this server (known: ${opts.registry.names().join(', ')})`);
-    if (!(a.params >= 0 && a.params < params.length)) throw new RangeError(`actor ${a.id}: params index ${a.params} out of range`);
-    let body: Body | null = null;
-    if (a.body >= 0) {
-      if (a.body >= rowCount) throw new RangeError(`actor ${a.id}: body row ${a.body} out of range (${rowCount} bodies)`);
-      body = bodyFromRow(a.id, image, a.body);
-    }
+  const behaviours = image.names.map((name) => opts.registry.get(name));
+  for (let i = 0; i < image.count; i++) {
+    const id = image.ids[i] as number;
+    const behaviourName = image.names[image.behaviour[i] as number];
+    const behaviour = behaviours[image.behaviour[i] as number];
+    if (behaviourName === undefined || !behaviour) throw new RangeError(`actor ${id}: behaviour '${behaviourName}' is not known to this server (known: ${opts.registry.names().join(', ')})`);
+    const kind = image.names[image.kind[i] as number];
+    const status = STATUSES[image.status[i] as number];
+    const p = image.params[i] as number;
+    if (kind === undefined || status === undefined || p >= paramsTable.length) throw new RangeError(`actor ${id}: kind, status or params index out of range`);
+    const row = image.bodyRow[i] as number;
+    if (row >= rowCount) throw new RangeError(`actor ${id}: body row ${row} out of range (${rowCount} bodies)`);
     const mailbox = new Mailbox(c.mailboxCapacity);
-    if (a.mailbox) for (const m of a.mailbox) mailbox.push(m);
+    const queued = image.mailboxes[i];
+    if (queued) for (const m of queued) mailbox.push(m);
+    const asks = image.asks[i], timerKeys = image.timerKeys[i];
     const actor: Actor = {
-      id: a.id,
-      kind: a.kind,
-      behaviourName: a.behaviour,
+      id,
+      kind,
+      behaviourName,
       behaviour,
-      params: params[a.params],
-      tags: a.tags,
+      params: paramsTable[p],
+      tags: image.tags[i] ?? null,
       policy: { ...DEFAULT_POLICY, ...behaviour.supervision },
-      parent: a.parent,
-      children: a.children,
-      incarnation: a.incarnation,
-      status: a.status,
-      state: a.state,
+      parent: image.parent[i] as number,
+      children: image.children[i] ?? null,
+      incarnation: image.incarnation[i] as number,
+      status,
+      state: image.states[i],
       mailbox,
-      body,
-      rng: a.rng ? restoreRng(`${c.seed}/actor:${a.id}`, a.rng) : null,
-      restarts: a.restarts,
-      asks: a.asks ? new Map(a.asks) : null,
-      timerKeys: a.timerKeys ? new Map(a.timerKeys) : null,
-      failures: a.failures,
-      far: a.far,
+      body: row >= 0 ? bodyFromRow(id, image, row) : null,
+      rng: image.hasRng[i] === 1 ? restoreRng(`${c.seed}/actor:${id}`, image.rngs, i * 4) : null,
+      restarts: image.restarts[i] ?? null,
+      asks: mapOf(asks ?? null),
+      timerKeys: mapOf(timerKeys ?? null),
+      failures: image.failures[i] as number,
+      far: image.far[i] === 1,
     };
-    world.actors.set(a.id, actor);
+    world.actors.set(id, actor);
     world.order.push(actor);
-    if (actor.kind === 'player') world.players.add(a.id);
+    if (actor.kind === 'player') world.players.add(id);
   }
   for (const t of image.timers) world.timers.push(t);
   for (const [id, actor, incarnation, port, deadline, superseded, key] of image.pending) {
@@ -236,13 +289,13 @@ export function restoreWorld(image: WorldImage, opts: RestoreOptions): World {
   for (const [actor, job] of image.pathOf) world.pathOf.set(actor, job);
   Object.assign(world.stats, image.stats, { problems: { ...world.stats.problems, ...image.stats.problems } });
   world.problems.push(...image.problems);
-  world.failures.push(...image.failures);
+  world.failures.push(...image.failureLog);
   rebuildSpatial(world);
   return world;
 }
 
-function restoreRng(seed: string, [c, s0, s1, s2]: readonly number[]): Rng {
-  return Rng.restore({ seed, alea: { c: c as number, s0: s0 as number, s1: s1 as number, s2: s2 as number } });
+function restoreRng(seed: string, v: ArrayLike<number>, at: number): Rng {
+  return Rng.restore({ seed, alea: { c: v[at] as number, s0: v[at + 1] as number, s1: v[at + 2] as number, s2: v[at + 3] as number } });
 }
 
 function bodyFromRow(id: ActorId, image: WorldImage, row: number): Body {

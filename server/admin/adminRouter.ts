@@ -19,6 +19,7 @@ import { tuningResponse } from './llmTuning.ts';
 import { issuePlayerToken } from './playerTokenRequest.ts';
 import { roomLlmReport } from './roomLlm.ts';
 import { parseSpawnRequest } from './spawnRequest.ts';
+import type { RoomKeeper } from '../roomKeeper.ts';
 
 /** What the admin API needs from the server. */
 export interface AdminDeps {
@@ -36,12 +37,20 @@ export interface AdminDeps {
   readonly registry?: ModelRegistry;
   /** Clock of the UTC day that spend counts in (default: the wall clock; give the gateway's). */
   readonly clock?: Clock;
+  /** Snapshots and forks; null or absent with SNAPSHOTS=off. */
+  readonly keeper?: RoomKeeper | null;
 }
 
-const CreateRoomSchema = z.object({
-  /** A scenario file name, or a scenario document. */
-  scenario: z.unknown(),
-}).strict();
+const CreateRoomSchema = z.union([
+  z.object({
+    /** A scenario file name, or a scenario document. */
+    scenario: z.unknown(),
+  }).strict(),
+  z.object({
+    /** Fork a room's snapshot (the latest, or the one at `tick`) into a new room: a sandbox without its players. */
+    fromSnapshot: z.object({ roomId: z.string().min(1).max(128), tick: z.number().int().nonnegative().optional() }).strict(),
+  }).strict(),
+]);
 
 const StepSchema = z.object({ ticks: z.number().int().min(1).max(1200).default(1) }).strict();
 
@@ -103,6 +112,15 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.post('/rooms', route(async (req, res) => {
     const body = CreateRoomSchema.safeParse(bodyOf(req));
     if (!body.success) throw badRequest('create request', body.error.issues);
+    if ('fromSnapshot' in body.data) {
+      const keeper = needKeeper();
+      const from = body.data.fromSnapshot;
+      const forked = await keeper.fork(from.roomId, from.tick).catch((err: unknown) => {
+        throw new AdminError(404, `fromSnapshot: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      res.status(201).json({ roomId: forked.roomId, fromSnapshot: { roomId: from.roomId, tick: forked.tick } });
+      return;
+    }
     const raw = body.data.scenario;
     let name: string;
     // A scenario's tier must be one the gateway defines: refused here, before a room exists.
@@ -128,6 +146,33 @@ export function createAdminRouter(deps: AdminDeps): Router {
   router.get('/rooms/:roomId', route((req, res) => {
     const room = needRoom(req);
     res.json(summary(room));
+  }));
+
+  const needKeeper = (): RoomKeeper => {
+    if (!deps.keeper) throw new AdminError(409, 'snapshots are off on this server (SNAPSHOTS=off)');
+    return deps.keeper;
+  };
+
+  router.post('/rooms/:roomId/snapshot', route(async (req, res) => {
+    needKeeper();
+    const room = needRoom(req);
+    const written = await room.snapshotNow();
+    if (!written) throw new AdminError(503, `room ${room.roomId}: the snapshot could not be written (see /health and the log); the room runs on its last good snapshot`);
+    res.status(201).json({ roomId: room.roomId, ...written });
+  }));
+
+  router.get('/rooms/:roomId/snapshots', route(async (req, res) => {
+    const keeper = needKeeper();
+    const id = String(req.params.roomId);
+    res.json({ roomId: id, snapshots: await keeper.store.list(id) });
+  }));
+
+  // The flight recorder's window: the last snapshot plus every input and mind reply since; `lairmind replay` runs it.
+  router.get('/rooms/:roomId/recording', route(async (req, res) => {
+    needKeeper();
+    const room = needRoom(req);
+    const recording = await room.recording();
+    res.set('Content-Disposition', `attachment; filename="recording-${room.roomId}-${recording.ticks}.json"`).json(recording);
   }));
 
   router.post('/rooms/:roomId/spawn', route(async (req, res) => {
@@ -290,6 +335,7 @@ function summary(room: WorldRoom): Record<string, unknown> {
     roomId: room.roomId,
     tick: w.tick,
     paused: room.paused,
+    ...(room.restoredAt !== null && { restoredAt: room.restoredAt }),
     actors: w.actors.size,
     alive,
     players: w.players.size,

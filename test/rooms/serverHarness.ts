@@ -1,3 +1,4 @@
+import { tempDataDir } from '../../tools/tempDataDir.ts';
 import { Callbacks, Client } from '@colyseus/sdk';
 import type { Room as ClientRoom } from '@colyseus/sdk';
 import { matchMaker } from '@colyseus/core';
@@ -12,7 +13,7 @@ export { freePort };
 /** Start a real server (real transport) on a free port with quiet logs. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { url: string }> {
   const port = await freePort();
-  const config = loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: '256', SEED: 'test-world', MATCHMAKE_LOOPBACK: 'exempt', ...env });
+  const config = loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: '256', SEED: 'test-world', MATCHMAKE_LOOPBACK: 'exempt', DATA_DIR: tempDataDir('test'), ...env });
   const running = await startServer(config, { logger: createLogger('silent') });
   return Object.assign(running, { url: `ws://127.0.0.1:${port}` });
 }

@@ -1,3 +1,4 @@
+import { tempDataDir } from '../../tools/tempDataDir.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ beforeAll(async () => {
   vi.stubEnv('OPENAI_API_KEY', KEYS.openai);
   vi.stubEnv('OPENAI_BASE_URL', openai.baseURL);
   const port = await freePort();
-  server = await startServer(loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', SCENARIOS_DIR: dir, PUBLIC_SCENARIOS: 'traced-battle', MATCHMAKE_LOOPBACK: 'exempt' }), { logger: createLogger('silent') });
+  server = await startServer(loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', SCENARIOS_DIR: dir, PUBLIC_SCENARIOS: 'traced-battle', MATCHMAKE_LOOPBACK: 'exempt', DATA_DIR: tempDataDir('test') }), { logger: createLogger('silent') });
   const call = server.llm.call.bind(server.llm);
   vi.spyOn(server.llm, 'call').mockImplementation((req) => {
     calls.push(req as CallRequest<unknown>);

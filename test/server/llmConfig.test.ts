@@ -1,3 +1,4 @@
+import { tempDataDir } from '../../tools/tempDataDir.ts';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -90,7 +91,7 @@ describe('the server builds its gateway from the config file and the environment
     vi.stubEnv('LAIRMIND_ALERT_WEBHOOK_URL', hookUrl);
     const port = await freePort();
     const logger = createLogger('info', { write: (s: string) => void lines.push(s) });
-    running = await startServer(loadConfig({ PORT: String(port), TRANSPORT: 'ws', WORLD_SIZE: '64', SEED: 'config' }), { logger });
+    running = await startServer(loadConfig({ PORT: String(port), TRANSPORT: 'ws', WORLD_SIZE: '64', SEED: 'config', DATA_DIR: tempDataDir('test') }), { logger });
 
     expect(running.llm.providers).toEqual(['openai', 'local']);
     expect(running.llm.models.map((m) => m.id)).toEqual(['openai:gpt-4o-mini']);

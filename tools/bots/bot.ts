@@ -26,6 +26,13 @@ export interface BotOptions {
   readonly sink?: BotSink;
   /** A player token, sent as the SDK's auth token (without one the bot is a guest). */
   readonly token?: string;
+  /**
+   * When the room's connection drops (its process died or restarted), keep trying for this long to join the room
+   * again with the resume key it sent, through `url` and then each of `endpoints` (default 0: a drop is an error).
+   */
+  readonly rejoinWithinMs?: number;
+  /** Other addresses of the same deployment, tried in turn when rejoining. */
+  readonly endpoints?: readonly string[];
 }
 
 /** Messages a bot sent, by type. */
@@ -58,6 +65,10 @@ export class Bot {
   bytes = 0;
   /** The latest ping round trip in milliseconds (NaN before the first pong). */
   lastRttMs = NaN;
+  /** Times this bot came back to its room after the connection dropped, and how long each took (ms). */
+  readonly rejoins: number[] = [];
+  /** The room and key that take this bot's avatar back (sent by durable rooms after the join). */
+  resume: { roomId: string; key: string } | null = null;
   private readonly memory: Record<string, unknown> = {};
   private readonly sink: BotSink;
   private timers: ReturnType<typeof setTimeout>[] = [];
@@ -87,12 +98,18 @@ export class Bot {
       return false;
     }
     this.sink.joined(performance.now() - t0);
+    this.attach(room);
+    return true;
+  }
+
+  /** Play in `room`: listen to it and start the timers. */
+  private attach(room: Room): void {
     this.room = room;
     room.reconnection.enabled = false;
     this.status = 'connected';
     if (this.stopping) {
-      await this.stop();
-      return true;
+      void this.stop();
+      return;
     }
     this.view = new BotView(room);
     this.countFrames(room);
@@ -106,10 +123,19 @@ export class Bot {
       this.sink.rtt(this.lastRttMs);
     });
     room.onMessage('warning', (body: { message?: unknown }) => this.fail('rate-warning', String(body?.message ?? 'warning')));
+    room.onMessage('resume', (body: { roomId?: unknown; key?: unknown }) => {
+      if (typeof body?.roomId === 'string' && typeof body.key === 'string') this.resume = { roomId: body.roomId, key: body.key };
+    });
     room.onMessage('*', () => {});
     room.onError((code, message) => this.fail('server-error', `${code}: ${String(message)}`));
     room.onLeave((code) => {
       this.clearTimers();
+      // 1000: the bot left on purpose; 4429: kicked for flooding (its key no longer works).
+      if (!this.stopping && (this.options.rejoinWithinMs ?? 0) > 0 && this.resume && code !== 1000 && code !== 4429) {
+        this.status = 'joining';
+        void this.rejoin(code);
+        return;
+      }
       if (!this.stopping) this.fail('disconnect', `closed with code ${code}`);
       this.status = 'left';
       this.sink.left();
@@ -117,7 +143,33 @@ export class Bot {
     const ping = this.options.pingEveryMs ?? 1000;
     if (ping > 0) this.every(ping, () => this.send('ping', { t: performance.now() }));
     this.every(this.behaviour.everyMs, () => this.act());
-    return true;
+  }
+
+  /** Join the same room again with the resume key, through each known address in turn, until it works or time is up. */
+  private async rejoin(code: number): Promise<void> {
+    const resume = this.resume as { roomId: string; key: string };
+    const t0 = performance.now();
+    const deadline = t0 + (this.options.rejoinWithinMs ?? 0);
+    const urls = [this.options.url, ...(this.options.endpoints ?? [])];
+    let last = '';
+    for (let attempt = 0; !this.stopping && performance.now() < deadline; attempt++) {
+      const url = urls[attempt % urls.length] as string;
+      try {
+        const client = new Client(url);
+        if (this.options.token) client.auth.token = this.options.token;
+        const room = await client.joinById(resume.roomId, { name: this.name, resume: resume.key });
+        this.rejoins.push(performance.now() - t0);
+        this.attach(room);
+        return;
+      } catch (err) {
+        last = err instanceof Error ? err.message : String(err);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    if (this.stopping) return;
+    this.fail('disconnect', `closed with code ${code}; could not rejoin room ${resume.roomId} within ${this.options.rejoinWithinMs} ms (${last})`);
+    this.status = 'left';
+    this.sink.left();
   }
 
   /** Leave the room (or cancel a join in progress) and stop all timers. */

@@ -1,3 +1,4 @@
+import { tempDataDir } from '../tempDataDir.ts';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -32,6 +33,8 @@ export interface ServerProcessOptions {
   readonly captureLogs?: boolean;
   /** Set PUBLIC_ADDRESS to its own loopback address (several processes sharing Redis). */
   readonly publicAddress?: boolean;
+  /** Listen on this port (a restarted server where its predecessor was); default a free one. */
+  readonly port?: number;
 }
 
 /**
@@ -41,12 +44,12 @@ export interface ServerProcessOptions {
  */
 export async function startServerProcess(env: Record<string, string> = {}, opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   const timeoutMs = opts.timeoutMs ?? 90_000;
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const node = [process.execPath, '--import', 'tsx', join(ROOT, 'tools', 'loadtest', 'serverMain.ts')];
   const [cmd, ...args] = opts.cpus ? ['taskset', '-c', opts.cpus, ...node] : node;
   const proc = spawn(cmd as string, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), TRANSPORT: env.TRANSPORT ?? 'uws', ...(opts.publicAddress && { PUBLIC_ADDRESS: `127.0.0.1:${port}` }) },
+    env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: tempDataDir('process'), ...env, PORT: String(port), TRANSPORT: env.TRANSPORT ?? 'uws', ...(opts.publicAddress && { PUBLIC_ADDRESS: `127.0.0.1:${port}` }) },
     stdio: ['ignore', opts.captureLogs ? 'pipe' : 'inherit', opts.captureLogs ? 'pipe' : 'inherit'],
   });
   const logs: string[] = [];
