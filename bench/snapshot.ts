@@ -10,6 +10,7 @@ import type { PersonalityRequest, WorldImage } from '../actors/index.ts';
 import { teacherPersonality, traitsObject } from '../minds/personalityModel.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
+import { fromStored, toStored } from '../rooms/index.ts';
 import { gc, quantile, round } from './stats.ts';
 
 const SEED = 'bench-snapshot';
@@ -168,8 +169,10 @@ export async function runSnapshotBench({ smoke }: { smoke: boolean }): Promise<R
     const hash = sim.hash();
     const restoreOpts = { registry: defaultRegistry(), terrain: gen, record: false } as const;
     const t: Timings = { capture: [], encode: [], sliceMax: [], decode: [], restore: [], jsonEncode: [], jsonRestore: [] };
+    const compressMs: number[] = [];
     let image = captureWorld(sim.world);
     let bytes: Uint8Array = new Uint8Array(0);
+    let stored: Uint8Array = new Uint8Array(0);
     let slices = 0;
     let jsonBytes = 0;
     let jsonHashOk = true;
@@ -184,9 +187,13 @@ export async function runSnapshotBench({ smoke }: { smoke: boolean }): Promise<R
       const enc = timedEncode(image);
       bytes = enc.bytes;
       slices = enc.slices;
+      // What the store holds: the snapshot compressed (on the thread pool, off the event loop).
+      s = performance.now();
+      stored = await toStored(bytes);
+      if (keep) compressMs.push(performance.now() - s);
       gc();
       s = performance.now();
-      const decoded = decodeSnapshot(bytes).image;
+      const decoded = decodeSnapshot(fromStored(stored)).image;
       const decodeMs = performance.now() - s;
       const restored = Simulation.fromImage(decoded, restoreOpts);
       const restoreMs = performance.now() - s;
@@ -229,6 +236,9 @@ export async function runSnapshotBench({ smoke }: { smoke: boolean }): Promise<R
     put('restore_ms', t.restore);
     metrics[`bytes_${n}`] = bytes.length;
     metrics[`bytes_per_actor_${n}`] = round(bytes.length / actors, 1);
+    metrics[`stored_bytes_${n}`] = stored.length;
+    metrics[`stored_bytes_per_actor_${n}`] = round(stored.length / actors, 1);
+    metrics[`compress_ms_${n}`] = round(quantile(compressMs, 0.5));
     put('json_encode_ms', t.jsonEncode);
     put('json_restore_ms', t.jsonRestore);
     metrics[`json_bytes_${n}`] = jsonBytes;
@@ -262,15 +272,15 @@ export async function runSnapshotBench({ smoke }: { smoke: boolean }): Promise<R
       'restore speedup ×': metrics[`restore_speedup_vs_json_${n}`], 'json exact': jsonHashOk ? 'yes' : 'no',
     });
     zRows.push({
-      N: n, 'snapshot B/actor': round(bytes.length / actors, 1), 'brotli q1 B/actor': metrics[`bytes_per_actor_brotli1_${n}`], 'brotli q1 ms': round(z.brotli1Ms, 1),
+      N: n, 'snapshot B/actor': round(bytes.length / actors, 1), 'stored B/actor': metrics[`stored_bytes_per_actor_${n}`], 'brotli q1 B/actor': metrics[`bytes_per_actor_brotli1_${n}`], 'brotli q1 ms': round(z.brotli1Ms, 1),
       'deflate 1 B/actor': metrics[`bytes_per_actor_deflate1_${n}`], 'deflate 1 ms': round(z.deflate1Ms, 1),
     });
     if (n === TARGETS.at || smoke) {
       const judge = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
       targetRows.push(
         { N: n, target: `capture (on the tick) p50 <= ${TARGETS.captureMs} ms`, value: `${round(med(t.capture), 2)} ms (max ${round(max(t.capture), 2)})`, verdict: judge(med(t.capture) <= TARGETS.captureMs) },
-        { N: n, target: `bytes per idle actor <= ${TARGETS.bytesPerActor}`, value: round(bytes.length / actors, 1), verdict: judge(bytes.length / actors <= TARGETS.bytesPerActor) },
-        { N: n, target: `restore (decode + fromImage) p50 <= ${TARGETS.restoreMs} ms`, value: `${round(med(t.restore), 1)} ms (max ${round(max(t.restore), 1)})`, verdict: judge(med(t.restore) <= TARGETS.restoreMs) },
+        { N: n, target: `bytes per idle actor <= ${TARGETS.bytesPerActor} (as stored)`, value: `${round(stored.length / actors, 1)} (uncompressed ${round(bytes.length / actors, 1)})`, verdict: judge(stored.length / actors <= TARGETS.bytesPerActor) },
+        { N: n, target: `restore (decompress + decode + fromImage) p50 <= ${TARGETS.restoreMs} ms`, value: `${round(med(t.restore), 1)} ms (max ${round(max(t.restore), 1)})`, verdict: judge(med(t.restore) <= TARGETS.restoreMs) },
       );
     }
   }

@@ -317,7 +317,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   async snapshotNow(): Promise<{ tick: number; bytes: number } | null> {
     if (!this.durability) throw new Error('snapshots are off on this server');
     const good = await this.durability.snapshot('admin');
-    return good && { tick: good.tick, bytes: good.bytes.length };
+    return good && { tick: good.tick, bytes: good.storedBytes };
   }
 
   /** The flight recorder's window: the last snapshot and every input since, with the present state hash. */

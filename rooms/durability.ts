@@ -2,6 +2,7 @@ import { Packr } from 'msgpackr';
 import { captureWorld, encodeSnapshot } from '../actors/index.ts';
 import type { LogEntry, Simulation, WorldImage } from '../actors/index.ts';
 import type { Recording, RoomSnapshotMeta } from './recording.ts';
+import { toStored } from './storedBytes.ts';
 import type { RoomRecordMeta, SnapshotStore } from './snapshotStore.ts';
 
 /** A snapshot (and the flight recorder's window after it) that a room is to be created from. */
@@ -52,7 +53,10 @@ export type SnapshotReason = 'interval' | 'window-full' | 'shutdown' | 'admin' |
 
 interface Good {
   readonly tick: number;
+  /** The snapshot (uncompressed). */
   readonly bytes: Uint8Array;
+  /** Its size as stored (compressed). */
+  readonly storedBytes: number;
   readonly savedAt: number;
 }
 
@@ -191,9 +195,16 @@ export class RoomDurability {
       return null;
     }
     const w0 = performance.now();
+    let stored: Uint8Array;
+    try {
+      stored = await toStored(bytes);
+    } catch (err) {
+      this.service.failed(roomId, 'compress', err);
+      return null;
+    }
     const record: RoomRecordMeta = { roomName: meta.roomName, options: meta.options as unknown as Record<string, unknown>, reason, players: meta.players.length, ...(meta.scenario && { scenario: meta.scenario.name }) };
     try {
-      await this.service.store.save({ roomId, tick: image.tick, bytes, meta: record }, { owner: this.service.owner });
+      await this.service.store.save({ roomId, tick: image.tick, bytes: stored, meta: record }, { owner: this.service.owner });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       this.service.failed(roomId, typeof code === 'string' ? code : 'write', err);
@@ -204,11 +215,11 @@ export class RoomDurability {
       }
       return null;
     }
-    const good: Good = { tick: image.tick, bytes, savedAt: Date.now() };
+    const good: Good = { tick: image.tick, bytes, storedBytes: stored.length, savedAt: Date.now() };
     // Entries up to this capture are in the snapshot now; those recorded since stay in the simulation's window.
     this.carried = [];
     this.lastGood = good;
-    this.service.saved(roomId, { tick: image.tick, bytes: bytes.length, captureMs, encodeMs, writeMs: performance.now() - w0 });
+    this.service.saved(roomId, { tick: image.tick, bytes: stored.length, captureMs, encodeMs, writeMs: performance.now() - w0 });
     void this.flushWindow();
     return good;
   }

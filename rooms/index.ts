@@ -30,3 +30,4 @@ export { RoomDurability, encodeWindow, decodeWindow } from './durability.ts';
 export type { DurabilityService, DurableRoom, RestoreTicket, SnapshotReason } from './durability.ts';
 export { parseRecording, replayRecording, feedEntries, roomWorldGen, roomMetaOf } from './recording.ts';
 export type { Recording, ReplayResult, RoomSnapshotMeta } from './recording.ts';
+export { toStored, fromStored } from './storedBytes.ts';

@@ -4,7 +4,7 @@ import { matchMaker } from '@colyseus/core';
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { readSnapshotHeader } from '../actors/index.ts';
-import { decodeWindow } from '../rooms/index.ts';
+import { decodeWindow, fromStored } from '../rooms/index.ts';
 import type { DurabilityService, RestoreTicket, SnapshotStore, StoredSnapshot, WorldRoom } from '../rooms/index.ts';
 import type { Logger } from './logger.ts';
 
@@ -161,7 +161,7 @@ export class RoomKeeper implements DurabilityService {
       const usable = recording && recording.baseTick === snapshot.tick ? recording : null;
       if (usable) decodeWindow(usable.bytes); // checked here: a damaged window is left out, not fatal
       const id = randomUUID();
-      this.tickets.set(id, { roomId, bytes: snapshot.bytes, recording: usable });
+      this.tickets.set(id, { roomId, bytes: fromStored(snapshot.bytes), recording: usable });
       const room = await matchMaker.createRoom(this.roomName, { restore: id });
       this.tickets.delete(id);
       this.restores.inc({ how });
@@ -176,9 +176,10 @@ export class RoomKeeper implements DurabilityService {
   async fork(roomId: string, tick?: number): Promise<{ roomId: string; tick: number }> {
     const snapshot = tick === undefined ? await this.readable(roomId) : await this.store.get(roomId, tick);
     if (!snapshot) throw new Error(`room ${roomId} has no snapshot at tick ${tick}`);
-    readSnapshotHeader(snapshot.bytes);
+    const bytes = fromStored(snapshot.bytes);
+    readSnapshotHeader(bytes);
     const id = randomUUID();
-    this.tickets.set(id, { roomId: null, bytes: snapshot.bytes, recording: null });
+    this.tickets.set(id, { roomId: null, bytes, recording: null });
     try {
       const room = await matchMaker.createRoom(this.roomName, { restore: id });
       this.restores.inc({ how: 'fork' });
@@ -197,7 +198,7 @@ export class RoomKeeper implements DurabilityService {
       const s = await this.store.get(roomId, tick);
       if (!s) continue;
       try {
-        readSnapshotHeader(s.bytes);
+        readSnapshotHeader(fromStored(s.bytes));
         return s;
       } catch (err) {
         problems.push(`tick ${tick}: ${err instanceof Error ? err.message : String(err)}`);

@@ -31,7 +31,7 @@ describe('benchmarks (smoke)', () => {
     const m = await runSnapshotBench({ smoke: true });
     for (const k of [
       'capture_ms', 'capture_ms_max', 'encode_ms', 'encode_slice_max_ms', 'restore_ms', 'bytes', 'bytes_per_actor', 'json_encode_ms', 'json_restore_ms',
-      'json_bytes', 'size_ratio_json', 'encode_speedup_vs_json', 'restore_speedup_vs_json', 'bytes_per_actor_brotli1', 'part_bytes_per_actor_actor_state',
+      'json_bytes', 'size_ratio_json', 'encode_speedup_vs_json', 'restore_speedup_vs_json', 'bytes_per_actor_brotli1', 'part_bytes_per_actor_actor_states', 'stored_bytes_per_actor',
     ]) {
       expect(Number.isFinite(m[`${k}_1000`]), k).toBe(true);
     }

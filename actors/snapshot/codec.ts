@@ -9,7 +9,7 @@ export const SNAPSHOT_VERSION = 1;
 /** Oldest format this build still reads. */
 const OLDEST_READABLE = 1;
 /** Actors packed per chunk: the encoder yields between chunks, so a large world is encoded in slices. */
-export const ACTORS_PER_CHUNK = 2000;
+export const ACTORS_PER_CHUNK = 1000;
 
 /** What a snapshot says of itself, readable without decoding the world. */
 export interface SnapshotHeader {
