@@ -11,7 +11,8 @@ export class StableHasher {
 
   private byte(x: number): void {
     this.a = Math.imul(this.a ^ x, 0x01000193) >>> 0;
-    this.b = Math.imul(this.b ^ x, 0x01000193 ^ 0x5bd1e995) >>> 0;
+    // Both multipliers are odd: an even one shifts the lane's oldest bits out, leaving it a hash of the last 32 bytes.
+    this.b = Math.imul(this.b ^ x, 0x5bd1e995) >>> 0;
   }
 
   private u32word(x: number): void {

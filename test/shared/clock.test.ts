@@ -38,4 +38,11 @@ describe('stableHash', () => {
     expect(stableHash('1')).not.toBe(stableHash(1));
     expect(stableHash(null)).not.toBe(stableHash(undefined));
   });
+
+  it('both 32-bit halves depend on the first byte of a long input, not only on its last bytes', () => {
+    const tail = 'x'.repeat(200);
+    const a = stableHash(`a${tail}`), b = stableHash(`b${tail}`);
+    expect(a.slice(0, 8)).not.toBe(b.slice(0, 8));
+    expect(a.slice(8)).not.toBe(b.slice(8));
+  });
 });
