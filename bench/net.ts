@@ -26,6 +26,8 @@ interface Mode {
   readonly roomWide?: boolean;
   /** Avatars are placed at random within this many tiles of the centre (0: they stay where they spawn). */
   readonly spread?: number;
+  /** Snapshots and the flight recorder off (the baseline of what they cost the tick). */
+  readonly noSnapshots?: boolean;
 }
 
 function child(script: string, args: string[], env: Record<string, string>): { proc: ChildProcess; lines: AsyncIterator<string> } {
@@ -51,6 +53,7 @@ async function run(k: number, mode: Mode, o: { worldSize: number; density: numbe
   const server = child('bench/netServer.ts', [], {
     PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: String(o.worldSize), MONSTER_DENSITY: String(o.density),
     VIEW_RADIUS: mode.fullSync ? '4096' : '24', SEED: 'net-bench', MAX_CLIENTS: '2000', NET_ROOM_WIDE: mode.roomWide ? '1' : '0', NET_SPREAD: String(mode.spread ?? 0),
+    SNAPSHOTS: mode.noSnapshots ? 'off' : 'on',
   });
   try {
     await expectLine(server.lines, 'ready', 'server');
@@ -110,6 +113,32 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
   }
   console.table(rows);
   console.log('targets: interest_ratio@100 <= 0.1, tick_p99_ms@100 <= 25');
+
+  // What durability costs the tick: the flight recorder on every step and a snapshot's capture every
+  // SNAPSHOT_SECONDS (inside the measured step), against the same room with snapshots off. Two runs of each,
+  // interleaved, so that drift in the machine's load falls on both sides.
+  const kRec = sizes[sizes.length - 1] as number;
+  const meanTick = (w: Window): number => w.steps.reduce((a, b) => a + b, 0) / Math.max(1, w.steps.length);
+  const on: number[] = [], off: number[] = [], onAll: number[] = [], offAll: number[] = [];
+  for (let rep = 0; rep < (smoke ? 1 : 2); rep++) {
+    const a = await run(kRec, { noSnapshots: true }, o);
+    const b = await run(kRec, {}, o);
+    off.push(meanTick(a));
+    on.push(meanTick(b));
+    offAll.push(...a.steps);
+    onAll.push(...b.steps);
+  }
+  const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+  metrics[`record_tick_mean_ms@${kRec}`] = round(mean(on), 4);
+  metrics[`record_off_tick_mean_ms@${kRec}`] = round(mean(off), 4);
+  metrics[`record_overhead_pct@${kRec}`] = round((mean(on) / mean(off) - 1) * 100, 2);
+  metrics[`record_tick_p99_ms@${kRec}`] = round(quantile(onAll, 0.99));
+  metrics[`record_off_tick_p99_ms@${kRec}`] = round(quantile(offAll, 0.99));
+  console.table([
+    { mode: 'snapshots off', clients: kRec, 'step mean ms': metrics[`record_off_tick_mean_ms@${kRec}`], 'step p99 ms': metrics[`record_off_tick_p99_ms@${kRec}`] },
+    { mode: 'snapshots on (default)', clients: kRec, 'step mean ms': metrics[`record_tick_mean_ms@${kRec}`], 'step p99 ms': metrics[`record_tick_p99_ms@${kRec}`], 'overhead %': metrics[`record_overhead_pct@${kRec}`] },
+  ]);
+  console.log(`target: record_overhead_pct@${kRec} <= 3`);
 
   const talkRows: Record<string, unknown>[] = [];
   for (const k of talkSizes) {

@@ -455,10 +455,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   /**
    * Tell a client the key that takes its avatar back if this room comes back from a snapshot (after a restart or
-   * on another process). Sent after the next patch, once the client has had the chance to listen for it.
+   * on another process). Sent from onJoin, Colyseus holds it until the client has acknowledged the join, so it
+   * arrives after the SDK has handed the room to the game (an `afterNextPatch` frame could overtake the join).
    */
   private sendResumeKey(client: Client, key: string): void {
-    if (this.services.durability) client.send('resume', { roomId: this.roomId, key }, { afterNextPatch: true });
+    if (this.services.durability) client.send('resume', { roomId: this.roomId, key });
   }
 
   override onDrop(client: Client): void {

@@ -10,6 +10,7 @@ import { WorldState } from '../../rooms/index.ts';
 import { serverRoom, startTestServer } from '../rooms/serverHarness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const ADMIN_TOKEN = 'browser-admin-token-0123456789';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/client');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -46,7 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await build({ configFile: join(import.meta.dirname, '../../client/vite.config.ts'), logLevel: 'warn' });
-    server = await startTestServer({ MONSTER_DENSITY: '0.3' });
+    server = await startTestServer({ MONSTER_DENSITY: '0.3', ADMIN_TOKEN });
     profile = mkdtempSync(join(tmpdir(), 'lairmind-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 700 } });
     page = context.pages()[0] ?? (await context.newPage());
@@ -187,4 +188,26 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
     expect(overlayPixels).toBeGreaterThan(30);
     await shot('05-plan-overlay.png');
   });
+
+  it('designer mode saves the room and forks it into a sandbox, and the page moves there', async () => {
+    if (!(await page.isVisible('#designer'))) await page.click('#mode-toggle');
+    const roomId = await page.evaluate(() => (globalThis as unknown as { lairmind: { roomId: string } }).lairmind.roomId);
+    await page.fill('#admin-token', ADMIN_TOKEN);
+    await page.click('#save-button');
+    await page.waitForSelector('#save-result.ok:has-text("Saved at tick")', { timeout: 10_000 });
+    const saved = Number(/tick (\d+)/.exec((await page.textContent('#save-result')) ?? '')?.[1]);
+    expect(saved).toBeGreaterThan(0);
+    await page.click('#fork-button');
+    await page.waitForFunction((from) => {
+      const l = (globalThis as unknown as { lairmind: { roomId: string; status: string } }).lairmind;
+      return l.roomId !== '' && l.roomId !== from && l.status === 'connected';
+    }, roomId, { timeout: 15_000 });
+    const forkId = await page.evaluate(() => (globalThis as unknown as { lairmind: { roomId: string } }).lairmind.roomId);
+    const fork = serverRoom(forkId);
+    // The sandbox continues the saved world (the original's NPC is there) from the snapshot's tick, with only the designer in it.
+    expect(fork.restoredAt).toBeGreaterThanOrEqual(saved);
+    expect([...fork.sim.world.actors.values()].some((a) => a.tags?.name === 'Grumbold')).toBe(true);
+    expect(fork.clients.length).toBe(1);
+    await shot('06-forked.png');
+  }, 30_000);
 });

@@ -24,7 +24,8 @@ describe('HTTP endpoints (ws transport)', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; components: Record<string, { status: string; kind?: string }> };
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.components).sort()).toEqual(['driver', 'llm', 'minds', 'presence', 'transport']);
+    expect(Object.keys(body.components).sort()).toEqual(['driver', 'llm', 'minds', 'presence', 'snapshots', 'transport']);
+    expect(body.components.snapshots).toMatchObject({ status: 'ok', store: 'sqlite' });
     expect(body.components.transport).toMatchObject({ status: 'ok', kind: 'ws' });
     expect(body.components.presence).toMatchObject({ status: 'ok', kind: 'local' });
   });
