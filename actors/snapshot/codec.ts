@@ -77,7 +77,8 @@ const TYPED = {
 } as const;
 
 /**
- * Encode a captured world, in slices: each `next()` packs one chunk of actors, so the host can spread the work
+ * Encode a captured world, in slices: each `next()` packs one chunk of actors (then one packs the rest of the
+ * world), so the host can spread the work
  * over several turns of its event loop; the iterator's return value is the snapshot's bytes. Layout: "LMSNAP",
  * u16 version, then length-prefixed (u32) pieces: the header (MessagePack), the world without its per-actor
  * references (MessagePack; numeric columns as little-endian bytes, so -0 and NaN survive exactly), a u32 chunk
@@ -101,6 +102,8 @@ export function* encodeSnapshot(image: WorldImage, meta: unknown): Generator<voi
   }
   const head = packer().pack({ format: 'lairmind-snapshot', version: SNAPSHOT_VERSION, tick: image.tick, time: image.time, seed: image.config.seed, actors: image.count, meta } satisfies SnapshotHeader);
   const body = packer().pack(world);
+  const bodySum = fnv(body);
+  yield; // the world part, its checksum and the assembly below are slices of their own
   const pieces = [head, body, ...chunks];
   const size = 8 + 4 * pieces.length + 4 + pieces.reduce((n, p) => n + p.length, 0) + 4;
   const out = new Uint8Array(size);
@@ -118,7 +121,7 @@ export function* encodeSnapshot(image: WorldImage, meta: unknown): Generator<voi
   view.setUint32(at, chunks.length);
   at += 4;
   for (const c of chunks) put(c);
-  view.setUint32(at, fold([fnv(head), fnv(body), chunks.length, ...sums]));
+  view.setUint32(at, fold([fnv(head), bodySum, chunks.length, ...sums]));
   return out;
 }
 

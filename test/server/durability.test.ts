@@ -188,6 +188,7 @@ describe('durable rooms', () => {
     });
     await until('both clients back in the room', Math.max(1000, 15_000 - (performance.now() - t0)), () => bots.every((x) => x.rejoins.length > 0 && x.status === 'connected'));
     const tookMs = performance.now() - t0;
+    console.log(`failover: room live elsewhere and ${bots.length} clients back ${Math.round(tookMs)} ms after kill -9; restored at tick ${String(restored.restoredAt)}, killed at ${tickAtKill}`);
     expect(tookMs).toBeLessThanOrEqual(15_000);
     // At most SNAPSHOT_SECONDS of simulation lost (plus the ticks of one snapshot's write).
     expect(restored.restoredAt as number).toBeGreaterThanOrEqual(tickAtKill - 2 * TICK_RATE - TICK_RATE / 2);
