@@ -77,6 +77,7 @@ export class Watcher {
   leftCode: number | null = null;
   private constructor(readonly room: Room) {
     room.reconnection.enabled = false;
+    room.onMessage('resume', () => {}); // the key to come back after a restart: a watcher does not come back
     room.onStateChange(() => {
       const now = performance.now();
       if (this.last) this.worst = Math.max(this.worst, now - this.last);
