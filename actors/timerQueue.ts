@@ -53,6 +53,14 @@ export class TimerQueue {
     return top;
   }
 
+  /**
+   * All timers in heap order (a copy, unsorted: cheap enough for the tick). Pushing them into another queue gives
+   * the same firing order, which (due, seq) alone decides.
+   */
+  copy(): TimerEntry[] {
+    return this.heap.slice();
+  }
+
   /** All timers in firing order (a copy), for hashing and inspection. */
   entries(): TimerEntry[] {
     return this.heap.slice().sort((a, b) => (less(a, b) ? -1 : 1));

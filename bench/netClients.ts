@@ -48,15 +48,18 @@ function nearestCreature(room: Room): number {
   return best;
 }
 
-const first = await new Client(url).create('world', { name: 'bot-0' });
-rooms.push(first);
-for (let i = 1; i < k; i++) {
-  rooms.push(await new Client(url).joinById(first.roomId, { name: `bot-${i}` }));
-  await new Promise((r) => setTimeout(r, 15)); // spread joins: each costs the server a walk of the state
-}
-for (const room of rooms) {
+/** A joined client that ignores the room's messages (listening from the start: the resume key comes at once). */
+function quiet(room: Room): Room {
   room.reconnection.enabled = false;
   room.onMessage('*', () => {});
+  return room;
+}
+
+const first = quiet(await new Client(url).create('world', { name: 'bot-0' }));
+rooms.push(first);
+for (let i = 1; i < k; i++) {
+  rooms.push(quiet(await new Client(url).joinById(first.roomId, { name: `bot-${i}` })));
+  await new Promise((r) => setTimeout(r, 15)); // spread joins: each costs the server a walk of the state
 }
 setInterval(() => {
   for (const room of rooms) {

@@ -125,9 +125,10 @@ export function captureWorld(world: World): WorldImage {
   const ids = new Uint32Array(n), kind = new Uint16Array(n), behaviour = new Uint16Array(n), status = new Uint8Array(n);
   const params = new Uint32Array(n), parent = new Uint32Array(n), incarnation = new Uint32Array(n), failures = new Uint32Array(n);
   const far = new Uint8Array(n), bodyRow = new Int32Array(n), rngs = new Float64Array(n * 4), hasRng = new Uint8Array(n);
-  const tags = new Array<WorldImage['tags'][number]>(n), states = new Array<unknown>(n), mailboxes = new Array<Message[] | null>(n);
-  const children = new Array<ActorId[] | null>(n), restarts = new Array<number[] | null>(n);
-  const asks = new Array<WorldImage['asks'][number]>(n), timerKeys = new Array<WorldImage['timerKeys'][number]>(n);
+  // Filled in order from index 0 (`new Array(n)` would start large ones in V8's slow dictionary mode).
+  const tags: WorldImage['tags'] = [], states: unknown[] = [], mailboxes: (Message[] | null)[] = [];
+  const children: (ActorId[] | null)[] = [], restarts: (number[] | null)[] = [];
+  const asks: WorldImage['asks'] = [], timerKeys: WorldImage['timerKeys'] = [];
   const bodies = new Float64Array(n * BODY_FIELDS), alive = new Uint8Array(n), bodyFaction = new Uint16Array(n);
   const names: string[] = [], nameIndex = new Map<string, number>();
   const factions: string[] = [], factionIndex = new Map<string, number>();
@@ -203,7 +204,7 @@ export function captureWorld(world: World): WorldImage {
     alive: alive.subarray(0, rows),
     bodyFaction: bodyFaction.subarray(0, rows),
     factions,
-    timers: world.timers.entries(),
+    timers: world.timers.copy(),
     pending: [...world.pending].map(([id, q]) => [id, q.actor, q.incarnation, q.port, q.deadline, q.superseded, q.key ?? null]),
     paths: world.paths.save(),
     pathJobs: [...world.pathJobs].map(([id, j]) => [id, j.actor, j.incarnation]),
