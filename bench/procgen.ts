@@ -4,17 +4,9 @@ import { buildFlowField, findPath } from '../actors/pathing/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
 import { Rng } from '../shared/index.ts';
-import { quantile, round } from './stats.ts';
+import { baselineMs, quantile, round } from './stats.ts';
 
 
-/** A fixed CPU loop (ms), to compare figures across noisy machines. */
-function baselineMs(): number {
-  const t = performance.now();
-  let x = 0;
-  for (let i = 0; i < 2_000_000; i++) x = (x + Math.sqrt(i) * 1.0001) % 1e9;
-  if (x < 0) console.log(x);
-  return performance.now() - t;
-}
 
 /** Walkable pairs about `dist` tiles apart (Chebyshev) that A* can join. */
 function routes(w: WorldGen, rng: Rng, dist: number, n: number): { from: { x: number; y: number }; to: { x: number; y: number } }[] {

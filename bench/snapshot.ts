@@ -11,7 +11,7 @@ import { teacherPersonality, traitsObject } from '../minds/personalityModel.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
 import { fromStored, toStored } from '../rooms/index.ts';
-import { gc, quantile, round } from './stats.ts';
+import { baselineMs, gc, quantile, round } from './stats.ts';
 
 const SEED = 'bench-snapshot';
 /** Spawn density: about 11.5 monsters per 1000 tiles (one per ~90 tiles, as dense as the actors bench). */
@@ -121,14 +121,6 @@ function breakdown(image: WorldImage): { parts: Record<string, number>; stateFie
   return { parts, stateFields };
 }
 
-/** A fixed CPU loop (ms), to compare figures across noisy machines. */
-function baselineMs(): number {
-  const t = performance.now();
-  let x = 0;
-  for (let i = 0; i < 2_000_000; i++) x = (x + Math.sqrt(i) * 1.0001) % 1e9;
-  if (x < 0) console.log(x);
-  return performance.now() - t;
-}
 
 /** What a store could add on top of the codec: general-purpose compression of the finished bytes (size, ms). */
 function compressed(bytes: Uint8Array): { brotli1: number; brotli1Ms: number; deflate1: number; deflate1Ms: number } {

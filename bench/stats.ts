@@ -15,3 +15,12 @@ export function gc(): void {
     g();
   }
 }
+
+/** A fixed CPU loop (ms), to compare figures across noisy machines. */
+export function baselineMs(): number {
+  const t = performance.now();
+  let x = 0;
+  for (let i = 0; i < 2_000_000; i++) x = (x + Math.sqrt(i) * 1.0001) % 1e9;
+  if (x < 0) console.log(x);
+  return performance.now() - t;
+}

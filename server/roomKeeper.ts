@@ -156,12 +156,12 @@ export class RoomKeeper implements DurabilityService {
   async restore(roomId: string, how: 'start' | 'takeover'): Promise<string> {
     this.restoring.add(roomId);
     try {
-      const snapshot = await this.readable(roomId);
+      const { snapshot, bytes } = await this.readable(roomId);
       const recording = await this.store.recording(roomId).catch(() => null);
       const usable = recording && recording.baseTick === snapshot.tick ? recording : null;
       if (usable) decodeWindow(usable.bytes); // checked here: a damaged window is left out, not fatal
       const id = randomUUID();
-      this.tickets.set(id, { roomId, bytes: fromStored(snapshot.bytes), recording: usable });
+      this.tickets.set(id, { roomId, bytes, recording: usable });
       const room = await matchMaker.createRoom(this.roomName, { restore: id });
       this.tickets.delete(id);
       this.restores.inc({ how });
@@ -174,10 +174,9 @@ export class RoomKeeper implements DurabilityService {
 
   /** A new room continuing room `roomId`'s snapshot at `tick` (default: the latest): a sandbox, without its players. */
   async fork(roomId: string, tick?: number): Promise<{ roomId: string; tick: number }> {
-    const snapshot = tick === undefined ? await this.readable(roomId) : await this.store.get(roomId, tick);
-    if (!snapshot) throw new Error(`room ${roomId} has no snapshot at tick ${tick}`);
-    const bytes = fromStored(snapshot.bytes);
-    readSnapshotHeader(bytes);
+    const found = tick === undefined ? await this.readable(roomId) : await this.checked(roomId, tick);
+    if (!found) throw new Error(`room ${roomId} has no snapshot at tick ${tick}`);
+    const { snapshot, bytes } = found;
     const id = randomUUID();
     this.tickets.set(id, { roomId: null, bytes, recording: null });
     try {
@@ -189,17 +188,22 @@ export class RoomKeeper implements DurabilityService {
     }
   }
 
-  /** The newest snapshot of `roomId` whose bytes check out. */
-  private async readable(roomId: string): Promise<StoredSnapshot> {
+  /** The snapshot of `roomId` at `tick` and its bytes, uncompressed and checked (throws when damaged). */
+  private async checked(roomId: string, tick: number): Promise<{ snapshot: StoredSnapshot; bytes: Uint8Array } | null> {
+    const snapshot = await this.store.get(roomId, tick);
+    return snapshot && unpacked(snapshot);
+  }
+
+  /** The newest snapshot of `roomId` whose bytes check out, with those bytes uncompressed. */
+  private async readable(roomId: string): Promise<{ snapshot: StoredSnapshot; bytes: Uint8Array }> {
     const list = await this.store.list(roomId);
     if (list.length === 0) throw new Error(`room ${roomId} has no snapshots`);
     const problems: string[] = [];
     for (const { tick } of list) {
-      const s = await this.store.get(roomId, tick);
+      const s = await this.store.get(roomId, tick); // a store failure is not a damaged snapshot: it propagates
       if (!s) continue;
       try {
-        readSnapshotHeader(fromStored(s.bytes));
-        return s;
+        return unpacked(s);
       } catch (err) {
         problems.push(`tick ${tick}: ${err instanceof Error ? err.message : String(err)}`);
         this.failed(roomId, 'corrupt', err);
@@ -225,4 +229,11 @@ export class RoomKeeper implements DurabilityService {
     await this.scanning;
     await this.store.close();
   }
+}
+
+/** A stored snapshot's bytes, uncompressed, with its frame and checksum checked (throws SnapshotError when damaged). */
+function unpacked(snapshot: StoredSnapshot): { snapshot: StoredSnapshot; bytes: Uint8Array } {
+  const bytes = fromStored(snapshot.bytes);
+  readSnapshotHeader(bytes);
+  return { snapshot, bytes };
 }
