@@ -13,6 +13,8 @@ export { replyPrompt } from './replyWriter.ts';
 export { grammarReply, voiceOf } from './replyGrammar.ts';
 export type { ReplyContext, Stance } from './replyGrammar.ts';
 export { normalizeChat, MAX_CHAT_CHARS } from './text.ts';
+export { extractEntities, MAX_NAME_CHARS } from './entities.ts';
+export type { ChatEntities } from './entities.ts';
 export { ChatRequestSchema, PersonaSchema } from './payloads.ts';
 export { SPECIES, BIOMES, TEMPERAMENTS, VOICES, LATENT_SIZE, ACTION_LABELS, INTENT_LABELS, TRAIT_KEYS } from './catalog.ts';
 export { ORDERS, POLICY_INPUTS, policyFeatures, teacherScores } from './policyModel.ts';
