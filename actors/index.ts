@@ -46,7 +46,7 @@ export type { DemoSpawnOptions } from './demoSpawns.ts';
 export { packSpawns, WILD } from './packSpawns.ts';
 export { MIND_PORTS, TRAIT_NAMES, ACTIONS, INTENTS } from './ports.ts';
 export type {
-  MindPortName, Traits, PersonalityRequest, Personality, OrderKind, Perception, ThinkRequest, Action, Decision, Intent, Persona, MemoryEntry, ChatRequest, ChatReply, Mind,
+  MindPortName, Traits, PersonalityRequest, Personality, OrderKind, Perception, ThinkRequest, Action, Decision, Intent, Persona, MemoryLine, DispositionChange, PlayerMemory, ChatPayer, ChatRequest, ChatReply, MindHooks, SpeechChunk, Mind,
 } from './ports.ts';
 export {
   MAX_PACK_SIZE, ROLES, TARGET_ROLES, POINT_ROLES, FORMATIONS, AssignmentSchema, PlanSchema, TACTICIAN_SOURCE, ORDER_TOPIC, PACK_TOPIC, HELP_TOPIC, TARGET_TOPIC, LEADER_DOWN_TOPIC,

@@ -103,11 +103,53 @@ export interface Persona {
   readonly species?: string;
 }
 
-/** One remembered exchange with a player. */
-export interface MemoryEntry {
-  readonly intent: Intent;
+/** One line of a conversation, as an NPC remembers it. */
+export interface MemoryLine {
+  /** `player`: what the player said; `self`: what the NPC answered. */
+  readonly who: 'player' | 'self';
+  readonly text: string;
+  /** What the player meant (player lines). */
+  readonly intent?: Intent;
   /** Simulation time in seconds. */
   readonly at: number;
+}
+
+/** A change of an NPC's disposition toward a player, and why. */
+export interface DispositionChange {
+  readonly at: number;
+  /** Signed change, −1..1. */
+  readonly by: number;
+  readonly why: string;
+}
+
+/** What an NPC or monster remembers of one player. Plain data: it is part of the actor's state and its snapshot. */
+export interface PlayerMemory {
+  /** The player's display name when first met. */
+  readonly name: string;
+  /** The name the player gave ("my name is …"), once given. */
+  readonly givenName?: string;
+  /** −1 (hostile) .. 1 (friendly). */
+  readonly disposition: number;
+  /** Exchanges so far. */
+  readonly exchanges: number;
+  /** How often the player meant each intent, over all exchanges. */
+  readonly intents: Readonly<Partial<Record<Intent, number>>>;
+  /** Places and things the player spoke of, most recent last (bounded). */
+  readonly topics: readonly string[];
+  /** Recent lines of both sides, oldest first (bounded; older ones are folded into {@link summary}). */
+  readonly lines: readonly MemoryLine[];
+  /** What the older lines came to ('' until the lines first overflow). */
+  readonly summary: string;
+  /** Recent disposition changes, oldest first (bounded). */
+  readonly changes: readonly DispositionChange[];
+  /** Simulation time of the last exchange. */
+  readonly at: number;
+}
+
+/** The player who would pay for a cloud reply: their account and tier (from their avatar's tags). */
+export interface ChatPayer {
+  readonly account: string;
+  readonly tier: string;
 }
 
 export interface ChatRequest {
@@ -118,14 +160,28 @@ export interface ChatRequest {
   readonly persona: Persona;
   /** Disposition toward this player, −1 (hostile) .. 1 (friendly). */
   readonly disposition: number;
-  /** Recent exchanges with this player, oldest first. */
-  readonly memory: readonly MemoryEntry[];
+  /** What it remembers of this player, or null on a first meeting. */
+  readonly memory: PlayerMemory | null;
+  /** What it can see around it, in words (no coordinates or ids). */
+  readonly sees?: readonly string[];
+  /** Who would pay for a cloud reply; absent for players without a signed identity. */
+  readonly payer?: ChatPayer;
+  /** How long the answer may take, ms (the asker's timeout less a margin). */
+  readonly deadlineMs?: number;
 }
 
 export interface ChatReply {
   readonly intent: Intent;
   readonly confidence: number;
   readonly reply: string;
+  /** The player's line as understood (normalised). */
+  readonly heard?: string;
+  /** The name the player gave in this line, when they gave one. */
+  readonly givenName?: string;
+  /** Places and things the line named. */
+  readonly topics?: readonly string[];
+  /** `cloud` (an LLM through the gateway, streamed), `model` (a local generative model) or `local` (the reply grammar). */
+  readonly source?: 'cloud' | 'model' | 'local';
 }
 
 /**
@@ -139,5 +195,29 @@ export interface Mind {
    * their tracing uses; a mind that calls out may tie its own traces to it, others ignore it). Absent when the
    * host traces nothing.
    */
-  serve(requests: readonly MindRequest[], signal?: AbortSignal, trace?: unknown): Promise<ReplyInput[]>;
+  serve(requests: readonly MindRequest[], signal?: AbortSignal, trace?: unknown, hooks?: MindHooks): Promise<ReplyInput[]>;
+}
+
+/** Part of a reply being spoken while it is still being written (a streamed NPC line). */
+export interface SpeechChunk {
+  /** The speaker. */
+  readonly actor: ActorId;
+  /** The request being answered (one streamed line). */
+  readonly requestId: number;
+  /** Everything spoken of the line so far. */
+  readonly text: string;
+  /** The line is complete: `text` is what the speaker will say. */
+  readonly done: boolean;
+  /** What was spoken so far is withdrawn and `text` said instead (the streamed reply failed a check or its provider). */
+  readonly replaced?: boolean;
+}
+
+/** What a host offers the minds it hands a batch to (all optional; the simulation itself never needs them). */
+export interface MindHooks {
+  /** Replies ready before the whole batch is: the host queues them at once; the batch's own result may then omit them. */
+  readonly early?: (replies: readonly ReplyInput[]) => void;
+  /** Speech while it is being written. */
+  readonly speech?: (chunk: SpeechChunk) => void;
+  /** The room the batch comes from and its LLM limits (for minds that may spend on its behalf). */
+  readonly room?: { readonly id: string; readonly tier: string; readonly budgetUsd?: number };
 }

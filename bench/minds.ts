@@ -106,7 +106,7 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
   await timeIt(3, () => service.chat.classify(batch));
   out.intent_batch512_ms = round(quantile(await timeIt(opts.smoke ? 3 : 50, () => service.chat.classify(batch)), 0.5), 4);
   const persona = { name: 'Fenrik', role: 'the old wolf of the Grey Hollow', species: 'wolf', mood: 'wary', knows: ['my lair is the Grey Hollow, north of the river', 'the ford lies east, past the broken mill'] };
-  const replies = await timeIt(opts.smoke ? 10 : 300, () => service.chat.answer([{ player: 1, playerName: 'Ada', text: rng.pick(lines), persona, disposition: rng.float(-1, 1), memory: [] }]));
+  const replies = await timeIt(opts.smoke ? 10 : 300, () => service.chat.answer([{ player: 1, playerName: 'Ada', text: rng.pick(lines), persona, disposition: rng.float(-1, 1), memory: null }]));
   out.reply_p50_ms = round(quantile(replies, 0.5), 4);
   const res = await service.chat.classify(lines);
   out.intent_heldout_accuracy = round(res.filter((r, i) => r.intent === test[i]?.intent).length / test.length, 4);

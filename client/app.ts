@@ -11,7 +11,7 @@ import type { EntityView } from './mirror.ts';
 import { planOverlay, readPlans } from './plans.ts';
 import type { PackPlan } from './plans.ts';
 import { drawScene } from './renderer.ts';
-import { activeBubbles, newLines, speakerName, speechLines } from './speech.ts';
+import { activeBubbles, newLines, SpeechStreams, speakerName, speechChunkOf, speechLines, withStreams } from './speech.ts';
 import type { SpeechCollection, SpeechLine } from './speech.ts';
 import { TerrainLayer } from './terrainLayer.ts';
 import type { TileEdit } from './terrainLayer.ts';
@@ -60,6 +60,7 @@ export class App {
   private lastSeq = 0;
   private plans: PackPlan[] = [];
   private speech: SpeechLine[] = [];
+  private readonly streams = new SpeechStreams();
   private edits: TileEdit[] = [];
   private tick = 0;
   private tickRate = 20;
@@ -221,7 +222,26 @@ export class App {
       if (typeof t === 'number') this.ping.pong(t, performance.now());
     } else if (type === 'warning') {
       this.toast(String((body as { message?: unknown })?.message ?? 'warning from the server'));
+    } else if (type === 'speech') {
+      const chunk = speechChunkOf(body);
+      const line = chunk && this.streams.take(chunk, performance.now());
+      if (line) this.showStreaming(line.actor, line.text, line.replaced);
     }
+  }
+
+  /** The chat log's live line for a reply being streamed: filled as it is written, gone when the line is said. */
+  private showStreaming(actor: number, text: string, replaced: boolean): void {
+    const log = $('chat-log');
+    let div = log.querySelector<HTMLElement>(`.line.streaming[data-actor="${actor}"]`);
+    if (!div) {
+      div = document.createElement('div');
+      div.className = 'line say streaming';
+      div.dataset.actor = String(actor);
+      log.append(div);
+    }
+    div.dataset.replaced = replaced ? 'yes' : 'no';
+    div.textContent = `${this.names.get(actor) ?? `#${actor}`}: ${text}`;
+    log.scrollTop = log.scrollHeight;
   }
 
   // ---- chat ---------------------------------------------------------------------------------------------
@@ -231,6 +251,10 @@ export class App {
     const log = $('chat-log');
     for (const l of lines) {
       this.lastSeq = Math.max(this.lastSeq, l.seq);
+      if (l.kind === 'say') {
+        this.streams.said(l.actor);
+        log.querySelector(`.line.streaming[data-actor="${l.actor}"]`)?.remove();
+      }
       const div = document.createElement('div');
       div.className = `line ${l.kind}${l.actor === this.self ? ' mine' : ''}`;
       div.dataset.actor = String(l.actor);
@@ -531,7 +555,7 @@ export class App {
       entities: drawn,
       self,
       selected: this.selected,
-      bubbles: activeBubbles(this.speech, this.tick, this.tickRate),
+      bubbles: withStreams(activeBubbles(this.speech, this.tick, this.tickRate), this.streams.current(now), this.tick),
       overlay: this.designer && this.plans.length ? planOverlay(this.plans, positionOf) : undefined,
       marker: this.designer ? undefined : this.marker,
       viewRadius: this.designer && me ? { x: me.x, y: me.y, r: this.viewRadius } : undefined,

@@ -82,3 +82,72 @@ export function wrapText(text: string, width: number, maxLines = 4): string[] {
   }
   return out;
 }
+
+/** A `speech` message: a line being written, as the server streams it. */
+export interface SpeechChunkMessage {
+  readonly actor: number;
+  /** Which line (a new id starts a new line). */
+  readonly id: number;
+  /** The line so far. */
+  readonly text: string;
+  readonly done: boolean;
+  readonly replaced?: boolean;
+}
+
+/** A line being streamed, as a client holds it. */
+export interface StreamingLine {
+  readonly actor: number;
+  readonly id: number;
+  readonly text: string;
+  readonly done: boolean;
+  readonly replaced: boolean;
+  /** Client time (ms) of the last chunk. */
+  readonly at: number;
+}
+
+/** Parse a `speech` message; null when it is not one. */
+export function speechChunkOf(body: unknown): SpeechChunkMessage | null {
+  const b = body as Partial<SpeechChunkMessage> | null;
+  if (!b || typeof b !== 'object' || typeof b.actor !== 'number' || typeof b.id !== 'number' || typeof b.text !== 'string' || typeof b.done !== 'boolean') return null;
+  return { actor: b.actor, id: b.id, text: b.text.slice(0, 400), done: b.done, ...(b.replaced === true && { replaced: true }) };
+}
+
+/**
+ * The lines being streamed, one per speaker: each chunk replaces the text shown (chunks carry the text so far),
+ * a new id starts a new line, a line ends when its speaker's finished line arrives in the state or after `ttlMs`
+ * without a chunk.
+ */
+export class SpeechStreams {
+  private readonly lines = new Map<number, StreamingLine>();
+
+  constructor(private readonly ttlMs = 8_000) {}
+
+  /** Take a chunk; returns the line as it now stands (undefined for a stale chunk of an older line). */
+  take(c: SpeechChunkMessage, now: number): StreamingLine | undefined {
+    const old = this.lines.get(c.actor);
+    if (old && old.id > c.id) return undefined;
+    const line: StreamingLine = { actor: c.actor, id: c.id, text: c.text, done: c.done, replaced: c.replaced === true || (old?.id === c.id && old.replaced), at: now };
+    this.lines.set(c.actor, line);
+    return line;
+  }
+
+  /** The speaker's finished line reached the state: its streamed one is over. */
+  said(actor: number): void {
+    this.lines.delete(actor);
+  }
+
+  /** The lines to show now (stale ones dropped). */
+  current(now: number): StreamingLine[] {
+    for (const [k, l] of this.lines) if (now - l.at > this.ttlMs) this.lines.delete(k);
+    return [...this.lines.values()];
+  }
+}
+
+/** Bubbles with streamed lines over their speakers' older lines (a streamed line is the newest thing said). */
+export function withStreams(bubbles: Map<number, SpeechLine>, streams: readonly StreamingLine[], nowTick: number): Map<number, SpeechLine> {
+  for (const s of streams) {
+    const prev = bubbles.get(s.actor);
+    bubbles.set(s.actor, { seq: (prev?.seq ?? 0) + 0.5, actor: s.actor, kind: 'say', text: s.done ? s.text : `${s.text}…`, tick: nowTick, ...(prev?.name !== undefined && { name: prev.name }) });
+  }
+  return bubbles;
+}

@@ -29,3 +29,9 @@ export type { TacticsInput, TacticsState, TacticsAnswer, TacticsWorkflowDeps } f
 export { TACTICS_SYSTEM, tacticsMessages, contextJson } from './tacticsPrompt.ts';
 export { tacticsSituation, planToIds, planToSlots, relabelEvent, sectorOf, foeLabel, FOE_LABEL_BASE, SITUATION_KEY_VERSION } from './tacticsSituation.ts';
 export type { Situation, MappedPlan } from './tacticsSituation.ts';
+export { CloudDialogue, dialoguePrompt } from './cloudDialogue.ts';
+export type { CloudDialogueOptions, CloudDialogueStats, DialogueFallback } from './cloudDialogue.ts';
+export { replyProblem, finishReply, echoIndex, MAX_REPLY_CHARS } from './replyChecks.ts';
+export type { ReplyCheckContext, ReplyProblem } from './replyChecks.ts';
+export { withoutNumbers } from './replyGrammar.ts';
+export type { PreparedChat } from './minds.ts';

@@ -1,6 +1,7 @@
-import type { Action, ChatReply, Decision, Mind, MindRequest, Personality, PersonalityRequest, ReplyInput, ThinkRequest } from '../actors/index.ts';
+import type { Action, ChatReply, ChatRequest, Decision, Mind, MindRequest, Personality, PersonalityRequest, ReplyInput, ThinkRequest } from '../actors/index.ts';
 import { ACTION_LABELS, TEMPERAMENTS, VOICES } from './catalog.ts';
 import type { DenseRunner } from './denseRunner.ts';
+import { extractEntities } from './entities.ts';
 import type { IntentClassifier } from './intentClassifier.ts';
 import { softmaxRow } from './nn/mlp.ts';
 import { parseChat, personalityProblem, thinkProblem, thinkShape } from './payloads.ts';
@@ -327,6 +328,14 @@ export class PersonalityMind implements Mind {
   }
 }
 
+/** One request of a chat batch, understood and answered locally (or refused: then only `reply`, an error). */
+export interface PreparedChat {
+  readonly reply: ReplyInput;
+  /** What the reply was written from (absent for a refused request). */
+  readonly context?: ReplyContext;
+  readonly request?: ChatRequest;
+}
+
 /** Layer 3 dialogue: a tick's chat lines → one batched intent call → replies in character. */
 export class ChatMind implements Mind {
   readonly stats = newStats();
@@ -345,37 +354,57 @@ export class ChatMind implements Mind {
     return res.map((r, i) => ({ text: norm[i] as string, intent: r.intent, confidence: r.confidence }));
   }
 
-  async serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]> {
+  /**
+   * Understand a batch (one intent call for all lines), extract what each line names, and write the local reply
+   * of each: a reply or an error per request, in order. Cloud dialogue builds on this.
+   */
+  async prepare(requests: readonly MindRequest[], signal?: AbortSignal): Promise<PreparedChat[]> {
     const t0 = performance.now();
-    const replies: (ReplyInput | undefined)[] = new Array(requests.length);
-    const ok: { i: number; ctx: Omit<ReplyContext, 'intent' | 'confidence'> }[] = [];
+    const out: (PreparedChat | undefined)[] = new Array(requests.length);
+    const ok: { i: number; request: ChatRequest; ctx: Omit<ReplyContext, 'intent' | 'confidence'> }[] = [];
     requests.forEach((r, i) => {
       if (signal?.aborted) {
-        replies[i] = fail(r.requestId, 'aborted');
+        out[i] = { reply: fail(r.requestId, 'aborted') };
         this.stats.errors++;
         return;
       }
       const parsed = parseChat(r.payload);
       if (!parsed.ok) {
-        replies[i] = fail(r.requestId, parsed.error);
+        out[i] = { reply: fail(r.requestId, parsed.error) };
         this.stats.errors++;
         return;
       }
       const c = parsed.value;
-      ok.push({ i, ctx: { persona: c.persona, playerName: normalizeChat(c.playerName, 40), text: normalizeChat(c.text), disposition: c.disposition, memory: c.memory } });
+      const text = normalizeChat(c.text);
+      const named = extractEntities(text);
+      ok.push({
+        i, request: c,
+        ctx: {
+          persona: c.persona, playerName: normalizeChat(c.playerName, 40), text, disposition: c.disposition, memory: c.memory, ...(c.sees && { sees: c.sees }),
+          ...(named.name !== undefined && { givenName: named.name }), topics: [...named.places, ...named.items],
+        },
+      });
     });
     const intents = await this.classifier.classify(ok.map((o) => o.ctx.text));
     const contexts: ReplyContext[] = ok.map((o, k) => ({ ...o.ctx, intent: (intents[k] as { intent: ChatReply['intent'] }).intent, confidence: (intents[k] as { confidence: number }).confidence }));
     const written = await this.writer.write(contexts);
     ok.forEach((o, k) => {
       const c = contexts[k] as ReplyContext;
-      const value: ChatReply = { intent: c.intent, confidence: c.confidence, reply: (written[k] as { reply: string }).reply };
-      replies[o.i] = { requestId: (requests[o.i] as MindRequest).requestId, ok: true, value };
+      const w = written[k] as { reply: string; source: 'model' | 'grammar' };
+      const value: ChatReply = {
+        intent: c.intent, confidence: c.confidence, reply: w.reply, heard: c.text, ...(c.givenName !== undefined && { givenName: c.givenName }),
+        ...(c.topics?.length && { topics: c.topics }), source: w.source === 'model' ? 'model' : 'local',
+      };
+      out[o.i] = { reply: { requestId: (requests[o.i] as MindRequest).requestId, ok: true, value }, context: c, request: o.request };
       if ((intents[k] as { source: string }).source === 'fallback') this.stats.fallbacks++;
     });
     const ms = performance.now() - t0;
     Object.assign(this.stats, { requests: this.stats.requests + requests.length, batches: this.stats.batches + 1, lastBatchMs: ms, totalMs: this.stats.totalMs + ms });
-    return replies as ReplyInput[];
+    return out as PreparedChat[];
+  }
+
+  async serve(requests: readonly MindRequest[], signal?: AbortSignal): Promise<ReplyInput[]> {
+    return (await this.prepare(requests, signal)).map((p) => p.reply);
   }
 
   /** Understand and answer plain chat requests (the same path as {@link serve}); invalid ones throw. */

@@ -76,7 +76,21 @@ export const ChatRequestSchema = z.object({
   text: z.string(),
   persona: PersonaSchema,
   disposition: z.number().min(-1).max(1),
-  memory: z.array(z.object({ intent: z.enum(INTENT_LABELS), at: z.number() })).max(256),
+  memory: z.object({
+    name: z.string().max(80),
+    givenName: z.string().max(80).optional(),
+    disposition: z.number().min(-1).max(1),
+    exchanges: z.number().int().min(0),
+    intents: z.partialRecord(z.enum(INTENT_LABELS), z.number().int().min(0)),
+    topics: z.array(z.string().max(80)).max(32),
+    lines: z.array(z.object({ who: z.enum(['player', 'self']), text: z.string().max(400), intent: z.enum(INTENT_LABELS).optional(), at: z.number() })).max(64),
+    summary: z.string().max(1000),
+    changes: z.array(z.object({ at: z.number(), by: z.number(), why: z.string().max(200) })).max(32),
+    at: z.number(),
+  }).nullable(),
+  sees: z.array(z.string().max(120)).max(16).optional(),
+  payer: z.object({ account: z.string().min(1).max(200), tier: z.string().min(1).max(40) }).optional(),
+  deadlineMs: z.number().positive().max(60_000).optional(),
 });
 
 export { PersonaSchema };

@@ -1,4 +1,4 @@
-import type { Intent, MemoryEntry, Persona } from '../actors/index.ts';
+import type { Intent, Persona, PlayerMemory } from '../actors/index.ts';
 import { Rng } from '../shared/index.ts';
 import { VOICES } from './catalog.ts';
 import type { Voice } from './catalog.ts';
@@ -14,7 +14,14 @@ export interface ReplyContext {
   readonly confidence: number;
   /** −1 (hostile) .. 1 (friendly). */
   readonly disposition: number;
-  readonly memory: readonly MemoryEntry[];
+  /** What it remembers of this player (null on a first meeting). */
+  readonly memory: PlayerMemory | null;
+  /** What it can see, in words. */
+  readonly sees?: readonly string[];
+  /** The name the player gave in this line, if any. */
+  readonly givenName?: string;
+  /** Places and things this line named. */
+  readonly topics?: readonly string[];
 }
 
 /** How the NPC stands towards the player for this line. */
@@ -44,14 +51,16 @@ export interface MemorySummary {
   readonly repeated: boolean;
 }
 
-export function summarizeMemory(memory: readonly MemoryEntry[], intent: Intent): MemorySummary {
+export function summarizeMemory(memory: PlayerMemory | null, intent: Intent): MemorySummary {
+  if (!memory) return { meetings: 0, grudges: 0, kindnesses: 0, repeated: false };
   let grudges = 0, kindnesses = 0;
-  for (const m of memory) {
-    if (HOSTILE_INTENTS.has(m.intent)) grudges++;
-    else if (WARM_INTENTS.has(m.intent)) kindnesses++;
+  for (const [k, n] of Object.entries(memory.intents)) {
+    if (HOSTILE_INTENTS.has(k as Intent)) grudges += n ?? 0;
+    else if (WARM_INTENTS.has(k as Intent)) kindnesses += n ?? 0;
   }
-  const last = memory[memory.length - 1];
-  return { meetings: memory.length, grudges, kindnesses, repeated: !!last && last.intent === intent && intent !== 'unknown' };
+  let last: Intent | undefined;
+  for (let i = memory.lines.length - 1; i >= 0 && last === undefined; i--) if (memory.lines[i]?.who === 'player') last = memory.lines[i]?.intent;
+  return { meetings: memory.exchanges, grudges, kindnesses, repeated: last === intent && intent !== 'unknown' };
 }
 
 /** The stance for this line: the disposition, nudged by the persona's mood, what is said now, and old grudges. */
@@ -131,6 +140,12 @@ const MEMORY_OPENERS = {
   repeated: ['You asked me that already.', 'Again? I told you before.', 'Same question, {player}?'],
 };
 
+const NAME_OPENERS = {
+  hostile: ['{player}. I will remember that name.', '{player}, is it? I will not forget it.'],
+  other: ['{player}, is it? Well met.', 'I will remember your name, {player}.', '{player}. A good name.'],
+};
+const TOPIC_OPENERS = ['The {topic} again, {player}?', 'You spoke of the {topic} before, {player}.', 'Still on about the {topic}, {player}?'];
+
 const DIRECTION_WORDS = /\b(north|south|east|west|road|path|way|river|ford|bridge|left|right|beyond|past|cave|lair|village|town)\b/i;
 const LAIR_WORDS = /\b(lair|den|home|nest|cave|live|lives|camp|hollow|burrow)\b/i;
 
@@ -169,8 +184,9 @@ export function voiced(line: string, voice: Voice, rng: Rng): string {
  * filled with its name, role, mood and what it knows, and put in its voice. Deterministic for the same context.
  */
 export function grammarReply(c: ReplyContext): string {
-  const rng = Rng.create(`reply|${c.persona.name}|${c.playerName}|${c.text}|${c.memory.length}`);
+  const rng = Rng.create(`reply|${c.persona.name}|${c.playerName}|${c.text}|${c.memory?.exchanges ?? 0}`);
   const mem = summarizeMemory(c.memory, c.intent);
+  const player = c.givenName ?? c.memory?.givenName ?? c.playerName;
   const stance = stanceOf(c, mem);
   const voice = voiceOf(c.persona);
   const fact = pickFact(c.persona.knows, c.text, c.intent === 'askDirections' ? DIRECTION_WORDS : /./, rng);
@@ -183,15 +199,29 @@ export function grammarReply(c: ReplyContext): string {
   if (mem.repeated && (c.intent === 'askDirections' || c.intent === 'askAboutSelf' || c.intent === 'trade')) opener = rng.pick(MEMORY_OPENERS.repeated);
   else if (mem.grudges >= 2 && stance !== 'friendly') opener = rng.pick(MEMORY_OPENERS.grudge);
   else if (mem.kindnesses >= 2 && stance === 'friendly' && c.intent === 'greet') opener = rng.pick(MEMORY_OPENERS.fond);
+  const newName = c.givenName !== undefined && c.givenName !== c.memory?.givenName;
+  const again = c.topics?.find((t) => c.memory?.topics.includes(t));
+  if (newName) opener = stance === 'hostile' ? rng.pick(NAME_OPENERS.hostile) : rng.pick(NAME_OPENERS.other);
+  else if (!opener && again && c.intent !== 'unknown') opener = rng.pick(TOPIC_OPENERS).replaceAll('{topic}', again);
   if (opener) line = `${opener} ${line}`;
   const filled = line
     .replaceAll('{name}', c.persona.name)
-    .replaceAll('{player}', c.playerName || 'stranger')
+    .replaceAll('{player}', player || 'stranger')
     .replaceAll('{role}', c.persona.role || 'nobody in particular')
     .replaceAll('{mood}', c.persona.mood || 'well')
     .replaceAll('{fact}', fact ?? '')
     .replaceAll('{lair}', cap(lair ?? 'I keep my home to myself'))
     .replace(/: ([a-z])/g, (_m, ch: string) => `: ${ch}`)
     .replace(/(^|[.!?]\s+)([a-z])/g, (_m, pre: string, ch: string) => pre + ch.toUpperCase());
-  return normalizeChat(voiced(filled, voice, rng), MAX_CHAT_CHARS);
+  return normalizeChat(withoutNumbers(voiced(filled, voice, rng)), MAX_CHAT_CHARS);
 }
+
+/** Coordinates, ids and other raw numbers a line must never speak (a fact a designer wrote may hold some). */
+const RAW_NUMBERS = /[-+]?\d+(?:\.\d+)?(?:\s*[,;/]\s*[-+]?\d+(?:\.\d+)?)*/g;
+
+/** A line with raw numbers replaced by words that say as much as a person would. */
+export function withoutNumbers(line: string): string {
+  return line.replace(RAW_NUMBERS, (m) => (/[,;/.+-]/.test(m) ? 'hereabouts' : (SMALL_NUMBERS[Number(m)] ?? 'many')));
+}
+
+const SMALL_NUMBERS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];

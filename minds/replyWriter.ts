@@ -30,7 +30,7 @@ export function replyPrompt(c: ReplyContext): string {
   const mem = summarizeMemory(c.memory, c.intent);
   const stance = stanceOf(c, mem);
   const knows = c.persona.knows.length ? c.persona.knows.join('; ') : 'nothing worth telling';
-  const history = mem.meetings ? `You have met ${c.playerName} ${mem.meetings} times before (${mem.grudges} rude, ${mem.kindnesses} kind).` : `You have never met ${c.playerName}.`;
+  const history = mem.meetings ? `You have spoken with ${c.playerName} before (${mem.grudges} rude, ${mem.kindnesses} kind).` : `You have never met ${c.playerName}.`;
   return [
     `You are ${c.persona.name}, ${c.persona.role}${c.persona.species ? ` (a ${c.persona.species})` : ''}. You speak in a ${voiceOf(c.persona)} voice and feel ${c.persona.mood}.`,
     `You know: ${knows}.`,

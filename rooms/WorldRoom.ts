@@ -3,7 +3,7 @@ import type { Client } from '@colyseus/core';
 import type { Tracer } from '@opentelemetry/api';
 import { createHash, randomBytes } from 'node:crypto';
 import { coordinatorSpawn, decodeSnapshot, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
-import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, StepReport, WorldInput } from '../actors/index.ts';
+import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, SpeechChunk, StepReport, WorldInput } from '../actors/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
 import { checkClientMessage, CLIENT_MESSAGE_TYPES, normaliseText } from './clientMessages.ts';
@@ -367,6 +367,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         }
       },
       (port, err) => this.services.observer?.log?.('error', `mind '${port}' failed`, { room: this.roomId, error: err instanceof Error ? err.message : String(err) }),
+      {
+        speech: (chunk) => this.streamSpeech(chunk),
+        room: { id: this.roomId || 'room', tier: options.llmTier, ...(options.llmBudgetUsd !== undefined && { budgetUsd: options.llmBudgetUsd }) },
+      },
     );
     this.maxClients = options.maxClients;
     this.seatReservationTimeout = options.seatReservationSeconds;
@@ -460,6 +464,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
    */
   private sendResumeKey(client: Client, key: string): void {
     if (this.services.durability) client.send('resume', { roomId: this.roomId, key });
+  }
+
+  /**
+   * A reply being written reaches the clients that see its speaker as it is written (`speech` messages: the text so
+   * far, `done` on the last one, `replaced` when what was shown is withdrawn for another line). The finished line
+   * also enters the state as a speech line when the speaker says it.
+   */
+  private streamSpeech(chunk: SpeechChunk): void {
+    if (!this.interest) return;
+    const keys = this.interest.audienceOf(chunk.actor);
+    if (keys.length === 0) return;
+    const msg = { actor: chunk.actor, id: chunk.requestId, text: chunk.text, done: chunk.done, ...(chunk.replaced && { replaced: true }) };
+    const wanted = new Set(keys);
+    for (const c of this.clients) if (wanted.has(c.sessionId)) c.send('speech', msg);
   }
 
   override onDrop(client: Client): void {

@@ -15,6 +15,8 @@ export interface InterestOptions {
 
 /** One client's view. */
 interface Watcher {
+  /** The client's session id. */
+  readonly key: string;
   readonly view: StateView;
   /** Actor ids currently in the view. */
   readonly visible: Set<ActorId>;
@@ -76,7 +78,7 @@ export class Interest implements Audience {
   open(key: string, actor: ActorId = 0, player?: PlayerState): StateView {
     this.close(key);
     const view = new StateView();
-    this.watchers.set(key, { view, visible: new Set(), actor, phase: this.nextPhase++ % this.options.refreshEvery, player, plans: new Set() });
+    this.watchers.set(key, { key, view, visible: new Set(), actor, phase: this.nextPhase++ % this.options.refreshEvery, player, plans: new Set() });
     if (player) {
       view.add(player);
       if (actor) this.showPlayer(actor, player);
@@ -166,6 +168,14 @@ export class Interest implements Audience {
     const audience = speaker.body ? this.holders.get(line.actor) : this.watchers.values();
     if (!audience) return;
     for (const w of audience) if (!w.view.has(line)) w.view.add(line);
+  }
+
+  /** Session ids of the clients that see `actor` now (every client for a bodiless speaker). */
+  audienceOf(actor: ActorId): string[] {
+    const speaker = this.world.actors.get(actor);
+    if (!speaker) return [];
+    const audience = speaker.body ? this.holders.get(actor) : this.watchers.values();
+    return audience ? [...audience].map((w) => w.key) : [];
   }
 
   /** A plan entered the state or changed: it goes to the views that hold its leader or a member. */

@@ -1,4 +1,4 @@
-import type { Mind, MindRequest, ReplyInput } from '../actors/index.ts';
+import type { Mind, MindHooks, MindRequest, ReplyInput } from '../actors/index.ts';
 import type { TracedTick } from './tickTracing.ts';
 
 /** Called with a batch's replies once its mind has answered. */
@@ -16,7 +16,16 @@ export class MindHost {
   inFlight = 0;
   private readonly controller = new AbortController();
 
-  constructor(private readonly minds: Readonly<Record<string, Mind | undefined>>, private readonly sink: ReplySink, private readonly onError: (port: string, err: unknown) => void = () => {}) {}
+  /**
+   * `hooks` are what the room offers its minds beyond the batch: where streamed speech goes, the room's id and LLM
+   * limits. Early replies (`hooks.early`) are handled here.
+   */
+  constructor(
+    private readonly minds: Readonly<Record<string, Mind | undefined>>,
+    private readonly sink: ReplySink,
+    private readonly onError: (port: string, err: unknown) => void = () => {},
+    private readonly hooks: Omit<MindHooks, 'early'> = {},
+  ) {}
 
   /** Dispatch one step's requests; `tick` when the step is traced. */
   dispatch(requests: readonly MindRequest[], tick?: TracedTick): void {
@@ -35,17 +44,26 @@ export class MindHost {
       }
       const span = tick?.startBatch(port, batch.length);
       this.inFlight++;
+      const early: ReplyInput[] = [];
+      const hooks: MindHooks = {
+        ...this.hooks,
+        early: (replies) => {
+          early.push(...replies);
+          this.sink(replies);
+        },
+      };
       mind
-        .serve(batch, this.controller.signal, tick?.batchTrace)
+        .serve(batch, this.controller.signal, tick?.batchTrace, hooks)
         .then(
           (replies) => {
-            const all = this.deliver(port, batch, replies);
+            const all = this.deliver(port, batch, replies, early);
             if (span) tick?.endBatch(span, all);
           },
           (err: unknown) => {
             if (span) tick?.endBatch(span, null, err);
             this.onError(port, err);
-            this.sink(batch.map((r) => ({ requestId: r.requestId, ok: false, error: `mind '${port}' failed` })));
+            const answered = new Set(early.map((r) => r.requestId));
+            this.sink(batch.filter((r) => !answered.has(r.requestId)).map((r) => ({ requestId: r.requestId, ok: false, error: `mind '${port}' failed` })));
           },
         )
         .finally(() => {
@@ -59,11 +77,13 @@ export class MindHost {
     this.controller.abort();
   }
 
-  private deliver(port: string, batch: readonly MindRequest[], replies: readonly ReplyInput[]): readonly ReplyInput[] {
-    const answered = new Set(replies.map((r) => r.requestId));
+  private deliver(port: string, batch: readonly MindRequest[], replies: readonly ReplyInput[], early: readonly ReplyInput[]): readonly ReplyInput[] {
+    const before = new Set(early.map((r) => r.requestId));
+    const fresh = before.size ? replies.filter((r) => !before.has(r.requestId)) : replies;
+    const answered = new Set([...before, ...fresh.map((r) => r.requestId)]);
     const missing = batch.filter((r) => !answered.has(r.requestId));
-    const all = missing.length ? [...replies, ...missing.map((r) => ({ requestId: r.requestId, ok: false as const, error: `mind '${port}' gave no answer` }))] : replies;
+    const all = missing.length ? [...fresh, ...missing.map((r) => ({ requestId: r.requestId, ok: false as const, error: `mind '${port}' gave no answer` }))] : fresh;
     this.sink(all);
-    return all;
+    return before.size ? [...early, ...all] : all;
   }
 }

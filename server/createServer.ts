@@ -7,7 +7,7 @@ import type { BattleContext, Mind } from '../actors/index.ts';
 import { localTactician, PlanSchema } from '../actors/index.ts';
 import { gatewaySetup, LlmGateway, loadLairmindConfig, redactedUrl, registerLlmMetrics } from '../llm/index.ts';
 import type { LoadedConfig } from '../llm/index.ts';
-import { CloudTactics, MindService, mindsConfigFromEnv } from '../minds/index.ts';
+import { CloudDialogue, CloudTactics, MindService, mindsConfigFromEnv } from '../minds/index.ts';
 import { worldRoom } from '../rooms/index.ts';
 import type { RoomObserver } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
@@ -110,7 +110,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const unregisterLlmMetrics = registerLlmMetrics(llm, metrics.registry);
   // Layer 4: the local tactician answers `tactics` when no cloud model may or can; cloud tactics serves the `plan` port.
   llm.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
-  const minds = opts.minds ?? { ...localMinds, plan: new CloudTactics({ gateway: llm, schema: PlanSchema }) };
+  // Layer 3: NPCs speak through the gateway's streaming path for players whose tier allows it, else locally at once.
+  const dialogue = new CloudDialogue({ gateway: llm, local: mindService.chat });
+  const minds = opts.minds ?? { ...localMinds, chat: dialogue, plan: new CloudTactics({ gateway: llm, schema: PlanSchema }) };
   logger.info({
     config: llmSetup.source,
     providers: Object.fromEntries(llmSetup.providers.map((p) => [p.name, p.status === 'no key' ? `no key (${p.keyEnv.join(' or ')})` : p.status])),

@@ -6,9 +6,9 @@ import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
-import type { Action, Intent, Personality, Traits } from '../ports.ts';
-import { askChat, askPersonality, decisionOf, perceive, personalityOf, remember } from './monsterMind.ts';
-import type { PlayerMemory } from './monsterMind.ts';
+import type { Action, Personality, PlayerMemory, Traits } from '../ports.ts';
+import { askChat, chatReplyOf, displayName, nameOf, remember } from './chatMemory.ts';
+import { askPersonality, decisionOf, perceive, personaOf, personalityOf } from './monsterMind.ts';
 import { HELP_TOPIC, LEADER_DOWN_TOPIC, ORDER_TOPIC, PACK_TOPIC, TARGET_TOPIC } from '../coordinator/plan.ts';
 import type { Order } from '../coordinator/plan.ts';
 import { followOrder, orderOf, packInfoOf, tellMates } from './monsterOrders.ts';
@@ -85,6 +85,9 @@ export interface MonsterState {
   readonly lastHitAt: number;
   /** The player whose line it is answering, or 0. */
   readonly chatWith: ActorId;
+  /** That player's display name and line. */
+  readonly chatName: string;
+  readonly chatText: string;
   /** What it remembers of players, by actor id. */
   readonly memory: Readonly<Record<string, PlayerMemory>>;
   /** Layer 4: the coordinator's order in force until `order.until`, or null. */
@@ -138,7 +141,7 @@ export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
   init: () => ({
     mode: 'wander', target: NO_ACTOR, nextAttack: 0, nextTurn: 0, resting: false, path: null, pathStep: 0, nextPathAt: 0,
     personality: null, personalityAsked: false, awake: false, nextThink: 0, decision: null, decisionUntil: 0,
-    lastHitAt: -60, chatWith: NO_ACTOR, memory: NO_MEMORY, order: null, pack: null, nextHelpAt: 0,
+    lastHitAt: -60, chatWith: NO_ACTOR, chatName: '', chatText: '', memory: NO_MEMORY, order: null, pack: null, nextHelpAt: 0,
   }),
   receive(state, message, ctx) {
     switch (message.type) {
@@ -196,7 +199,7 @@ function signal(state: MonsterState, topic: string, from: ActorId, data: unknown
     const d = (data ?? {}) as { text?: unknown; name?: unknown };
     const text = typeof d.text === 'string' ? d.text : '';
     const name = typeof d.name === 'string' ? d.name : 'stranger';
-    return { state: { ...state, chatWith: from }, effects: [askChat(ctx, state.personality, state.memory, from, name, text, ctx.params.mindTimeout)] };
+    return { state: { ...state, chatWith: from, chatName: name, chatText: text }, effects: [askChat(ctx, personaOf(ctx, state.personality), state.memory, from, name, text, ctx.params.mindTimeout)] };
   }
   if (topic === HELP_TOPIC || (topic === TARGET_TOPIC && state.pack?.leader === ctx.self)) {
     // A pack mate calls (or reports a target to its leader): take on its target unless busy.
@@ -239,12 +242,10 @@ function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBe
       if (!message.ok || state.mode === 'dead') {
         return { state: { ...state, chatWith: NO_ACTOR }, effects: state.mode === 'dead' ? [] : [{ type: 'emit', event: { kind: 'bark', text: ctx.rng.pick(BARKS) } }] };
       }
-      const v = message.value as { intent?: unknown; reply?: unknown } | null;
-      const text = typeof v?.reply === 'string' && v.reply ? v.reply.slice(0, 280) : ctx.rng.pick(BARKS);
-      const intent = (typeof v?.intent === 'string' ? v.intent : 'unknown') as Intent;
-      const name = state.memory[String(player)]?.name ?? 'stranger';
-      const memory = player === NO_ACTOR ? state.memory : remember(state.memory, player, name, intent, ctx.time);
-      return { state: { ...state, chatWith: NO_ACTOR, memory }, effects: [{ type: 'emit', event: { kind: 'say', text } }] };
+      const v = chatReplyOf(message.value);
+      const text = v ? v.reply : ctx.rng.pick(BARKS);
+      const memory = player === NO_ACTOR || !v ? state.memory : remember(state.memory, player, { ...v, heard: v.heard || state.chatText, name: nameOf(state.memory[String(player)], state.chatName || displayName(ctx, player)), answered: text, time: ctx.time });
+      return { state: { ...state, chatWith: NO_ACTOR, chatText: '', memory }, effects: [{ type: 'emit', event: { kind: 'say', text } }] };
     }
     default:
       return UNCHANGED;

@@ -1,30 +1,9 @@
 import type { ActorContext } from '../behaviour.ts';
 import type { Body } from '../body.ts';
 import type { Effect } from '../effects.ts';
-import type { ActorId } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
-import type { ChatRequest, Decision, Intent, MemoryEntry, OrderKind, Perception, Personality, Persona, Traits } from '../ports.ts';
-
-/** What a monster remembers of one player. */
-export interface PlayerMemory {
-  readonly name: string;
-  /** −1 (hostile) .. 1 (friendly). */
-  readonly disposition: number;
-  /** Recent exchanges, oldest first (at most {@link MEMORY_ENTRIES}). */
-  readonly entries: readonly MemoryEntry[];
-  /** Simulation time of the last exchange. */
-  readonly at: number;
-}
-
-/** Exchanges remembered per player, and players remembered per monster. */
-export const MEMORY_ENTRIES = 6;
-export const MEMORY_PLAYERS = 8;
-
-/** How each intent shifts a monster's disposition toward the player who said it. */
-const DISPOSITION_SHIFT: Readonly<Record<Intent, number>> = {
-  greet: 0.05, flatter: 0.15, trade: 0.05, askForHelp: 0.02, askDirections: 0.02, askAboutSelf: 0.03,
-  farewell: 0, threaten: -0.2, insult: -0.25, unknown: 0,
-};
+import type { Decision, OrderKind, Perception, Personality, Persona, Traits } from '../ports.ts';
+import { whereWords } from './chatMemory.ts';
 
 /** Traits of a monster whose personality has not arrived (or could not be had): middling in everything. */
 export const NEUTRAL_TRAITS: Traits = Object.freeze({ aggression: 0.5, courage: 0.5, sociability: 0.5, greed: 0.5, curiosity: 0.5, cunning: 0.5 });
@@ -106,8 +85,7 @@ export function personaOf(ctx: ActorContext<unknown>, personality: Personality |
   const knows: string[] = [];
   if (ctx.tags.biome) knows.push(`I roam the ${String(ctx.tags.biome)} here`);
   if (ctx.tags.pack) knows.push(`I run with my pack`);
-  const home = ctx.body ? `my den lies near ${Math.round(ctx.body.homeX)}, ${Math.round(ctx.body.homeY)}` : '';
-  if (home) knows.push(home);
+  if (ctx.body) knows.push(`my den lies ${whereWords(ctx, ctx.body.homeX, ctx.body.homeY)}`);
   return {
     name: String(ctx.tags.name ?? species),
     role: String(ctx.tags.label ?? species),
@@ -118,31 +96,3 @@ export function personaOf(ctx: ActorContext<unknown>, personality: Personality |
   };
 }
 
-/** The layer-3 dialogue request for a player's line. */
-export function askChat(ctx: ActorContext<unknown>, personality: Personality | null, memory: Readonly<Record<string, PlayerMemory>>, from: ActorId, name: string, text: string, timeout: number): Effect {
-  const m = memory[String(from)];
-  const payload: ChatRequest = {
-    player: from,
-    playerName: name,
-    text,
-    persona: personaOf(ctx, personality),
-    disposition: m?.disposition ?? 0,
-    memory: m?.entries ?? [],
-  };
-  return { type: 'ask', port: MIND_PORTS.chat, payload, timeout };
-}
-
-/** Memory after an exchange: the entry appended (bounded), disposition shifted, oldest player forgotten past the limit. */
-export function remember(memory: Readonly<Record<string, PlayerMemory>>, player: ActorId, name: string, intent: Intent, time: number): Readonly<Record<string, PlayerMemory>> {
-  const key = String(player);
-  const old = memory[key];
-  const entries = [...(old?.entries ?? []), { intent, at: time }].slice(-MEMORY_ENTRIES);
-  const disposition = Math.max(-1, Math.min(1, (old?.disposition ?? 0) + (DISPOSITION_SHIFT[intent] ?? 0)));
-  const next: Record<string, PlayerMemory> = { ...memory, [key]: { name, disposition, entries, at: time } };
-  const keys = Object.keys(next);
-  if (keys.length > MEMORY_PLAYERS) {
-    keys.sort((a, b) => (next[a] as PlayerMemory).at - (next[b] as PlayerMemory).at);
-    delete next[keys[0] as string];
-  }
-  return next;
-}

@@ -4,9 +4,8 @@ import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
-import type { ChatRequest, Intent } from '../ports.ts';
-import { remember } from './monsterMind.ts';
-import type { PlayerMemory } from './monsterMind.ts';
+import type { PlayerMemory } from '../ports.ts';
+import { askChat, chatReplyOf, nameOf, remember, whereWords } from './chatMemory.ts';
 
 /** Who an NPC is, for its lines (see the chat port's Persona). */
 export const NpcPersonaSchema = z.object({
@@ -36,6 +35,9 @@ export type NpcParams = z.output<typeof NpcParamsSchema>;
 export interface NpcState {
   /** The player whose line it is answering, or 0. */
   readonly chatWith: ActorId;
+  /** That player's display name and line. */
+  readonly chatName: string;
+  readonly chatText: string;
   /** What it remembers of players, by actor id. */
   readonly memory: Readonly<Record<string, PlayerMemory>>;
   /** Time to pick a new stroll (or stop resting). */
@@ -52,7 +54,7 @@ const FALLBACK_LINES = ['Hm? Say that again.', 'Sorry, I was miles away.', 'Come
 export const npcBehaviour: Behaviour<NpcState, NpcParams> = {
   name: 'npc',
   params: NpcParamsSchema as unknown as z.ZodType<NpcParams>,
-  init: () => ({ chatWith: NO_ACTOR, memory: {}, nextTurn: 0, dead: false }),
+  init: () => ({ chatWith: NO_ACTOR, chatName: '', chatText: '', memory: {}, nextTurn: 0, dead: false }),
   receive(state, message, ctx) {
     switch (message.type) {
       case 'tick':
@@ -60,29 +62,17 @@ export const npcBehaviour: Behaviour<NpcState, NpcParams> = {
       case 'signal': {
         if (message.topic !== 'talk' || state.dead) return { state };
         const d = (message.data ?? {}) as { text?: unknown; name?: unknown };
-        const m = state.memory[String(message.from)];
-        const payload: ChatRequest = {
-          player: message.from,
-          playerName: typeof d.name === 'string' ? d.name : 'stranger',
-          text: typeof d.text === 'string' ? d.text : '',
-          persona: ctx.params.persona,
-          disposition: m?.disposition ?? 0,
-          memory: m?.entries ?? [],
-        };
-        const name = payload.playerName;
-        const memory = m ? state.memory : { ...state.memory, [String(message.from)]: { name, disposition: 0, entries: [], at: ctx.time } };
-        return { state: { ...state, chatWith: message.from, memory }, effects: [{ type: 'ask', port: MIND_PORTS.chat, payload, timeout: ctx.params.mindTimeout }] };
+        const name = typeof d.name === 'string' && d.name ? d.name : 'stranger';
+        const text = typeof d.text === 'string' ? d.text : '';
+        return { state: { ...state, chatWith: message.from, chatName: name, chatText: text }, effects: [askChat(ctx, personaWithHome(ctx), state.memory, message.from, name, text, ctx.params.mindTimeout)] };
       }
       case 'reply': {
         if (message.port !== MIND_PORTS.chat) return { state };
         const player = state.chatWith;
-        if (!message.ok || state.dead) return { state: { ...state, chatWith: NO_ACTOR }, effects: state.dead ? [] : [{ type: 'emit', event: { kind: 'say', text: ctx.rng.pick(FALLBACK_LINES) } }] };
-        const v = message.value as { intent?: unknown; reply?: unknown } | null;
-        const text = typeof v?.reply === 'string' && v.reply ? v.reply.slice(0, 280) : ctx.rng.pick(FALLBACK_LINES);
-        const intent = (typeof v?.intent === 'string' ? v.intent : 'unknown') as Intent;
-        const name = state.memory[String(player)]?.name ?? 'stranger';
-        const memory = player === NO_ACTOR ? state.memory : remember(state.memory, player, name, intent, ctx.time);
-        return { state: { ...state, chatWith: NO_ACTOR, memory }, effects: [{ type: 'emit', event: { kind: 'say', text } }] };
+        const v = message.ok && !state.dead ? chatReplyOf(message.value) : null;
+        if (!v) return { state: { ...state, chatWith: NO_ACTOR }, effects: state.dead ? [] : [{ type: 'emit', event: { kind: 'say', text: ctx.rng.pick(FALLBACK_LINES) } }] };
+        const memory = player === NO_ACTOR ? state.memory : remember(state.memory, player, { ...v, heard: v.heard || state.chatText, name: nameOf(state.memory[String(player)], state.chatName), answered: v.reply, time: ctx.time });
+        return { state: { ...state, chatWith: NO_ACTOR, chatText: '', memory }, effects: [{ type: 'emit', event: { kind: 'say', text: v.reply } }] };
       }
       case 'hit':
         return state.dead ? { state } : { state, effects: [{ type: 'emit', event: { kind: 'bark', text: 'Help! Guards!' } }] };
@@ -113,4 +103,12 @@ function stroll(state: NpcState, ctx: Parameters<typeof npcBehaviour.receive>[2]
     effects.push({ type: 'move', vx: Math.cos(angle) * speed, vy: Math.sin(angle) * speed });
   }
   return { state: { ...state, nextTurn: ctx.time + rng.float(2, 6) }, effects };
+}
+
+/** The persona, with where its home lies in words when it has wandered from it. */
+function personaWithHome(ctx: Parameters<typeof npcBehaviour.receive>[2]): NpcParams['persona'] {
+  const p = ctx.params.persona;
+  const me = ctx.body;
+  if (!me || (me.x - me.homeX) ** 2 + (me.y - me.homeY) ** 2 < 9) return p;
+  return { ...p, knows: [...p.knows, `my home is ${whereWords(ctx, me.homeX, me.homeY)}`] };
 }

@@ -133,13 +133,14 @@ describe('minds in the simulation', () => {
       step(w);
     }
     expect(said).toContain(`${m}:say:Fenrik hears you.`);
-    const request = chats.at(-1)!.payload as { persona: { name: string; species: string; knows: string[] }; playerName: string; memory: unknown[]; disposition: number };
+    const request = chats.at(-1)!.payload as { persona: { name: string; species: string; knows: string[] }; playerName: string; memory: { exchanges: number; lines: unknown[] }; disposition: number };
     expect(request.persona).toMatchObject({ name: 'Fenrik', species: 'wolf' });
     expect(request.persona.knows.join(' ')).toMatch(/forest/);
     expect(request.playerName).toBe('Ada');
-    expect(request.memory.length).toBe(4);
+    expect(request.memory.exchanges).toBe(4);
     const memory = stateOf(w, m).memory[String(p)]!;
-    expect(memory.entries.every((e) => e.intent === 'flatter')).toBe(true);
+    expect(memory.intents).toEqual({ flatter: 5 });
+    expect(memory.changes.at(-1)!.why).toBe('flattered me: "you are a magnificent beast"');
     expect(memory.disposition).toBeCloseTo(0.75, 5);
     // Friendly now: the player stands within perception and is not attacked.
     const hp = w.actors.get(p)!.body!.hp;

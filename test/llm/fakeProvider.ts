@@ -18,7 +18,13 @@ export type FakeReply =
   | { readonly type: 'error'; readonly status: number; readonly headers?: Record<string, string>; readonly message?: string; readonly retryDelay?: string }
   | { readonly type: 'raw'; readonly status: number; readonly body: string; readonly headers?: Record<string, string> }
   | { readonly type: 'hang' }
-  | { readonly type: 'stream'; readonly chunks: readonly string[]; readonly usage?: { input: number; output: number } };
+  | {
+    readonly type: 'stream'; readonly chunks: readonly string[]; readonly usage?: { input: number; output: number };
+    /** Wait this long before the first event, and this long between events (ms); all at once when both are absent. */
+    readonly firstMs?: number; readonly gapMs?: number;
+    /** Called as each event is written (its index, and `performance.now()` then). */
+    readonly sent?: (event: number, at: number) => void;
+  };
 
 /** Decides a reply for each request. */
 export type Responder = (req: FakeRequest, n: number) => FakeReply;
@@ -134,7 +140,22 @@ export async function startFake(kind: FakeKind, responder: Responder = () => ({ 
         } else if (reply.type === 'raw') {
           res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body);
         } else {
-          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }).end(sse(kind, model, reply.chunks, reply.usage ?? { input: 12, output: 7 }));
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          const body = sse(kind, model, reply.chunks, reply.usage ?? { input: 12, output: 7 });
+          if (reply.firstMs === undefined && reply.gapMs === undefined) {
+            res.end(body);
+            return;
+          }
+          const events = body.split(/(?<=\n\n)/);
+          let i = 0;
+          const next = (): void => {
+            if (res.destroyed) return;
+            res.write(events[i] as string);
+            reply.sent?.(i, performance.now());
+            if (++i < events.length) setTimeout(next, reply.gapMs ?? 0);
+            else res.end();
+          };
+          setTimeout(next, reply.firstMs ?? 0);
         }
       };
       if (reply.type === 'ok' && reply.delayMs) setTimeout(send, reply.delayMs);

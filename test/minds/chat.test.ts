@@ -1,13 +1,21 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { ChatReply, MemoryEntry } from '../../actors/index.ts';
+import type { ChatReply, Intent, PlayerMemory } from '../../actors/index.ts';
 import { MAX_CHAT_CHARS, normalizeChat } from '../../minds/index.ts';
 import { readPersonaFile, replyTo } from '../../tools/commands/reply.ts';
 import { runClassify } from '../../tools/commands/classify.ts';
 import { FENRIK, quietService, req } from './helpers.ts';
 
-const ask = (text: string, extra: { disposition?: number; memory?: MemoryEntry[]; persona?: object } = {}): object => ({
-  player: 7, playerName: 'Ada', text, persona: extra.persona ?? FENRIK, disposition: extra.disposition ?? 0.1, memory: extra.memory ?? [],
+const ask = (text: string, extra: { disposition?: number; memory?: PlayerMemory | null; persona?: object } = {}): object => ({
+  player: 7, playerName: 'Ada', text, persona: extra.persona ?? FENRIK, disposition: extra.disposition ?? 0.1, memory: extra.memory ?? null,
+});
+
+/** A memory of these player lines (each answered), as an actor keeps it. */
+const memoryOf = (said: [Intent, string][], more: Partial<PlayerMemory> = {}): PlayerMemory => ({
+  name: 'Ada', disposition: 0, exchanges: said.length, topics: [], summary: '', changes: [], at: said.length,
+  intents: said.reduce<Partial<Record<Intent, number>>>((a, [i]) => ({ ...a, [i]: (a[i] ?? 0) + 1 }), {}),
+  lines: said.flatMap(([intent, text], k) => [{ who: 'player' as const, text, intent, at: k }, { who: 'self' as const, text: '…', at: k }]),
+  ...more,
 });
 
 describe('chat mind', () => {
@@ -51,12 +59,12 @@ describe('chat mind', () => {
 
   it('remembers the player: grudges sour the greeting, kindness warms it, repeated questions are noticed', async () => {
     const { service } = await quietService();
-    const rude: MemoryEntry[] = [{ intent: 'insult', at: 1 }, { intent: 'threaten', at: 5 }];
-    const kind: MemoryEntry[] = [{ intent: 'greet', at: 1 }, { intent: 'flatter', at: 5 }, { intent: 'farewell', at: 9 }];
+    const rude = memoryOf([['insult', 'you rat'], ['threaten', 'i will gut you']]);
+    const kind = memoryOf([['greet', 'hello'], ['flatter', 'fine fur'], ['farewell', 'bye']]);
     const [sour, warm, again] = await service.chat.answer([
       ask('hello', { memory: rude, disposition: -0.2 }),
       ask('hello', { memory: kind, disposition: 0.6 }),
-      ask('where is the ford?', { memory: [{ intent: 'askDirections', at: 3 }], disposition: 0.6 }),
+      ask('where is the ford?', { memory: memoryOf([['askDirections', 'which way to the ford']]), disposition: 0.6 }),
     ]);
     expect(sour?.reply).toMatch(/wronged|remember|Not you again/);
     expect(warm?.reply).toMatch(/again|old friend/i);
@@ -65,6 +73,21 @@ describe('chat mind', () => {
     const [hostile] = await service.chat.answer([ask('hello', { disposition: -0.9 })]);
     const [friendly] = await service.chat.answer([ask('hello', { disposition: 0.9 })]);
     expect(hostile?.reply).not.toEqual(friendly?.reply);
+  });
+
+  it('keeps the name a player gives, calls them by it, and never speaks raw numbers', async () => {
+    const { service } = await quietService();
+    const [named, later, den] = await service.chat.answer([
+      ask('Good morrow! My name is Kestrel.'),
+      ask('where is the mill?', { memory: memoryOf([['greet', 'hi, I am Kestrel']], { givenName: 'Kestrel', topics: ['mill'] }), disposition: 0.6 }),
+      ask('where is your den?', { persona: { ...FENRIK, knows: ['my den lies near -2, 3', 'I saw 3 wolves by the 12 oaks'] }, disposition: 0.6 }),
+    ]);
+    expect(named).toMatchObject({ givenName: 'Kestrel', heard: 'Good morrow! My name is Kestrel.' });
+    expect(named?.reply).toMatch(/Kestrel/);
+    expect(later?.reply).toMatch(/Kestrel/);
+    expect(later?.reply).toMatch(/mill/); // it remembers being asked about the mill before
+    expect(later?.topics).toEqual(['mill']);
+    expect(den?.reply).not.toMatch(/\d/);
   });
 
   it('refuses bad payloads with the path of the bad field', async () => {

@@ -27,7 +27,7 @@ describe('MindService', () => {
     const { service } = await quietService();
     const replies = await service.serve([
       req(1, 'think', { perception: PERCEPTION, traits: TRAITS }),
-      req(2, 'chat', { player: 3, playerName: 'Ada', text: 'hello', persona: FENRIK, disposition: 0, memory: [] }),
+      req(2, 'chat', { player: 3, playerName: 'Ada', text: 'hello', persona: FENRIK, disposition: 0, memory: null }),
       req(3, 'personality', { species: 'wolf', biome: 'forest', latent: [0.2, 0.4] }),
       req(4, 'plan', {}),
       req(5, 'think', { perception: PERCEPTION, traits: { ...TRAITS, courage: 0 } }),

@@ -31,7 +31,7 @@ export async function waitFor<T>(what: string, check: () => T | undefined | null
 
 /** A client's mirror of what it can see, kept up to date by the SDK's state callbacks. */
 export interface Mirror {
-  readonly entities: Map<string, { x: number; y: number; hp: number; kind: string; anim: string }>;
+  readonly entities: Map<string, { x: number; y: number; hp: number; kind: string; anim: string; name: string }>;
   readonly errors: { code: number; message: string }[];
   readonly messages: { type: string; body: unknown }[];
   leftCode: number | null;
@@ -60,7 +60,7 @@ export function track(room: ClientRoom): Joined {
     onChange(e: unknown, fn: () => void): void;
   };
   cb.onAdd('entities', (e, key) => {
-    const copy = () => mirror.entities.set(key, { x: e.x as number, y: e.y as number, hp: e.hp as number, kind: e.kind as string, anim: e.anim as string });
+    const copy = () => mirror.entities.set(key, { x: e.x as number, y: e.y as number, hp: e.hp as number, kind: e.kind as string, anim: e.anim as string, name: (e.name as string | undefined) ?? '' });
     copy();
     cb.onChange(e, copy);
   });

@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from '@colyseus/sdk';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTactician } from '../../actors/index.ts';
 import type { BattleContext } from '../../actors/index.ts';
-import { startServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import { promptText, startFake } from '../llm/fakeProvider.ts';
 import type { FakeProvider, Responder } from '../llm/fakeProvider.ts';
 import { KEYS } from '../llm/helpers.ts';
-import { track, waitFor } from '../rooms/serverHarness.ts';
+import { waitFor } from '../rooms/serverHarness.ts';
 import type { Joined } from '../rooms/serverHarness.ts';
+import { ADMIN, configFile, dir, http, joinAlone, MODEL, MODEL_ID, poll, premiumToken, series, startServer, USAGE } from './cloudServer.ts';
 
 /**
  * Issue #21 end to end, with the server in its own process and a fake OpenAI in this one: a player brings a premium
@@ -19,37 +16,6 @@ import type { Joined } from '../rooms/serverHarness.ts';
  * coordinator asks the cloud for a plan that the player pays for; a guest's battle stays on the local tactician; a
  * provider that fails every call opens the breaker, and /health and /metrics say so.
  */
-
-const SECRET = 'cloud-battle-test-secret-0123456789-abcdef';
-const ADMIN = 'admin-token-for-cloud-battle-tests';
-const MODEL = 'gpt-4o-mini';
-const MODEL_ID = `openai:${MODEL}`;
-/** Each ok reply reports these tokens: $0.00021 on gpt-4o-mini. */
-const USAGE = { input: 1000, output: 100 };
-
-const dir = mkdtempSync(join(tmpdir(), 'lairmind-cloud-battle-'));
-
-/** A config file with OpenAI as the only provider and gpt-4o-mini as its only model (so routing is fixed), plus `extra` lines. */
-function configFile(name: string, extra: string[] = []): string {
-  const file = join(dir, name);
-  writeFileSync(file, [
-    'providers: { openai: {} }',
-    'models:',
-    '  entries:',
-    `    - { provider: openai, model: ${MODEL}, capabilities: { json: true, streaming: true }, contextWindow: 128000, price: { input: 0.15, cachedInput: 0.075, output: 0.6, checked: 2025-07-04 }, latencyMs: 900, quality: 0.62 }`,
-    'cache: { enabled: false }',
-    ...extra,
-  ].join('\n') + '\n');
-  return file;
-}
-
-/** The server as shipped, with the fake as OpenAI, player tokens and the admin API on, and no wild monsters. */
-function startServer(fake: FakeProvider, config: string): Promise<ServerProcess> {
-  return startServerProcess({
-    TRANSPORT: 'ws', MATCHMAKE_LOOPBACK: 'exempt', MONSTER_DENSITY: '0', WORLD_SIZE: '64', SEED: 'cloud-battle',
-    AUTH_SECRET: SECRET, ADMIN_TOKEN: ADMIN, LAIRMIND_CONFIG: config, OPENAI_API_KEY: KEYS.openai, OPENAI_BASE_URL: fake.baseURL,
-  }, { captureLogs: true, timeoutMs: 60_000 });
-}
 
 /** The fake answers with the tactician's plan for the battle context it finds in the prompt. */
 function planFromPrompt(body: Record<string, unknown>): string {
@@ -59,60 +25,6 @@ function planFromPrompt(body: Record<string, unknown>): string {
   return JSON.stringify(localTactician(JSON.parse(json) as BattleContext));
 }
 const answersPlans: Responder = (req) => ({ type: 'ok', text: planFromPrompt(req.body), usage: USAGE });
-
-interface Http {
-  status: number;
-  /** The JSON answer (null for text), checked field by field. */
-  body: any;
-  text: string;
-}
-
-async function http(server: ServerProcess, method: string, path: string, body?: unknown): Promise<Http> {
-  const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(5000),
-  });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // /metrics is text
-  }
-  return { status: res.status, body: json, text };
-}
-
-/** Poll `check` until it returns a value (not undefined/false), or fail after `ms` naming what was awaited and the last value seen. */
-async function poll<T>(what: string, check: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A signed premium token for `player`, from the admin API. */
-async function premiumToken(server: ServerProcess, player: string): Promise<string> {
-  const res = await http(server, 'POST', '/admin/players/tokens', { player, tier: 'premium', ttlSeconds: 600 });
-  expect(res.status).toBe(200);
-  return res.body.token as string;
-}
-
-/** Create a room of one's own (with `token`, or as a guest) and wait for one's avatar and its position. */
-async function joinAlone(server: ServerProcess, token: string | undefined): Promise<{ joined: Joined; at: { x: number; y: number } }> {
-  const client = new Client(server.url);
-  if (token !== undefined) client.auth.token = token;
-  const joined = track(await client.create('world', { name: 'hero' }));
-  const at = await waitFor('the avatar in the state', () => {
-    const e = joined.mirror.entities.get(String(joined.avatar()));
-    return e && { x: e.x, y: e.y };
-  }, 10_000);
-  return { joined, at };
-}
 
 /** Spawn a pack of three wolves `dx` tiles from `at` through the admin API. */
 async function spawnWolves(server: ServerProcess, roomId: string, at: { x: number; y: number }, id = 'wolves', dx = 5): Promise<void> {
@@ -131,14 +43,6 @@ function clientPlans(joined: Joined): ClientPlan[] {
   const out: ClientPlan[] = [];
   plans?.forEach((p) => out.push({ pack: p.pack, source: p.source, model: p.model, note: p.note }));
   return out;
-}
-
-/** Values of the `name` series in a Prometheus text exposition, by label set. */
-function series(text: string, name: string): { labels: string; value: number }[] {
-  return text.split('\n').flatMap((line) => {
-    const m = new RegExp(`^${name}(\\{[^}]*\\})? (\\S+)$`).exec(line);
-    return m ? [{ labels: m[1] ?? '', value: Number(m[2]) }] : [];
-  });
 }
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

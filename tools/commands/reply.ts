@@ -37,8 +37,8 @@ export function readPersonaFile(path: string): Omit<z.infer<typeof ChatRequestSc
     throw new ValidationError(`persona file ${path}`, list.map((i) => ({ path: i.path, message: i.message })));
   }
   const v = r.data;
-  if ('persona' in v) return { player: 1, playerName: v.playerName ?? 'traveller', persona: v.persona, disposition: v.disposition ?? 0, memory: v.memory ?? [] };
-  return { player: 1, playerName: 'traveller', persona: v, disposition: 0, memory: [] };
+  if ('persona' in v) return { player: 1, playerName: v.playerName ?? 'traveller', persona: v.persona, disposition: v.disposition ?? 0, memory: v.memory ?? null };
+  return { player: 1, playerName: 'traveller', persona: v, disposition: 0, memory: null };
 }
 
 /** Answer one line as the NPC of a persona file. */

@@ -106,7 +106,10 @@ describe('scenario plan and director', () => {
     sim.reply({ requestId: asked[0]!.requestId, ok: true, value: { intent: 'askDirections', confidence: 0.9, reply: 'The mine? Stay away.' } });
     const rep = sim.step();
     expect(rep.events.map((e) => e.event.text)).toEqual(['The mine? Stay away.']);
-    expect((npc.state as NpcState).memory['2']).toMatchObject({ name: 'Eve', entries: [{ intent: 'askDirections' }] });
+    expect((npc.state as NpcState).memory['2']).toMatchObject({
+      name: 'Eve', exchanges: 1, intents: { askDirections: 1 },
+      lines: [{ who: 'player', text: 'what news?', intent: 'askDirections' }, { who: 'self', text: 'The mine? Stay away.' }],
+    });
   });
 
   it('is deterministic: the same scenario and seed give the same state hash', () => {
