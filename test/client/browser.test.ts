@@ -1,5 +1,5 @@
 // End to end: build the client, start a real server, and play it in Debian's chromium through playwright-core.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -7,10 +7,16 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorldState } from '../../rooms/index.ts';
+import { startFake } from '../llm/fakeProvider.ts';
+import type { FakeProvider } from '../llm/fakeProvider.ts';
+import { KEYS } from '../llm/helpers.ts';
+import { startServerProcess } from '../../tools/loadtest/serverProcess.ts';
+import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import { serverRoom, startTestServer } from '../rooms/serverHarness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';
+const DIALOGUE_SECRET = 'browser-dialogue-secret-0123456789-abcdef';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/client');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -209,5 +215,89 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
     expect([...fork.sim.world.actors.values()].some((a) => a.tags?.name === 'Grumbold')).toBe(true);
     expect(fork.clients.length).toBe(1);
     await shot('06-forked.png');
+  }, 30_000);
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('browser client: an NPC reply streamed from a cloud model (chromium, fake OpenAI)', () => {
+  let server: ServerProcess;
+  let fake: FakeProvider;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const dir = mkdtempSync(join(tmpdir(), 'lairmind-browser-dialogue-'));
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    fake = await startFake('openai');
+    writeFileSync(join(dir, 'llm.yaml'), [
+      'providers: { openai: {} }',
+      'models:',
+      '  entries:',
+      '    - { provider: openai, model: gpt-4o-mini, capabilities: { json: true, streaming: true }, contextWindow: 128000, price: { input: 0.15, cachedInput: 0.075, output: 0.6, checked: 2025-07-04 }, latencyMs: 900, quality: 0.62 }',
+      'cache: { enabled: false }',
+    ].join('\n') + '\n');
+    await build({ configFile: join(import.meta.dirname, '../../client/vite.config.ts'), logLevel: 'warn' });
+    server = await startServerProcess({
+      TRANSPORT: 'ws', MATCHMAKE_LOOPBACK: 'exempt', MONSTER_DENSITY: '0', WORLD_SIZE: '64', SEED: 'browser-dialogue',
+      ADMIN_TOKEN, AUTH_SECRET: DIALOGUE_SECRET, LAIRMIND_CONFIG: join(dir, 'llm.yaml'), OPENAI_API_KEY: KEYS.openai, OPENAI_BASE_URL: fake.baseURL,
+    }, { timeoutMs: 60_000 });
+    profile = mkdtempSync(join(tmpdir(), 'lairmind-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 700 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    await fake?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fills the chat line as the reply streams, then shows the finished line', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/admin/players/tokens`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ player: 'ada', tier: 'premium', ttlSeconds: 600 }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    await page.goto(`http://127.0.0.1:${server.port}/?autojoin=1&name=Ada&token=${encodeURIComponent(token)}`);
+    await page.waitForFunction(() => (globalThis as unknown as { lairmind: { self: number } }).lairmind.self > 0, null, { timeout: 10_000 });
+    const roomId = await page.evaluate(() => (globalThis as unknown as { lairmind: { roomId: string } }).lairmind.roomId);
+    const at = await page.evaluate(() => {
+      const l = (globalThis as unknown as { lairmind: { self: number; entities(): PageEntity[] } }).lairmind;
+      const e = l.entities().find((x) => x.id === l.self)!;
+      return { x: e.x, y: e.y };
+    });
+    const spawned = await fetch(`http://127.0.0.1:${server.port}/admin/rooms/${roomId}/spawn?x=${at.x}&y=${at.y}`, {
+      method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'smithy', spawns: [{ npc: { name: 'Hilda', role: 'blacksmith', knows: ['the old mine lies east of the village'], mood: 'gruff', at: { x: 1.2, y: 0 }, wander: 0 } }] }),
+    });
+    expect(spawned.status).toBe(200);
+    await page.waitForFunction(() => /Hilda/.test(document.getElementById('talk-hint')?.textContent ?? ''), null, { timeout: 5000 });
+    fake.queue({ type: 'stream', chunks: ['Aye, ', 'Ada. ', 'The old mine ', 'lies east ', 'of the village.'], firstMs: 100, gapMs: 250 });
+    await page.fill('#talk-input', 'Where is the old mine?');
+    await page.press('#talk-input', 'Enter');
+    // Watch the live line grow in the page as chunks arrive.
+    const seen = await page.evaluate(() => new Promise<string[]>((resolve) => {
+      const texts: string[] = [];
+      const log = document.getElementById('chat-log')!;
+      const look = (): void => {
+        const live = log.querySelector('.line.streaming');
+        const t = live?.textContent ?? '';
+        if (t && t !== texts.at(-1)) texts.push(t);
+        const done = [...log.querySelectorAll('.line[data-kind="say"]')].some((l) => /old mine lies east of the village\./.test(l.textContent ?? ''));
+        if (done) resolve(texts);
+        else setTimeout(look, 20);
+      };
+      look();
+    }));
+    expect(fake.requests.length).toBe(1);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen[0]).toMatch(/^Hilda: Aye,/);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.length).toBeGreaterThan(seen[i - 1]!.length);
+    // The finished line replaces the live one.
+    expect(await page.$$('#chat-log .line.streaming')).toHaveLength(0);
+    expect(await page.textContent('#chat-log .line[data-kind="say"]:has-text("old mine lies east")')).toBe('Hilda: Aye, Ada. The old mine lies east of the village.');
+    await page.screenshot({ path: join(ARTIFACTS, '07-streamed-reply.png') });
   }, 30_000);
 });

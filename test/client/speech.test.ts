@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MapSchema } from '@colyseus/schema';
-import { activeBubbles, newLines, speakerName, speechLines, wrapText } from '../../client/speech.ts';
+import { activeBubbles, newLines, SpeechStreams, speakerName, speechChunkOf, speechLines, withStreams, wrapText } from '../../client/speech.ts';
 
 const line = (seq: number, actor: number, tick: number, text = `line ${seq}`, kind = 'say') => ({ seq, actor, kind, text, tick });
 
@@ -42,5 +42,35 @@ describe('speech', () => {
     expect(w).toHaveLength(2);
     expect(w[1]!.endsWith('…')).toBe(true);
     expect(wrapText('', 10)).toEqual([]);
+  });
+});
+
+describe('streamed speech', () => {
+  it('parses speech messages and refuses anything else', () => {
+    expect(speechChunkOf({ actor: 4, id: 9, text: 'Aye', done: false })).toEqual({ actor: 4, id: 9, text: 'Aye', done: false });
+    expect(speechChunkOf({ actor: 4, id: 9, text: 'x', done: true, replaced: true })).toMatchObject({ replaced: true });
+    expect(speechChunkOf({ actor: '4', id: 9, text: 'Aye', done: false })).toBeNull();
+    expect(speechChunkOf(null)).toBeNull();
+  });
+
+  it('holds one growing line per speaker: a newer line replaces it, a stale chunk is ignored, the said line or silence ends it', () => {
+    const s = new SpeechStreams(1000);
+    s.take({ actor: 4, id: 2, text: 'Aye', done: false }, 0);
+    s.take({ actor: 4, id: 2, text: 'Aye, Ada', done: false }, 10);
+    expect(s.take({ actor: 4, id: 1, text: 'old', done: true }, 20)).toBeUndefined();
+    expect(s.current(30)).toMatchObject([{ actor: 4, text: 'Aye, Ada', done: false }]);
+    s.take({ actor: 4, id: 2, text: 'Hm? Say that again.', done: true, replaced: true }, 40);
+    expect(s.current(50)).toMatchObject([{ text: 'Hm? Say that again.', replaced: true }]);
+    s.said(4);
+    expect(s.current(60)).toEqual([]);
+    s.take({ actor: 5, id: 3, text: 'Well', done: false }, 100);
+    expect(s.current(1200)).toEqual([]);
+  });
+
+  it('a streamed line is the bubble over its speaker, shown as still being written until done', () => {
+    const bubbles = activeBubbles([line(1, 4, 100, 'old line')], 100, 20);
+    const shown = withStreams(bubbles, [{ actor: 4, id: 2, text: 'Aye, Ada', done: false, replaced: false, at: 0 }, { actor: 6, id: 3, text: 'Done.', done: true, replaced: false, at: 0 }], 101);
+    expect(shown.get(4)).toMatchObject({ text: 'Aye, Ada…', kind: 'say' });
+    expect(shown.get(6)).toMatchObject({ text: 'Done.' });
   });
 });
