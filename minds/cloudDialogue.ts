@@ -17,6 +17,8 @@ export interface CloudDialogueOptions {
   readonly tenant?: string;
   /** Deadline of a streamed reply when the request names none, ms (default 3,000). */
   readonly deadlineMs?: number;
+  /** Called with the time from a batch's arrival to each streamed reply's first spoken chunk, ms (for metrics). */
+  readonly onFirstChunk?: (ms: number) => void;
 }
 
 /** Why a streamed reply was not spoken as written. */
@@ -148,6 +150,7 @@ export class CloudDialogue implements Mind {
     this.stats.lastFirstChunkMs = ms;
     this.stats.firstChunkMsTotal += ms;
     this.stats.firstChunks++;
+    this.opts.onFirstChunk?.(ms);
   }
 }
 

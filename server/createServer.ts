@@ -111,7 +111,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   // Layer 4: the local tactician answers `tactics` when no cloud model may or can; cloud tactics serves the `plan` port.
   llm.registerLocal('tactics', ({ input }) => localTactician(input as BattleContext));
   // Layer 3: NPCs speak through the gateway's streaming path for players whose tier allows it, else locally at once.
-  const dialogue = new CloudDialogue({ gateway: llm, local: mindService.chat });
+  const dialogue = new CloudDialogue({ gateway: llm, local: mindService.chat, onFirstChunk: (ms) => metrics.dialogueFirstChunk.observe(ms / 1000) });
+  metrics.watchDialogue(dialogue.stats);
   const minds = opts.minds ?? { ...localMinds, chat: dialogue, plan: new CloudTactics({ gateway: llm, schema: PlanSchema }) };
   logger.info({
     config: llmSetup.source,

@@ -12,6 +12,8 @@ export class ServerMetrics implements RoomObserver {
   readonly registry = new Registry();
   private readonly worlds = new Map<string, World>();
   private readonly tick: Histogram;
+  /** Time to the first spoken chunk of a streamed NPC reply. */
+  readonly dialogueFirstChunk: Histogram;
   private readonly patchTime: Histogram;
   private readonly bytes: Counter;
   private readonly dropped: Counter;
@@ -41,6 +43,12 @@ export class ServerMetrics implements RoomObserver {
     this.mindRequests = new Counter({ name: 'lairmind_mind_requests_total', help: 'Mind requests handed out by the simulation, by port (think = layer-3 decisions)', labelNames: ['port'], registers });
     this.clients = new Gauge({ name: 'lairmind_clients', help: 'Connected clients', registers });
     this.slowClients = new Counter({ name: 'lairmind_slow_clients_dropped_total', help: 'Clients dropped because they stopped reading and their send buffer passed its bound', registers });
+    this.dialogueFirstChunk = new Histogram({
+      name: 'lairmind_dialogue_first_chunk_seconds',
+      help: 'Time from a player line reaching the dialogue mind to the first chunk of its streamed reply being spoken',
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5],
+      registers,
+    });
     const worlds = this.worlds;
     new Gauge({
       name: 'lairmind_rooms',
@@ -126,6 +134,31 @@ export class ServerMetrics implements RoomObserver {
   }
 
   /** A client was dropped for not reading its socket. */
+  /** Export the dialogue mind's counters: replies by source, streamed replies replaced by why. */
+  watchDialogue(stats: { readonly local: number; readonly streamed: number; readonly cloud: number; readonly replaced: Readonly<Record<string, number | undefined>> }): void {
+    new Gauge({
+      name: 'lairmind_dialogue_replies',
+      help: 'NPC replies since start by how they were answered: local (at once), cloud (streamed and spoken as written), replaced (streamed, then replaced by the local reply)',
+      labelNames: ['source'],
+      registers: [this.registry],
+      collect() {
+        this.set({ source: 'local' }, stats.local);
+        this.set({ source: 'cloud' }, stats.cloud);
+        this.set({ source: 'replaced' }, Object.values(stats.replaced).reduce<number>((a, n) => a + (n ?? 0), 0));
+      },
+    });
+    new Gauge({
+      name: 'lairmind_dialogue_replaced',
+      help: 'Streamed NPC replies replaced by the local reply since start, by why (provider, budget, rate, numbers, ids, echo, meta, unknown-name, length, empty)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(stats.replaced)) if (n) this.set({ reason }, n);
+      },
+    });
+  }
+
   slowClientDropped(): void {
     this.slowClients.inc();
   }

@@ -5,7 +5,7 @@ import { promptText, startFake } from '../llm/fakeProvider.ts';
 import type { FakeProvider } from '../llm/fakeProvider.ts';
 import { waitFor } from '../rooms/serverHarness.ts';
 import type { Joined } from '../rooms/serverHarness.ts';
-import { configFile, dir, http, joinAlone, poll, premiumToken, startServer } from './cloudServer.ts';
+import { configFile, dir, http, joinAlone, poll, premiumToken, series, startServer } from './cloudServer.ts';
 
 /**
  * NPC replies from an LLM, streamed into a live room and to a real client: the server in its own process, a fake
@@ -96,6 +96,11 @@ describe('NPC dialogue streamed from a cloud model into a live room', () => {
     expect(local).not.toMatch(/\d/);
     expect(chunks).toEqual([]);
     await joined.room.leave();
+    // /metrics counts replies by how they were answered, streamed ones replaced by why, and the time to a first chunk.
+    const metrics = (await http(server, 'GET', '/metrics')).text;
+    expect(series(metrics, 'lairmind_dialogue_replies').find((s) => s.labels === '{source="cloud"}')?.value).toBeGreaterThanOrEqual(1);
+    expect(series(metrics, 'lairmind_dialogue_replaced').find((s) => s.labels === '{reason="provider"}')?.value).toBeGreaterThanOrEqual(1);
+    expect(series(metrics, 'lairmind_dialogue_first_chunk_seconds_count')[0]?.value).toBeGreaterThanOrEqual(1);
 
     const guest = await joinAlone(server, undefined);
     const smith = await spawnSmith(server, guest.joined, guest.at);
