@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACTORS_PER_CHUNK, captureWorld, decodeSnapshot, defaultRegistry, encodeSnapshot, encodeSnapshotNow, readSnapshotHeader, Simulation, SnapshotError, SNAPSHOT_VERSION,
+  ACTORS_PER_CHUNK, captureWorld, decodeSnapshot, defaultRegistry, encodeSnapshot, encodeSnapshotNow, readSnapshotHeader, restoreWorld, Simulation, SnapshotError, SNAPSHOT_VERSION,
 } from '../../actors/index.ts';
-import type { LogEntry, Mind, WorldImage } from '../../actors/index.ts';
+import type { LogEntry, Mind, PlayerMemory, WorldImage } from '../../actors/index.ts';
 import { LlmGateway } from '../../llm/index.ts';
 import type { MindService } from '../../minds/index.ts';
 import { loadScenarioFile } from '../../server/scenarioFiles.ts';
@@ -87,6 +87,16 @@ describe('snapshots', () => {
       const world = sim.world;
       const coordinator = [...world.actors.values()].find((a) => a.kind === 'coordinator');
       expect(coordinator).toBeDefined();
+      if (file.includes('village')) {
+        // What the NPC heard and said, and the name Mira gave, are in the snapshot itself.
+        const image = decodeSnapshot(bytes as unknown as Uint8Array).image;
+        const restored = restoreWorld(image, { registry: defaultRegistry(), terrain: scenarioWorld(scenario) });
+        const npc = [...restored.actors.values()].find((a) => a.kind === 'npc' && Object.keys((a.state as { memory: object }).memory).length > 0);
+        const memory = Object.values((npc?.state as { memory: Record<string, PlayerMemory> }).memory)[0]!;
+        expect(memory.givenName).toBe('Mira');
+        expect(memory.lines.map((l) => l.who)).toEqual(['player', 'self']);
+        expect(memory.lines[0]!.text).toBe('Hello there, I am Mira.');
+      }
       const other = await restoreElsewhere(bytes as unknown as Uint8Array, window, N + M);
       expect(other.restoredHash).toBe(hashAtN);
       expect(other.tick).toBe(N + M);
