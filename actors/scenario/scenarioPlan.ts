@@ -185,7 +185,8 @@ class Builder {
       behaviour: 'npc',
       params: { persona, wander: n.wander },
       body: { x: at.x, y: at.y, faction: n.faction, speed: 1.5, maxHp: n.hp },
-      tags: { name: n.name, species: n.species, label: n.role, scenario: this.instance, ...(n.id && { pack: this.tag(n.id) }) },
+      // Named by a `ref` tag, never a `pack` tag: NPCs are not a fighting pack (see isNamed).
+      tags: { name: n.name, species: n.species, label: n.role, scenario: this.instance, ...(n.id && { ref: this.tag(n.id) }) },
     }];
   }
 
