@@ -39,7 +39,9 @@ describe('NPCs are never a fighting pack', () => {
     sim.input(coordinatorSpawn({ askCloud: false }));
     stepWithoutMinds(sim);
     const npcs = [...sim.world.actors.values()].filter((a) => a.kind === 'npc');
-    expect(npcs.map((a) => a.tags?.name)).toEqual(expect.arrayContaining(['Hilda', 'Tobin', 'Mira', 'Old Bram']));
+    expect(npcs.map((a) => [a.tags?.name, a.tags?.stance])).toEqual([
+      ['Hilda', 'peaceful'], ['Tobin', 'peaceful'], ['Mira', 'peaceful'], ['Old Bram', 'peaceful'], ['Captain Wren', 'guard'],
+    ]);
     for (const a of npcs) expect(a.tags).not.toHaveProperty('pack');
     expect(npcs.find((a) => a.tags?.name === 'Hilda')?.tags).toMatchObject({ ref: 's:smith' });
 
