@@ -39,6 +39,9 @@ export function stanceOfRole(role: string): NpcStance {
 /** Signal topic of a villager's call for help to the guards near it; `data` is the attacker's actor id. */
 export const CALL_GUARDS_TOPIC = 'callGuards';
 
+/** Defaults of the tunables an NPC uses in danger (see {@link NpcParamsSchema}). */
+const DANGER = { fleeFor: 4, callRadius: 16, leash: 14, damage: 12, attackRange: 0.8, cooldown: 1 } as const;
+
 /** Parameters of an NPC. Distances in world units, times in seconds. */
 export const NpcParamsSchema = z.object({
   persona: NpcPersonaSchema,
@@ -53,15 +56,15 @@ export const NpcParamsSchema = z.object({
   /** How it behaves in danger; when not given, what its persona's role suggests (see {@link stanceOfRole}). */
   stance: NpcStanceSchema.optional(),
   /** Peaceful: seconds it runs from whoever hit it before it walks home. */
-  fleeFor: z.number().positive().max(60).default(4),
+  fleeFor: z.number().positive().max(60).default(DANGER.fleeFor),
   /** Peaceful: its call for help reaches the guards of its faction within this radius. */
-  callRadius: z.number().min(0).max(64).default(16),
+  callRadius: z.number().min(0).max(64).default(DANGER.callRadius),
   /** Guard: it gives up on an attacker who is farther than this from its home. */
-  leash: z.number().positive().max(256).default(14),
+  leash: z.number().positive().max(256).default(DANGER.leash),
   /** Guard: damage of a hit, its reach (edge to edge) and seconds between hits. */
-  damage: z.number().nonnegative().max(10_000).default(12),
-  attackRange: z.number().nonnegative().max(16).default(0.8),
-  cooldown: z.number().positive().max(60).default(1),
+  damage: z.number().nonnegative().max(10_000).default(DANGER.damage),
+  attackRange: z.number().nonnegative().max(16).default(DANGER.attackRange),
+  cooldown: z.number().positive().max(60).default(DANGER.cooldown),
 }).strict();
 
 export type NpcParams = z.output<typeof NpcParamsSchema>;
@@ -171,6 +174,17 @@ export const npcBehaviour: Behaviour<NpcState, NpcParams> = {
 
 type Ctx = ActorContext<NpcParams>;
 
+type Danger = { readonly [K in keyof typeof DANGER]: number };
+
+/** The danger tunables of an NPC: params restored from a world saved before NPCs had them get the defaults. */
+function danger(ctx: Ctx): Danger {
+  const p = ctx.params as Partial<NpcParams>;
+  return {
+    fleeFor: p.fleeFor ?? DANGER.fleeFor, callRadius: p.callRadius ?? DANGER.callRadius, leash: p.leash ?? DANGER.leash,
+    damage: p.damage ?? DANGER.damage, attackRange: p.attackRange ?? DANGER.attackRange, cooldown: p.cooldown ?? DANGER.cooldown,
+  };
+}
+
 /** Rest, or walk a few seconds in a direction that keeps it within `wander` of home. */
 function stroll(state: NpcState, ctx: Ctx): Transition<NpcState> {
   const me = ctx.body;
@@ -198,8 +212,8 @@ function hit(state: NpcState, from: ActorId, ctx: Ctx): Transition<NpcState> {
   const me = ctx.body;
   const attacker = from === ctx.self ? undefined : ctx.bodyOf(from);
   if (!me || !attacker) return { state, effects: [{ type: 'emit', event: { kind: 'bark', text: 'Help! Guards!' } }] };
-  const p = ctx.params;
-  if (npcStance(p) === 'guard') return defend(state, from, ctx);
+  if (npcStance(ctx.params) === 'guard') return defend(state, from, ctx);
+  const p = danger(ctx);
   const alarm: NpcAlarm = { mode: 'flee', from, until: ctx.time + p.fleeFor };
   if (ctx.time < (state.nextCallAt ?? 0)) return { state: { ...state, alarm } };
   const effects: Effect[] = [{ type: 'emit', event: { kind: 'bark', text: 'Help! Guards!' } }];
@@ -224,7 +238,7 @@ function defend(state: NpcState, target: ActorId, ctx: Ctx): Transition<NpcState
   const me = ctx.body;
   const t = ctx.bodyOf(target);
   const busy = state.alarm?.mode === 'defend' && ctx.bodyOf(state.alarm.target)?.alive === true;
-  if (busy || !me || !t || !t.alive || target === ctx.self || t.faction === me.faction || !leashed(me, t, ctx.params.leash)) return { state };
+  if (busy || !me || !t || !t.alive || target === ctx.self || t.faction === me.faction || !leashed(me, t, danger(ctx).leash)) return { state };
   const nextAttack = state.alarm?.mode === 'defend' ? state.alarm.nextAttack : 0;
   return { state: { ...state, alarm: { mode: 'defend', target, nextAttack } }, effects: [{ type: 'emit', event: { kind: 'bark', text: ctx.rng.pick(GUARD_CRIES) } }] };
 }
@@ -249,7 +263,7 @@ function alarmed(state: NpcState, alarm: NpcAlarm, ctx: Ctx): Transition<NpcStat
       return d > 1e-9 ? velocity(state, me, (dx / d) * me.speed, (dy / d) * me.speed) : velocity(state, me, me.speed, 0);
     }
     case 'defend': {
-      const p = ctx.params;
+      const p = danger(ctx);
       const t = ctx.bodyOf(alarm.target);
       if (!t || !t.alive || !leashed(me, t, p.leash)) {
         const r = goHome(state, ctx);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOutcome, defaultRegistry, FlatTerrain, flatSite, npcRoleOf, parseScenario, planScenario, Simulation, stanceOfRole } from '../../actors/index.ts';
+import { captureWorld, checkOutcome, defaultRegistry, FlatTerrain, flatSite, npcRoleOf, parseScenario, planScenario, Simulation, stanceOfRole } from '../../actors/index.ts';
 import type { Actor, NpcState, ScenarioInput, StepReport, WorldInput } from '../../actors/index.ts';
 
 const terrain = new FlatTerrain(128, 128);
@@ -159,6 +159,34 @@ describe('NPC stances', () => {
     expect(blows.length).toBeGreaterThanOrEqual(2);
     expect(new Set(blows.map((b) => b.target))).toEqual(new Set([fang.id]));
     expect(bystander.body!.hp).toBe(100);
+  });
+
+  it('NPCs restored from a world saved before stances (their params, state and tags as they were then) behave the same', () => {
+    const r = village(villagers, 0, 1);
+    const image = captureWorld(r.sim.world);
+    const npcs = [...image.ids].flatMap((id, i) => (image.kind[i] !== undefined && image.names[image.kind[i]!] === 'npc' ? [i] : []));
+    expect(npcs).toHaveLength(3);
+    for (const i of npcs) {
+      const { persona, wander, wanderSpeed, mindTimeout, respawnDelay } = image.paramsTable[image.params[i]!] as Record<string, unknown>;
+      image.paramsTable[image.params[i]!] = { persona, wander, wanderSpeed, mindTimeout, respawnDelay };
+      const { chatWith, memory, nextTurn, dead } = image.states[i] as Record<string, unknown>;
+      image.states[i] = { chatWith, memory, nextTurn, dead };
+      const { stance: _stance, ref, ...tags } = image.tags[i] as Record<string, string>;
+      image.tags[i] = { ...tags, pack: ref as string };
+    }
+    const sim = Simulation.fromImage(image, { registry: defaultRegistry(), terrain });
+    const actor = (name: string) => [...sim.world.actors.values()].find((a) => a.tags?.name === name) as Actor;
+    const smith = actor('Hilda'), wren = actor('Captain Wren'), ann = actor('Ann');
+    expect((smith.state as NpcState).alarm).toBeUndefined();
+    const start = dist(smith, ann);
+    sim.input({ type: 'send', to: ann.id, message: { type: 'command', attack: smith.id } });
+    const attacks: StepReport['attacks'][number][] = [];
+    sim.run(100, (rep) => attacks.push(...rep.attacks));
+    expect(dist(smith, ann)).toBeGreaterThan(start + 4);
+    expect(attacks.filter((a) => a.attacker === wren.id && a.target === ann.id).length).toBeGreaterThanOrEqual(2);
+    sim.run(300);
+    expect(alarm(smith)).toBeNull();
+    expect(fromHome(smith)).toBeLessThan(0.5);
   });
 
   it('is deterministic: the same run twice leaves the same state', () => {
