@@ -61,6 +61,8 @@ export interface ActorContext<P = unknown> {
   players(): Readonly<Body>[];
   /** Display tags another actor was spawned with (species, name, pack …); empty when none or absent. */
   tagsOf(id: ActorId): Readonly<Record<string, string | number | boolean>>;
+  /** The kind another actor was spawned as (`monster`, `npc`, `player` …); '' when absent. */
+  kindOf(id: ActorId): string;
 }
 
 /** A named behaviour: how an actor of this kind starts and how it answers each message. */

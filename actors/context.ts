@@ -116,4 +116,8 @@ export class WorldContext implements ActorContext<unknown> {
   tagsOf(id: ActorId): Readonly<Record<string, string | number | boolean>> {
     return this.world.actors.get(id)?.tags ?? NO_TAGS;
   }
+
+  kindOf(id: ActorId): string {
+    return this.world.actors.get(id)?.kind ?? '';
+  }
 }

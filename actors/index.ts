@@ -37,8 +37,8 @@ export type { MonsterParams, MonsterState, MonsterMode } from './behaviours/mons
 export { playerBehaviour, PlayerParamsSchema } from './behaviours/player.ts';
 export type { PlayerParams, PlayerState } from './behaviours/player.ts';
 export { defaultRegistry } from './defaultRegistry.ts';
-export { npcBehaviour, NpcParamsSchema, NpcPersonaSchema } from './behaviours/npc.ts';
-export type { NpcParams, NpcState } from './behaviours/npc.ts';
+export { npcBehaviour, NpcParamsSchema, NpcPersonaSchema, NpcStanceSchema, NPC_STANCES, CALL_GUARDS_TOPIC, stanceOfRole, npcStance, npcRoleOf } from './behaviours/npc.ts';
+export type { NpcParams, NpcState, NpcStance, NpcAlarm } from './behaviours/npc.ts';
 export { TraitOverridesParamSchema } from './behaviours/traitOverrides.ts';
 export * from './scenario/index.ts';
 export { demoSpawns } from './demoSpawns.ts';

@@ -11,6 +11,7 @@ import type { EntityView } from './mirror.ts';
 import { planOverlay, readPlans } from './plans.ts';
 import type { PackPlan } from './plans.ts';
 import { drawScene } from './renderer.ts';
+import { roleText, withRoleLabels } from './roles.ts';
 import { activeBubbles, newLines, SpeechStreams, speakerName, speechChunkOf, speechLines, withStreams } from './speech.ts';
 import type { SpeechCollection, SpeechLine } from './speech.ts';
 import { TerrainLayer } from './terrainLayer.ts';
@@ -491,6 +492,7 @@ export class App {
       ['name', e.name || '—'],
       ['kind', e.kind],
       ['species', e.species || '—'],
+      ['stance', roleText(e.role, e.stance) || '—'],
       ['hp', `${Math.round(e.hp)} / ${Math.round(e.maxHp)}`],
       ['doing', e.anim],
       ['position', `${e.x.toFixed(1)}, ${e.y.toFixed(1)}`],
@@ -556,7 +558,7 @@ export class App {
       self,
       selected: this.selected,
       bubbles: withStreams(activeBubbles(this.speech, this.tick, this.tickRate), this.streams.current(now), this.tick),
-      overlay: this.designer && this.plans.length ? planOverlay(this.plans, positionOf) : undefined,
+      overlay: this.designer ? withRoleLabels(planOverlay(this.plans, positionOf), drawn) : undefined,
       marker: this.designer ? undefined : this.marker,
       viewRadius: this.designer && me ? { x: me.x, y: me.y, r: this.viewRadius } : undefined,
     });

@@ -14,6 +14,9 @@ export interface EntityView {
   /** `idle`, `walk`, `attack`, `dead`. */
   anim: string;
   pack: string;
+  /** NPCs: the persona's role and its stance (`peaceful`, `guard`); '' for the rest. */
+  role: string;
+  stance: string;
 }
 
 /** The fields of a state entity the mirror reads. */
@@ -28,6 +31,9 @@ interface StateEntity {
   readonly maxHp: number;
   readonly anim: string;
   readonly pack: string;
+  /** Absent from states of servers that do not send them. */
+  readonly role?: string;
+  readonly stance?: string;
 }
 
 /** Something with `forEach(value, key)`: a MapSchema on the client, a Map in tests. */
@@ -54,7 +60,7 @@ export class EntityMirror {
       seen.add(key);
       let v = this.entities.get(key);
       if (!v) {
-        v = { id: e.id, kind: e.kind, species: e.species, name: e.name, x: e.x, y: e.y, hp: e.hp, maxHp: e.maxHp, anim: e.anim, pack: e.pack };
+        v = { id: e.id, kind: e.kind, species: e.species, name: e.name, x: e.x, y: e.y, hp: e.hp, maxHp: e.maxHp, anim: e.anim, pack: e.pack, role: e.role ?? '', stance: e.stance ?? '' };
         this.entities.set(key, v);
       } else {
         v.kind = e.kind;
@@ -66,6 +72,8 @@ export class EntityMirror {
         v.maxHp = e.maxHp;
         v.anim = e.anim;
         v.pack = e.pack;
+        v.role = e.role ?? '';
+        v.stance = e.stance ?? '';
       }
       this.interpolator.push(key, now, e.x, e.y);
     });

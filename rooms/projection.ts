@@ -1,3 +1,4 @@
+import { npcRoleOf } from '../actors/index.ts';
 import type { Actor, StepReport, World } from '../actors/index.ts';
 import { projectPlans } from './planProjection.ts';
 import { EntityState, SpeechState } from './state.ts';
@@ -163,12 +164,15 @@ export class Projection {
   private add(actor: Actor): void {
     if (!actor.body || this.state.entities.has(String(actor.id))) return;
     const tags = actor.tags ?? {};
+    // Read from the NPC's params, not its tags: an NPC spawned without a stance tag has one all the same.
+    const npc = actor.behaviourName === 'npc' ? npcRoleOf(actor.params) : null;
     const e = new EntityState({
       id: actor.id,
       kind: actor.kind,
       species: String(tags.species ?? ''),
       name: String(tags.name ?? ''),
       pack: String(tags.pack ?? ''),
+      ...(npc && { role: npc.role, stance: npc.stance }),
     });
     this.copyBody(actor, e);
     this.state.entities.set(String(actor.id), e);

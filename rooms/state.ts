@@ -19,6 +19,10 @@ export const EntityState = schema({
   anim: t.string().default('idle'),
   /** Pack id, or '' when not in a pack. */
   pack: t.string().default(''),
+  /** NPCs: the persona's role (`blacksmith`, `village guard` …); '' for the rest. */
+  role: t.string().default(''),
+  /** NPCs: how it behaves in danger, `peaceful` or `guard`; '' for the rest. */
+  stance: t.string().default(''),
 }, 'Entity');
 export type EntityState = SchemaType<typeof EntityState>;
 

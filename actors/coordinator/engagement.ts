@@ -6,7 +6,14 @@ export interface EngagementView {
   players(): Readonly<Body>[];
   within(x: number, y: number, radius: number): Readonly<Body>[];
   tagsOf(id: ActorId): Readonly<Record<string, string | number | boolean>>;
+  kindOf(id: ActorId): string;
 }
+
+/**
+ * Kinds of actor that fight in packs: only monsters follow the coordinator's orders. A `pack` tag on anything else
+ * (an NPC, a player) never makes it a member, so the coordinator neither plans for it nor sends it orders.
+ */
+export const PACK_KINDS: ReadonlySet<string> = new Set(['monster']);
 
 /** A pack within range of players. */
 export interface Engagement {
@@ -17,10 +24,11 @@ export interface Engagement {
   readonly players: readonly ActorId[];
 }
 
-/** The pack tag of a body, or '' when it is not in a pack (or is a player). */
+/** The pack tag of a body, or '' when it is not in a pack or not of a kind that fights in packs (see {@link PACK_KINDS}). */
 export function packOf(view: EngagementView, b: Readonly<Body>): string {
   const pack = view.tagsOf(b.id).pack;
-  return typeof pack === 'string' || typeof pack === 'number' ? String(pack) : '';
+  if (typeof pack !== 'string' && typeof pack !== 'number') return '';
+  return PACK_KINDS.has(view.kindOf(b.id)) ? String(pack) : '';
 }
 
 /**

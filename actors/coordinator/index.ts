@@ -5,7 +5,7 @@ export { buildBattleContext } from './battleContext.ts';
 export type { BattleContext, BattleInput, MemberView, PlayerView } from './battleContext.ts';
 export { terrainAround, nearestWalkable } from './terrainAround.ts';
 export type { TerrainSummary, Offset } from './terrainAround.ts';
-export { detectEngagements, rosterAround, leaderOf, packOf } from './engagement.ts';
+export { detectEngagements, rosterAround, leaderOf, packOf, PACK_KINDS } from './engagement.ts';
 export type { Engagement, EngagementView } from './engagement.ts';
 export { validatePlan } from './validatePlan.ts';
 export type { PlanWorld, PlanRepair, PlanCheck } from './validatePlan.ts';

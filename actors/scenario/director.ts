@@ -69,6 +69,15 @@ export function inPack(tag: string | number | boolean | undefined, pack: string)
 }
 
 /**
+ * Whether an actor with `tags` is what a scenario name (as a tag, `<instance>:<id>`) stands for: a member of that
+ * pack, or the NPC of that id. NPCs carry their name in a `ref` tag, not a `pack` tag: a pack tag would make
+ * the coordinator take them for a fighting pack.
+ */
+export function isNamed(tags: Readonly<Record<string, string | number | boolean>> | null | undefined, name: string): boolean {
+  return !!tags && (inPack(tags.pack, name) || tags.ref === name);
+}
+
+/**
  * The scenario director: a bodiless actor that runs a scenario's triggers inside the simulation, so they are as
  * deterministic and replayable as everything else. Each tick it checks tick triggers and player regions; pack
  * sizes every `checkEvery` ticks. A fired trigger spawns (as the director's children), turns a pack on the
@@ -111,10 +120,10 @@ function holds(w: DirectorWhen, elapsed: number, ctx: ActorContext<DirectorParam
   return members(ctx, w.packBelow.pack).length < w.packBelow.members;
 }
 
-/** Living members of a pack within the director's scan circle, in ascending id. */
+/** Living members of a pack (or the NPC of that name) within the director's scan circle, in ascending id. */
 function members(ctx: ActorContext<DirectorParams>, pack: string): Readonly<Body>[] {
   const s = ctx.params.scan;
-  return ctx.within(s.x, s.y, s.radius).filter((b) => inPack(ctx.tagsOf(b.id).pack, pack));
+  return ctx.within(s.x, s.y, s.radius).filter((b) => isNamed(ctx.tagsOf(b.id), pack));
 }
 
 function perform(a: DirectorAction, ctx: ActorContext<DirectorParams>, effects: Effect[]): void {

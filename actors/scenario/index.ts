@@ -10,7 +10,7 @@ export { resolveSite, flatSite } from './scenarioSite.ts';
 export type { ScenarioSite, Rect } from './scenarioSite.ts';
 export { planScenario } from './scenarioPlan.ts';
 export type { PlanOptions, ScenarioPlan } from './scenarioPlan.ts';
-export { directorBehaviour, DirectorParamsSchema, inPack } from './director.ts';
+export { directorBehaviour, DirectorParamsSchema, inPack, isNamed } from './director.ts';
 export type { DirectorParams, DirectorState, DirectorTrigger, DirectorAction, DirectorWhen } from './director.ts';
 export { scenarioPlayerBehaviour, ScenarioPlayerParamsSchema } from './scenarioPlayer.ts';
 export type { ScenarioPlayerParams, ScenarioPlayerState } from './scenarioPlayer.ts';

@@ -1,5 +1,5 @@
 import type { World } from '../world.ts';
-import { inPack } from './director.ts';
+import { isNamed } from './director.ts';
 import type { Rect } from './scenarioSite.ts';
 
 /** An end condition in absolute terms (see planScenario): `packDefeated` becomes `packBelow` 1. */
@@ -47,7 +47,7 @@ function holds(world: World, c: ResolvedCondition, startTick: number): boolean {
     return false;
   }
   let alive = 0;
-  for (const a of world.actors.values()) if (a.body?.alive && inPack(a.tags?.pack, c.packBelow.pack)) alive++;
+  for (const a of world.actors.values()) if (a.body?.alive && isNamed(a.tags, c.packBelow.pack)) alive++;
   return alive < c.packBelow.members;
 }
 

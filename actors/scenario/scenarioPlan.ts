@@ -2,6 +2,7 @@ import { DEFAULT_SPECIES, parseSpeciesTable, rollName } from '../../procgen/inde
 import type { SpeciesTable } from '../../procgen/index.ts';
 import { Rng, ValidationError } from '../../shared/index.ts';
 import type { Issue } from '../../shared/index.ts';
+import { stanceOfRole } from '../behaviours/npc.ts';
 import type { WorldInput } from '../inputs.ts';
 import type { SpawnSpec } from '../spawnSpec.ts';
 import type { DirectorAction, DirectorParams, DirectorTrigger } from './director.ts';
@@ -180,12 +181,16 @@ class Builder {
     const at = this.snap(anchor);
     this.counts.npcs++;
     const persona = { name: n.name, role: n.role, knows: n.knows, mood: n.mood, species: n.species, ...(n.voice && { voice: n.voice }) };
+    const stance = n.stance ?? stanceOfRole(n.role);
+    // Guards run to a call at twice a villager's pace, and stroll at the same one.
+    const guard = stance === 'guard';
     return [{
       kind: 'npc',
       behaviour: 'npc',
-      params: { persona, wander: n.wander },
-      body: { x: at.x, y: at.y, faction: n.faction, speed: 1.5, maxHp: n.hp },
-      tags: { name: n.name, species: n.species, label: n.role, scenario: this.instance, ...(n.id && { pack: this.tag(n.id) }) },
+      params: { persona, wander: n.wander, stance, ...(guard && { wanderSpeed: 0.25 }) },
+      body: { x: at.x, y: at.y, faction: n.faction, speed: guard ? 3 : 1.5, maxHp: n.hp },
+      // Named by a `ref` tag, never a `pack` tag: NPCs are not a fighting pack (see isNamed).
+      tags: { name: n.name, species: n.species, label: n.role, stance, scenario: this.instance, ...(n.id && { ref: this.tag(n.id) }) },
     }];
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BIOME_NAMES, DEFAULT_SPECIES } from '../../procgen/index.ts';
 import { ValidationError } from '../../shared/index.ts';
 import { MAX_PACK_SIZE } from '../coordinator/plan.ts';
-import { NpcPersonaSchema } from '../behaviours/npc.ts';
+import { NpcPersonaSchema, NpcStanceSchema } from '../behaviours/npc.ts';
 import { TraitOverridesParamSchema } from '../behaviours/traitOverrides.ts';
 import type { Issue } from '../../shared/index.ts';
 
@@ -109,6 +109,11 @@ export const NpcSchema = z.object({
   ...placement,
   /** Wanders within this radius of home (world units; 0 stands still). */
   wander: z.number().min(0).max(32).default(3),
+  /**
+   * How it behaves in danger: `peaceful` runs from attackers and calls the guards; `guard` defends its people.
+   * Default: `guard` when the role names one (guard, watchman, soldier, sentry, knight …), else `peaceful`.
+   */
+  stance: NpcStanceSchema.optional(),
   faction: Name.default('villagers'),
   hp: z.number().positive().max(1e6).default(50),
 }).strict().superRefine(exactlyOne(['at', 'region', 'lairRoom'], 'placement'));

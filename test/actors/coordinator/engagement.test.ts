@@ -11,6 +11,7 @@ describe('engagement detection', () => {
       players: () => [...sim.world.players].map((id) => sim.world.actors.get(id)!.body!),
       within: (x: number, y: number, r: number) => sim.world.spatial.within(x, y, r),
       tagsOf: (id: number) => sim.world.actors.get(id)?.tags ?? {},
+      kindOf: (id: number) => sim.world.actors.get(id)?.kind ?? '',
     };
     expect(detectEngagements(view, 12)).toEqual([{ pack: 'p1', near: [1, 2], players: [5] }]);
     expect(detectEngagements(view, 9)).toEqual([]); // 10 units away: out of a 9-unit range

@@ -90,6 +90,19 @@ describe('scenario definition', () => {
       .toEqual(['spawns: spawns 21600 monsters; at most 20000']);
   });
 
+  it('takes an NPC stance (peaceful or guard), leaves it unset for the role to decide, and names a bad one', () => {
+    const npc = (over: Record<string, unknown>) => ({ name: 'A', role: 'village guard', at: { x: 0, y: 0 }, ...over });
+    const s = parseScenario({ name: 'x', npcs: [npc({ stance: 'peaceful' }), npc({ stance: 'guard' }), npc({})], spawns: [{ npc: npc({ stance: 'guard' }) }] });
+    expect(s.npcs.map((n) => n.stance)).toEqual(['peaceful', 'guard', undefined]);
+    expect(s.spawns[0]!.npc!.stance).toBe('guard');
+    expect(errors({ name: 'x', npcs: [npc({ stance: 'berserk' })], spawns: [{ npc: npc({ stance: 3 }) }] })).toEqual([
+      'spawns[0].npc.stance: Invalid option: expected one of "peaceful"|"guard"',
+      'npcs[0].stance: Invalid option: expected one of "peaceful"|"guard"',
+    ]);
+    const schema = JSON.parse(scenarioJsonSchema()) as { properties: { npcs: { items: { properties: Record<string, { enum?: string[] }> } } } };
+    expect(schema.properties.npcs.items.properties.stance?.enum).toEqual(['peaceful', 'guard']);
+  });
+
   it('validates every example scenario in scenarios/', () => {
     const names = new ScenarioLibrary().names();
     expect(names).toEqual(expect.arrayContaining(['wolf-ambush', 'goblin-lair', 'village', 'stress-5000']));
