@@ -48,7 +48,7 @@ export function wordLmOnnx(m: WordLm, name: string, doc: string): Uint8Array {
     key.set(m.prev.subarray(w * H, (w + 1) * H), w * (H + F));
     key.set(m.opens.subarray(w * F, (w + 1) * F), w * (H + F) + H);
   }
-  const i64 = (name: string, values: readonly bigint[], dims: readonly number[] = [values.length]): { name: string; dims: readonly number[]; data: BigInt64Array } => ({ name, dims, data: BigInt64Array.from(values) });
+  const i64 = (tensor: string, values: readonly bigint[], dims: readonly number[] = [values.length]): { name: string; dims: readonly number[]; data: BigInt64Array } => ({ name: tensor, dims, data: BigInt64Array.from(values) });
   return encodeModel({
     name,
     docString: doc,
