@@ -12,7 +12,8 @@ export const BUILTIN_MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)
  * - `personality`, `policy`: same input and output tensors as the built-in ones (checked at start-up);
  * - `intent`: any sequence classifier transformers.js can load (`input_ids`, `attention_mask` → `logits`,
  *   labels from `config.json` `id2label`; labels other than the port's intents read as `unknown`);
- * - `reply`: a text-generation model (e.g. a small chat model exported to ONNX); without one, the grammar.
+ * - `reply`: a text-generation model (e.g. a small chat model exported to ONNX, or the repository's tiny
+ *   `models/reply-tiny`); without one, the grammar.
  */
 export const MindsConfigSchema = z.object({
   /** Folder holding the built-in `personality/`, `policy/`, `intent/` (default: the repository's models/). */

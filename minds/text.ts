@@ -25,13 +25,17 @@ export const MAX_TOKENS = 64;
 const PUNCT = '\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E';
 const PIECES = new RegExp(`[^\\s${PUNCT}]+|[${PUNCT}]`, 'gu');
 
+/** Split text the way a `BertPreTokenizer` does: on whitespace, each punctuation character its own token. Case is kept. */
+export function bertPieces(text: string): string[] {
+  return text.match(PIECES) ?? [];
+}
+
 /**
  * Split text the way the `BertNormalizer` + `BertPreTokenizer` of the intent model's tokenizer.json do:
  * lowercase, accents stripped, split on whitespace, each punctuation character its own token.
  */
 export function basicTokens(text: string): string[] {
-  const s = text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
-  return s.match(PIECES) ?? [];
+  return bertPieces(text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, ''));
 }
 
 /** Token ids of `text` for a whole-word vocabulary (unknown words → [UNK]), at most {@link MAX_TOKENS}. */

@@ -10,6 +10,7 @@ import { ORDERS, POLICY_HEADS, POLICY_INPUTS, TEACHER_TEMPERATURE, policyFeature
 import { MAX_TOKENS, PAD_ID, UNK_ID, basicTokens, tokenIds } from '../text.ts';
 import { intentCorpus } from './intentCorpus.ts';
 import type { IntentExample } from './intentCorpus.ts';
+import { buildReplyModel } from './replyModel.ts';
 
 /** The seed every built-in model is trained from. */
 export const BUILD_SEED = 'lairmind-models-v1';
@@ -124,13 +125,18 @@ export interface BuildReport {
   readonly intentTrainAccuracy: number;
   readonly intentHeldOutAccuracy: number;
   readonly policyTeacherAgreement: number;
+  readonly replyVocab: number;
+  readonly replyParameters: number;
+  /** Share of intent × stance pairs whose greedy reply is one of the tiny reply model's training lines. */
+  readonly replyRecited: number;
   readonly ms: number;
 }
 
 /**
  * Train the built-in models from seeded synthetic data and write them under `dir` in the Hugging Face folder
  * layout: `personality/`, `policy/`, `intent/` (each `config.json`, `onnx/model.onnx`; intent also
- * `tokenizer.json` and `tokenizer_config.json`). Deterministic: the same code writes the same bytes.
+ * `tokenizer.json` and `tokenizer_config.json`), and `reply-tiny/`, a tiny text-generation model the reply
+ * writer can be pointed at (the grammar stays the default). Deterministic: the same code writes the same bytes.
  */
 export function buildModels(dir: string): BuildReport {
   const t0 = performance.now();
@@ -190,6 +196,9 @@ export function buildModels(dir: string): BuildReport {
     'onnx/model.onnx': bagMlpOnnx(intent, 'lairmind-intent', 'bag of whole-word tokens -> intent logits'),
   });
 
+  const reply = buildReplyModel(BUILD_SEED);
+  writeFolder(join(dir, 'reply-tiny'), reply.files);
+
   return {
     dir,
     intentTrainLines: corpus.train.length,
@@ -198,6 +207,9 @@ export function buildModels(dir: string): BuildReport {
     intentTrainAccuracy,
     intentHeldOutAccuracy,
     policyTeacherAgreement,
+    replyVocab: reply.vocab,
+    replyParameters: reply.parameters,
+    replyRecited: reply.recited,
     ms: performance.now() - t0,
   };
 }

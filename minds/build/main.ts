@@ -12,6 +12,9 @@ console.table({
   'intent train accuracy': Number(r.intentTrainAccuracy.toFixed(4)),
   'intent held-out accuracy': Number(r.intentHeldOutAccuracy.toFixed(4)),
   'policy/teacher agreement': Number(r.policyTeacherAgreement.toFixed(4)),
+  'reply vocabulary': r.replyVocab,
+  'reply parameters': r.replyParameters,
+  'reply lines recited': Number(r.replyRecited.toFixed(4)),
   'build seconds': Number((r.ms / 1000).toFixed(2)),
 });
 console.log(`models written to ${r.dir}`);

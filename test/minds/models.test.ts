@@ -22,10 +22,12 @@ describe('built-in models', () => {
     const committed = files(BUILTIN_MODELS_DIR).map((f) => relative(BUILTIN_MODELS_DIR, f)).sort();
     const fresh = files(tmp).map((f) => relative(tmp, f)).sort();
     expect(fresh).toEqual(committed);
-    expect(committed).toEqual(expect.arrayContaining(['intent/config.json', 'intent/tokenizer.json', 'intent/onnx/model.onnx', 'policy/onnx/model.onnx', 'personality/onnx/model.onnx']));
+    expect(committed).toEqual(expect.arrayContaining(['intent/config.json', 'intent/tokenizer.json', 'intent/onnx/model.onnx', 'policy/onnx/model.onnx', 'personality/onnx/model.onnx',
+      'reply-tiny/config.json', 'reply-tiny/generation_config.json', 'reply-tiny/tokenizer.json', 'reply-tiny/tokenizer_config.json', 'reply-tiny/onnx/model.onnx']));
     for (const f of committed) expect(readFileSync(join(tmp, f)).equals(readFileSync(join(BUILTIN_MODELS_DIR, f))), f).toBe(true);
     expect(report.intentHeldOutAccuracy).toBeGreaterThanOrEqual(0.85);
     expect(report.policyTeacherAgreement).toBeGreaterThan(0.9);
+    expect(report.replyRecited).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 
   it('label lists match the ports', () => {
