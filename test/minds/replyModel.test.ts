@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Intent, MemoryEntry, Persona } from '../../actors/index.ts';
+import type { Intent, Persona, PlayerMemory } from '../../actors/index.ts';
 import { BUILTIN_MODELS_DIR, ModelFolderError, mindsConfigFromEnv } from '../../minds/index.ts';
 import { REPLY_LINES } from '../../minds/build/replyModel.ts';
 import { stanceOf, summarizeMemory } from '../../minds/replyGrammar.ts';
@@ -14,13 +14,19 @@ import { FENRIK, quietService } from './helpers.ts';
 const TINY = join(BUILTIN_MODELS_DIR, 'reply-tiny');
 const SSILA: Persona = { name: 'Ssila', role: 'a marsh trader', species: 'lizardfolk', mood: 'calm', knows: ['my hut stands on stilts in the reeds'] };
 
-const ctx = (text: string, intent: Intent, disposition: number, persona: Persona = FENRIK, memory: MemoryEntry[] = []): ReplyContext => ({
+const ctx = (text: string, intent: Intent, disposition: number, persona: Persona = FENRIK, memory: PlayerMemory | null = null): ReplyContext => ({
   persona, playerName: 'Ada', text, intent, confidence: 0.9, disposition, memory,
 });
 
+/** A memory of two kind exchanges with Ada. */
+const FOND: PlayerMemory = {
+  name: 'Ada', disposition: 0.2, exchanges: 2, intents: { greet: 1, flatter: 1 }, topics: [], summary: '', changes: [], at: 20,
+  lines: [{ who: 'player', text: 'hello', intent: 'greet', at: 10 }, { who: 'player', text: 'fine fur', intent: 'flatter', at: 20 }],
+};
+
 const CONTEXTS: ReplyContext[] = [
   ctx('where is the ford?', 'askDirections', 0.1),
-  ctx('hello there', 'greet', 0.8, FENRIK, [{ intent: 'greet', at: 10 }, { intent: 'flatter', at: 20 }]),
+  ctx('hello there', 'greet', 0.8, FENRIK, FOND),
   ctx('you smelly rat', 'insult', -0.5),
   ctx('got anything to sell?', 'trade', 0.5, SSILA),
 ];
@@ -69,7 +75,7 @@ describe('tiny reply model through transformers.js', () => {
     const chosen = await quietService({ config: mindsConfigFromEnv({ LAIRMIND_REPLY_MODEL: 'models/reply-tiny' }), baseDir: dirname(BUILTIN_MODELS_DIR) });
     expect(chosen.service.status().reply).toBe('generator');
     expect(chosen.service.status().folders.reply).toBe(TINY);
-    const [r] = await chosen.service.chat.answer([{ player: 7, playerName: 'Ada', text: 'where is the ford?', persona: FENRIK, disposition: 0.1, memory: [] }]);
+    const [r] = await chosen.service.chat.answer([{ player: 7, playerName: 'Ada', text: 'where is the ford?', persona: FENRIK, disposition: 0.1, memory: null }]);
     expect(r?.intent).toBe('askDirections');
     expect(REPLY_LINES.askDirections.wary).toContain(r?.reply);
     expect(chosen.logs).toEqual([]);
@@ -85,7 +91,7 @@ describe('tiny reply model through transformers.js', () => {
       writeFileSync(join(dir, file), body);
       const { service, logs } = await quietService({ config: { models: { reply: dir } } });
       expect(service.status().reply).toBe('grammar');
-      const [r] = await service.chat.answer([{ player: 7, playerName: 'Ada', text: 'who are you?', persona: FENRIK, disposition: 0.1, memory: [] }]);
+      const [r] = await service.chat.answer([{ player: 7, playerName: 'Ada', text: 'who are you?', persona: FENRIK, disposition: 0.1, memory: null }]);
       expect(r?.reply).toContain('Fenrik'); // the grammar names the NPC; the tiny model knows no names
       expect(logs, file).toHaveLength(1);
       expect(logs[0]).toMatch(/minds: model 'reply' failed to load .*; using the reply grammar/);
