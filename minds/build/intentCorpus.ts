@@ -119,6 +119,8 @@ const ARCHAIC: readonly [RegExp, readonly string[]][] = [
   [/\bno\b/g, ['nay']], [/\bit is\b/g, ['\'tis', 'tis']], [/\bwhere\b/g, ['whither', 'where']], [/\bhere\b/g, ['hither', 'here']], [/\bplease\b/g, ['prithee', 'i pray thee', 'pray']],
   [/\bhello\b/g, ['hail', 'well met', 'good morrow']], [/\bgoodbye\b/g, ['fare thee well', 'farewell', 'god be with ye']], [/\bmy\b/g, ['mine', 'my']], [/\bbefore\b/g, ['ere']], [/\boften\b/g, ['oft']],
 ];
+// Words that say nothing of the intent, dropped anywhere into lines of every intent so that none of them leans.
+const NEUTRAL = ['very', 'really', 'so', 'truly', 'clearly', 'quite', 'just', 'actually', 'totally', 'honestly', 'literally', 'kinda', 'pretty', 'like', 'definitely', 'obviously', 'simply', 'certainly', 'perhaps', 'still', 'even', 'now', 'then', 'here', 'there', 'today', 'again', 'indeed', 'surely', 'rather', 'basically', 'seriously', 'um', 'uh', 'the', 'a', 'and', 'of', 'you know', 'i mean', 'well', 'also', 'too', 'all', 'some', 'this', 'that', 'tonight', 'yet', 'already', 'always', 'never', 'ever'];
 const ARCHAIC_OPENERS = ['prithee', 'pray', 'forsooth', 'verily', 'hark', 'good sir', 'lo', 'alas', 'zounds', 'by my troth', 'i say', 'gadzooks', 'hail'];
 
 function rewrite(text: string, rules: readonly [RegExp, readonly string[]][], p: number, rng: Rng): string {
@@ -157,6 +159,7 @@ function perturb(text: string, intent: Intent, rng: Rng): string {
   if (style >= 0.12 && style < 0.2 && rng.chance(0.3)) words.unshift(rng.pick(ARCHAIC_OPENERS) + ',');
   else if (rng.chance(0.15)) words.unshift(rng.pick(FILLERS_BEFORE) + (rng.chance(0.5) ? ',' : ''));
   if (rng.chance(0.1)) words.push(rng.pick(FILLERS_AFTER));
+  if (rng.chance(0.12)) words.splice(rng.int(0, words.length), 0, rng.pick(NEUTRAL));
   if (intent !== 'unknown' && rng.chance(0.04)) words.splice(rng.int(0, words.length), 0, rng.chance(0.5) ? madeUpName(rng) : gibberish(rng));
   if (words.length > 4 && rng.chance(0.05)) {
     const cut = rng.int(1, words.length - 1);
@@ -192,16 +195,19 @@ export const lineKey = (text: string): string => text.toLowerCase().replace(/[^a
  * small talk or thanks that must not take over), shuffled and split into a training part and a held-out
  * part (`heldOut` share) that share no line. Deterministic for a seed.
  */
-export function intentCorpus(seed: string, perIntent = 4000, heldOut = 0.2): { train: IntentExample[]; test: IntentExample[] } {
+export function intentCorpus(seed: string, perIntent = 5000, heldOut = 0.2): { train: IntentExample[]; test: IntentExample[] } {
   const rng = Rng.create(seed);
   const seen = new Set<string>();
   const all: IntentExample[] = [];
   for (const intent of INTENT_LABELS) {
     const r = rng.fork(intent);
     const templates = TEMPLATES[intent];
+    // `unknown` is the broadest intent (anything off-topic), so it gets more lines.
+    const want = intent === 'unknown' ? Math.round(perIntent * 1.3) : perIntent;
     let made = 0;
-    for (let tries = 0; made < perIntent && tries < perIntent * 30; tries++) {
+    for (let tries = 0; made < want && tries < want * 30; tries++) {
       let line = expand(r.pick(templates), r);
+      if (!line) continue;
       if (r.chance(0.22)) line = mixed(intent, line, r);
       const text = perturb(line, intent, r);
       const key = lineKey(text) || text.trim();
