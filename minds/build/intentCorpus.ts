@@ -28,7 +28,7 @@ function gibberish(rng: Rng): string {
       return row.slice(start, rng.int(start + 3, row.length));
     }
     case 2:
-      return rng.pick([...CONSONANTS, ...VOWELS]).repeat(rng.int(3, 8));
+      return rng.chance(0.5) ? rng.pick([...CONSONANTS, ...VOWELS]).repeat(rng.int(3, 8)) : gibberish(rng).slice(0, rng.int(2, 3)).repeat(rng.int(2, 4));
     default: {
       let s = '';
       const n = rng.int(3, 10);
@@ -39,7 +39,7 @@ function gibberish(rng: Rng): string {
 }
 
 /** Expand `{a|b}` alternatives, `[a]` optional parts and `$word` slots (slot values may hold templates too). */
-export function expand(template: string, rng: Rng): string {
+function expand(template: string, rng: Rng): string {
   let s = template;
   for (let depth = 0; depth < 8; depth++) {
     for (let guard = 0; guard < 200 && /[{[]/.test(s); guard++) {
@@ -58,7 +58,7 @@ export function expand(template: string, rng: Rng): string {
 // ---- mixed lines: the main intent wins -----------------------------------------------------------------
 
 const REQUESTS: readonly Intent[] = ['askDirections', 'askAboutSelf', 'trade', 'askForHelp'];
-const POLITE_OPENERS = ['excuse me', 'pardon me', 'sorry to bother you', 'if you don\'t mind me asking', 'quick question', 'i have a question', 'just wondering', 'forgive me', 'pray tell', 'prithee', 'by the way', 'btw', 'say', 'tell me', 'listen', 'so', 'anyway', 'ok so', 'hey quick question', 'one question', 'i was wondering', 'if i may', 'pardon the intrusion', 'sorry', 'um excuse me', 'i beg your pardon'];
+const POLITE_OPENERS = ['excuse me', 'pardon me', 'sorry to bother you', 'if you don\'t mind me asking', 'quick question', 'i have a question', 'just wondering', 'forgive me', 'pray tell', 'prithee', 'by the way', 'btw', 'say', 'tell me', 'listen', 'so', 'anyway', 'ok so', 'hey quick question', 'one question', 'i was wondering', 'if i may', 'pardon the intrusion', 'sorry', 'um excuse me', 'i beg your pardon', 'i\'d like to know', 'could you tell me', 'do you mind telling me', 'may i ask', 'i\'m curious', 'would you happen to know', 'i hope you can tell me', 'mind if i ask', 'i was hoping', 'perhaps you could tell me'];
 const FLATTERING_ADDRESS = ['o wise one', 'mighty wolf', 'noble beast', 'great one', 'kind sir', 'my good friend', 'good sir', 'fair lady', 'oh great and powerful one', 'wise elder', 'noble creature', 'handsome stranger', 'kind stranger', 'gentle giant', 'oh mighty one', 'friendly beast'];
 const SMALL_TALK = ['nice weather today', 'lovely day', 'what a day', 'long day', 'it\'s cold out', 'i\'ve been walking for hours', 'the road was long', 'my feet hurt', 'what a storm last night', 'it\'s getting dark', 'busy day huh', 'quiet around here', 'i just arrived', 'i\'m new in town', 'i\'m not from around here', 'i\'ve been travelling all day', 'sorry, i\'m a bit tired', 'what a view', 'it\'s been a long road', 'lovely evening', 'strange times', 'i\'ve come a long way'];
 const THANKS = ['thanks', 'thank you', 'thx', 'ty', 'cheers', 'please', 'pls', 'plz', 'much appreciated', 'if you would', 'if you please', 'i\'d be grateful', 'kindly', 'thanks in advance', 'appreciate it', 'thank you kindly', 'i beg you', 'many thanks', 'ta'];

@@ -7,6 +7,7 @@ import type { Intent } from '../../actors/index.ts';
  */
 export const TEMPLATES: Record<Intent, readonly string[]> = {
   greet: [
+    '{gm|gmorning|g\'morning|gud mornin|ello|\'ello|ello govna|\'ello guv|ello mate|wotcha|whatcha|oi oi|hallo hallo|hey hun|hiya hun|hey babe|heya pal|sup fam|yo yo yo}[ $addr]',
     '{hello|hi|greetings|well met|good day}[ $addr]{,|!|.} {a pleasure to|a joy to|so nice to|lovely to|good to} {meet you|cross paths|make your acquaintance|see you|run into you}',
     '{evening|morning|hello|hi|hey|greetings}[ $addr]{!|,|.} {mind if i|may i|can i} {sit|join you|rest|sit down|warm up} {by your fire|here|with you|a while|for a moment|next to you}',
     '{hey|hi|hello|oi|yo}[ $addr]{,|!|} {remember me|do you remember me|you remember me|it\'s me again|recognise me|recognize me|it\'s been a while}',
@@ -52,6 +53,12 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{how do|how goes|how now|what cheer|god save you|god be with you|good den|good e\'en|well met, friend|hail, fellow}[ $addr]',
   ],
   threaten: [
+    'you have until {the count of three|sunset|dawn|morning|i count to ten|nightfall|the end of the day} to {leave|run|get out|give it back|pay|clear out|vanish}',
+    '{i\'m|i am|im} not afraid of you{|, i\'ll kill you if i have to|, i\'ll fight you|, come and try|, i will end you}',
+    '{i\'ll|i will} make sure you never {hunt|walk|eat|see|howl|bite anyone|hurt anyone|wake up} again',
+    '{give|return|hand over|give back} {the stolen goods|what you stole|what\'s mine|my $thing|the $thing} or {face the consequences|suffer|die|pay|i\'ll take it by force|you\'ll regret it}',
+    '{if you|you} come any closer{,|} {i\'ll|i will} {put you down|$harm you|end you|shoot|strike|cut you}',
+    '{cross|step over|come past|step across} {that line|this line|the line|my border} and you {die|are dead|won\'t walk again|lose your head}',
     '{give me|hand over|empty your pockets|gimme|give|surrender} {everything|all you have|everything you have|everything you\'ve got|your valuables|it all|the lot}{. now|, now|!| now| right now| quick|. right now|, quickly}',
     '{you\'d|you had|you|ya|you\'d best} better {run|hide|start running|pray|leave|watch out|be gone by morning|run far|sleep with one eye open|not be here when i come back}',
     '{this|my|that} {blade|arrow|sword|axe|bullet|spear|knife|bolt} has your name on it',
@@ -140,6 +147,10 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{could|can} you {draw|show|mark} me {a map|the way|it on my map}',
   ],
   askAboutSelf: [
+    'is there {someone|a family|anyone|a mate|a pack} {waiting for you|you love|who cares for you|you miss|at home for you}[ {somewhere|out there|back home}]',
+    '{were you|have you|was you} always {this|so} {big|huge|tall|large|strong|grey|quiet|friendly|fierce|old}[, even as a {pup|cub|child|youngster}]',
+    '{what\'s|what is|tell me} the story {behind you|with you|of your life|of you|of how you got here}',
+    '{i\'ve heard|i hear|they say|people say|is it true} {that |}you {live|sleep|hunt|lived|were born|grew up} {in the hollow|in a cave|by the river|here|alone|in these woods|under the bridge}{, is that true|?|, true?|, right?|}',
     '{do you have|have you got|got any|do you have any} {pups|cubs|young|little ones|children|babies|kits|hatchlings|a mate|a partner|siblings}',
     '{how|why} did you {get so big|get here|end up here|learn to talk|become like this|get that scar|lose your eye}',
     '{are you|r u|you} {some kind of|a sort of|a kind of|the} {guardian|guard|spirit|protector|king|queen|god|ghost|wizard|shapeshifter|hermit|keeper} {|of this place|of the forest|here}',
@@ -180,6 +191,8 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{what|which} {clan|tribe|pack|kingdom|family|order} {are you from|do you belong to|are you part of}',
   ],
   trade: [
+    'what {sort|kind} of {prices|price|money|coin|deal|payment} {are we talking|do you want|do you have in mind|are you asking|would you take}',
+    '{got|any|you got|u got|have any|selling} {$thing|potions|arrows|food|furs|meat|rope|maps}{?|? i can pay|? how much|? i\'ll buy| for sale?| 4 sale}',
     'what {do you have|have you got|you got|is there|do you sell|do you keep} in {your|the|that} {shop|store|stall|bag|cart|pack|wagon|chest|basket|sack}',
     '{too pricey|too expensive|too steep|a bit much|too rich for my blood|that\'s steep|way too much}[ for me]{,|.|} {can you do better|can you go lower|how about less|lower it a bit|what\'s your best price|give me a discount|i\'ll pay half|meet me in the middle}',
     '{can you|could you|will you} {do better|go lower|lower the price|give me a better price|knock a few coins off|throw in a $thing|cut me a deal|make it cheaper}[ {on that|for the $thing|$addr}]',
@@ -218,6 +231,8 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{ten|five|twenty|fifty|a hundred|two|three} {gold|silver|coins|crowns|copper}{,|} {final offer|take it or leave it|deal|for the $thing|and not a coin more|, deal?}',
   ],
   flatter: [
+    '{hello|hi|hey|greetings|hail|well met|oh}[,] {you|thou} {magnificent|beautiful|gorgeous|handsome|glorious|splendid|majestic|wise|mighty|noble|lovely} {beast|creature|wolf|thing|$creature|specimen|soul}',
+    '{your reputation|your fame|your legend|word of your greatness} {precedes you|is well earned|reaches far|is deserved}',
     'your {courage|strength|beauty|wisdom|speed|skill|cunning|howl} {puts|would put} {the knights|the heroes|the gods|the rest|everyone else|the kings|us all|other $creature} to shame',
     '{the stories|the tales|the songs|the legends|the rumours|the rumors} {about you|of you} {don\'t do you justice|were true|are all true|undersold you|fall short|barely scratch the surface}',
     '{i\'m|i am} {a big fan|your biggest fan|a fan|in awe} of {yours|you|your work|your might}',
@@ -257,6 +272,20 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{good|great|nice|well done|impressive|brilliant} {job|work|fighting|hunting|catch|move|howl}[ $addr]',
   ],
   insult: [
+    '{wow|whoa|god|gods|man|oh wow|yikes|damn|geez}{,|} {you are|you\'re|ur|you look|you smell} {so |really |truly |}{hideous|ugly|disgusting|gross|repulsive|revolting|rank|awful|foul|stinky|nasty|horrible}',
+    '{do you|don\'t you|have you} ever {bathe|wash|take a bath|brush your teeth|clean your fur|groom yourself|bathed|washed}[{?|, you reek|, you stink|? you smell|? gross}]',
+    '{did something|something must have} {die|died|crawled} in {your mouth|your fur|your den|there}',
+    '{you have|you\'ve got|ur} the face of a {warthog|pig|toad|goblin|troll|rat|mule|baboon|boot}',
+    '$insultN',
+    '{you|u|ya|what a|such a} $insultN',
+    '$insultAdj {$insultN|one|thing}',
+    '{you\'re|you are|ur|youre} not {very|exactly|the most|that|too|all that} {bright|smart|clever|sharp|quick|pretty|brave|handsome|wise|tough|scary}[, {are you|huh|eh|is it}]',
+    '{you\'re|you are|ur} not the {sharpest tool in the shed|brightest star in the sky|sharpest knife in the drawer|brightest candle|smartest wolf in the pack|sharpest claw on the paw}',
+    '{your pack|your family|your mother|your kind|everyone|your father} {must be|is|are|should be} {ashamed|embarrassed|disgusted|sick|tired} of you',
+    '{you\'re|you are|ur} a walking {flea circus|disaster|joke|disgrace|rubbish heap|stink cloud|embarrassment|mistake|flea farm}',
+    '{nobody|no one} {in their right mind|with any sense|with half a brain|sane} would {listen to|follow|trust|want|talk to|touch} you',
+    '{what a|such a} {sad|sorry|pitiful|miserable|poor|pathetic|silly|dopey} little {wolf|creature|beast|thing|$creature|mutt} {you are|}',
+    '{are you|r u|you} {stupid|dumb|deaf|blind|slow|an idiot|thick|simple|brain dead|mental}[ {or something|or what|or just ugly}]',
     '{even|even the|even a} {rats|goblins|flies|maggots|pigs|trolls|your mother|dogs|worms} {find|think|say} you{\'re| are|} {disgusting|ugly|gross|stupid|revolting|smelly|pathetic}',
     '{you look|you smell|you look like|you\'re like} something the {cat|dog|wolves|goblins|river} dragged in',
     '{you call that|that\'s|is that what you call} a {howl|bite|roar|lair|fight|growl|den|weapon|threat|face}[?]',
@@ -305,6 +334,10 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{ew|eww|ugh|yuck|gross|blech}{,|} {a $insultN|what is that smell|it\'s you|look at you|you again|that face}',
   ],
   farewell: [
+    '{bai|bai bai|baii|l8r|l8ter|laterz|cya l8r|c ya|cu l8r|ttfn|bbl|gn|gnite|nite nite|bye4now|tata|ta ta for now|bye xx|byeeee}[ $addr]',
+    '{i\'ll|i will} leave you to {your hunt|your work|your dinner|your business|it|your rest|your thoughts|your nap|your duties} {then|now|}',
+    '{i think|i believe|well} i\'ve taken enough of your time{, goodbye|, farewell|, bye|, take care|}',
+    '{well|right|so|oh}, it\'s getting {late|dark}{,|.} {i should head back|i should go|i\'d better go|time to go|i\'ll be off|i must head home}',
     '{take it easy|stay safe|be careful|take care|good luck|keep safe|watch yourself|be well} {out there|on the road|out in the wilds|in the woods|tonight|on your travels|wherever you go}',
     '{aight|ight|alright|ok|okay|kk}{,|} {peace|peace out|later|bye|i\'m out|gotta go|cya|laters}[ {y\'all|yall|all|guys|fam|$addr}]',
     '{so long|farewell|goodbye|bye|later|see ya|take care|cheerio|adieu|bye then|so long then}{,|} {friend|$addr|my friend|old friend|then|for now|and good luck|and thanks|pal|wolf|mate}',
@@ -337,6 +370,8 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{bye|goodbye|farewell|later|see ya|cya|take care} and {thanks|thank you|good luck|take care|stay safe|be well}',
   ],
   askForHelp: [
+    'would it be too much to ask {for your protection|for help|for your aid|for some food|for a hand|for shelter|you to help}',
+    '{i\'m afraid|i fear|i think} {i\'m lost|i\'m hurt|i\'m in trouble|i can\'t go on|i\'m being followed|i\'m dying}{| and my lantern died| and night is falling|, please help|, can you help}',
     '{my|our} $kin {has gone|went|is|has been|was} {missing|lost|taken|gone} {in the woods|since yesterday|for days|in the forest|near the river|since last night|}{|, please help|, can you help|, have you seen them|, help me find them}',
     '{someone|somebody|a man|a monster|something|a wolf|a beast} is {chasing|following|hunting|attacking} me{|, hide me|, help|, please help|!|, help me}',
     '{my|our} {leg|arm|foot|wing|back|ankle|hand|ribs} {is|are} {broken|hurt|bleeding|crushed|badly cut|infected}{|, i can\'t walk|, please help|, can you help|, help me|, i need a healer}',
@@ -368,6 +403,11 @@ export const TEMPLATES: Record<Intent, readonly string[]> = {
     '{could|can|would} you {help me|lend a hand} with {something|my quest|a task|this problem|my bags|this door|the harvest}',
   ],
   unknown: [
+    '{lol|lmao|lmaooo|haha|hahaha|lolol|rofl} {that\'s|thats|that is|so} {hilarious|funny|so funny|great|wild|random|dumb|silly|weird}',
+    '{the|this} {tavern|inn|town|road|food|ale|weather|music|bread|market} {here|around here|today|} is {terrible|great|awful|lovely|boring|loud|cold|strange|okay}{, by the way|, btw|, honestly|}',
+    'what a {strange|long|weird|lovely|boring|busy|odd|tiring} {day|week|night|morning|trip} {it has been|it\'s been|this is|}',
+    'my {boots|socks|clothes|feet|hands|hair|pack|cloak} {are|is} {soaked|wet|muddy|cold|dirty|tired|heavy|new|old}',
+    '{i once|once i|i have|i\'ve} {saw|seen|met|heard} a {fish|bird|frog|man|cat|bear} {jump out of the river|sing|dance|play the flute|eat a pie|fly backwards}',
     '{what\'s|what is|whats} {two|three|one|five|2|3|10|seven} {plus|times|minus|and} {two|three|one|five|2|3|10|seven}',
     '{pizza|cheese|soup|bread|cake|pie|chocolate|summer|winter|tuesday|blue|music|sleep|chess|fishing} is {the best|the worst|my favourite|overrated|underrated|great|nice|okay} {food|thing|season|day|colour|game|hobby|}',
     '{i|we|they|my friend|the baker|someone|my brother|the kids|my dad|everyone} {saw|ate|painted|found|heard|bought|lost|fixed|cooked|watched|drew|built|read} {the|a|some|my|this|that} {$adj |}$noun[ {yesterday|today|last week|this morning|again|once|at school|at home}]',
