@@ -1,9 +1,13 @@
 // Benchmark of the local minds: a tick's think batch through the MindService vs onnxruntime alone, and the chat path.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { MindRequest, Perception, ThinkRequest } from '../actors/index.ts';
-import { BUILD_SEED, BUILTIN_MODELS_DIR, MindService, ORDERS, POLICY_INPUTS, intentCorpus, policyFeatures } from '../minds/index.ts';
+import type { Intent } from '../actors/index.ts';
+import {
+  BUILD_SEED, BUILTIN_MODELS_DIR, INTENT_DEV_TSV, MindService, NATURAL_INTENTS_TSV, ORDERS, POLICY_INPUTS, evaluateIntents, formatConfusion, intentCorpus, policyFeatures, readIntentTsv,
+} from '../minds/index.ts';
 import { Rng } from '../shared/index.ts';
 import { quantile, round } from './stats.ts';
 
@@ -67,8 +71,11 @@ async function interleaved(service: MindService, raw: ort.InferenceSession, reps
  */
 const FRESH_SIZE = 1000;
 
+/** Metrics of the minds benchmark: flat numbers, and the natural-line confusion matrix (rows true, columns predicted) when that set exists. */
+export type MindsBenchResult = Record<string, number> & { confusion?: Record<Intent, Record<Intent, number>> };
+
 /** Run the minds benchmark; returns flat metrics and prints a table. */
-export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<string, number>> {
+export async function runMindsBench(opts: { smoke: boolean }): Promise<MindsBenchResult> {
   const reps = opts.smoke ? 5 : 200;
   const service = await MindService.create({ logger: (l) => console.warn(l) });
   const raw = await ort.InferenceSession.create(readFileSync(join(BUILTIN_MODELS_DIR, 'policy', 'onnx', 'model.onnx')), {
@@ -110,6 +117,20 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
   out.reply_p50_ms = round(quantile(replies, 0.5), 4);
   const res = await service.chat.classify(lines);
   out.intent_heldout_accuracy = round(res.filter((r, i) => r.intent === test[i]?.intent).length / test.length, 4);
+  const classify = (texts: string[]): Promise<{ intent: Intent }[]> => service.chat.classify(texts);
+  out.intent_dev_accuracy = round((await evaluateIntents(classify, readIntentTsv(INTENT_DEV_TSV))).accuracy, 4);
+  // The independent natural lines are judged only when someone has put them in place.
+  let confusion: Record<Intent, Record<Intent, number>> | undefined;
+  const naturalPath = fileURLToPath(NATURAL_INTENTS_TSV);
+  if (existsSync(naturalPath)) {
+    const natural = await evaluateIntents(classify, readIntentTsv(naturalPath));
+    out.intent_natural_accuracy = round(natural.accuracy, 4);
+    out.intent_natural_lines = natural.lines;
+    confusion = natural.confusion;
+    console.log(`intent on ${naturalPath} (${natural.lines} lines): accuracy ${natural.accuracy.toFixed(4)}; rows true, columns predicted:\n${formatConfusion(natural)}`);
+  } else {
+    console.log(`intent_natural_accuracy skipped: ${naturalPath} is missing (a TSV of natural chat lines, header then intent<TAB>text)`);
+  }
 
   await raw.release();
   await service.close();
@@ -124,6 +145,9 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
     mind_tick_ms: out[`mind_tick_ms_fresh@${FRESH_SIZE}`] as number, service_vs_raw: out[`service_vs_raw_fresh@${FRESH_SIZE}`] as number,
   };
   console.table(rows);
-  console.table({ intent_p50_ms: out.intent_p50_ms, intent_batch512_ms: out.intent_batch512_ms, reply_p50_ms: out.reply_p50_ms, intent_heldout_accuracy: out.intent_heldout_accuracy });
-  return out;
+  console.table({
+    intent_p50_ms: out.intent_p50_ms, intent_batch512_ms: out.intent_batch512_ms, reply_p50_ms: out.reply_p50_ms, intent_heldout_accuracy: out.intent_heldout_accuracy,
+    intent_dev_accuracy: out.intent_dev_accuracy, ...(out.intent_natural_accuracy === undefined ? {} : { intent_natural_accuracy: out.intent_natural_accuracy }),
+  });
+  return confusion ? Object.assign(out, { confusion }) : out;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type Bench = (opts: { smoke: boolean }) => Promise<Record<string, number>>;
+type Bench = (opts: { smoke: boolean }) => Promise<Record<string, unknown>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   actors: async () => (await import('./actors.ts')).runActorsBench,

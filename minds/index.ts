@@ -21,6 +21,8 @@ export { ORDERS, POLICY_INPUTS, policyFeatures, teacherScores } from './policyMo
 export { buildModels, BUILD_SEED } from './build/buildModels.ts';
 export type { BuildReport } from './build/buildModels.ts';
 export { intentCorpus } from './build/intentCorpus.ts';
+export { INTENT_DEV_TSV, NATURAL_INTENTS_TSV, evaluateIntents, formatConfusion, readIntentTsv, scoreIntents } from './build/evaluate.ts';
+export type { IntentEvaluation } from './build/evaluate.ts';
 export type { IntentExample } from './build/intentCorpus.ts';
 export { CloudTactics } from './cloudTactics.ts';
 export type { CloudTacticsOptions, CloudTacticsStats } from './cloudTactics.ts';

@@ -5,9 +5,11 @@ import { INTENT_LABELS } from './catalog.ts';
 import type { MindLogger } from './denseRunner.ts';
 import type { InspectedFolder } from './modelFolder.ts';
 import { ModelFolderError } from './modelFolder.ts';
+import { bagFeatures } from './nn/bagNet.ts';
+import type { BigramSpec } from './nn/bagNet.ts';
 import { forwardBag, softmaxRow } from './nn/mlp.ts';
 import type { Mlp } from './nn/mlp.ts';
-import { mlpFromDecoded } from './nn/mlpGraph.ts';
+import { bigramSpecFromDecoded, mlpFromDecoded } from './nn/mlpGraph.ts';
 import { tokenIds } from './text.ts';
 
 /** One classified line. */
@@ -36,16 +38,21 @@ export const transformersClassifierFactory: TextClassifierFactory = async (dir) 
 const INTENT_SET = new Set<string>(INTENT_LABELS);
 const asIntent = (label: string): Intent => (INTENT_SET.has(label) ? (label as Intent) : 'unknown');
 
-/** The plain-JS classifier of a built-in (embedding-bag) intent model: its weights and its vocabulary. */
+/**
+ * The plain-JS classifier of a built-in (embedding-bag) intent model: its weights, its WordPiece vocabulary and
+ * the word-pair hashing of its graph. Gives the labels the transformers.js pipeline gives.
+ */
 export class BagClassifier {
   private readonly mlp: Mlp;
   private readonly vocab: ReadonlyMap<string, number>;
   private readonly labels: readonly string[];
+  private readonly bigrams: BigramSpec | undefined;
 
-  private constructor(mlp: Mlp, vocab: ReadonlyMap<string, number>, labels: readonly string[]) {
+  private constructor(mlp: Mlp, vocab: ReadonlyMap<string, number>, labels: readonly string[], bigrams: BigramSpec | undefined) {
     this.mlp = mlp;
     this.vocab = vocab;
     this.labels = labels;
+    this.bigrams = bigrams;
   }
 
   /** From a checked folder; `undefined` when the folder holds some other kind of network. */
@@ -60,14 +67,17 @@ export class BagClassifier {
     } catch (err) {
       throw new ModelFolderError(path, `cannot be read as JSON: ${(err as Error).message}`, { cause: err });
     }
-    if (Object.keys(vocab).length !== mlp.inputs) {
-      throw new ModelFolderError(join(f.dir, 'onnx', 'model.onnx'), `embedding table has ${mlp.inputs} rows but tokenizer.json has ${Object.keys(vocab).length} tokens`);
+    const bigrams = bigramSpecFromDecoded(f.decoded);
+    const tokens = Object.keys(vocab).length;
+    if (tokens + (bigrams?.buckets ?? 0) !== mlp.inputs || (bigrams && bigrams.offset !== tokens)) {
+      const pairs = bigrams ? ` and ${bigrams.buckets} word-pair rows from ${bigrams.offset}` : '';
+      throw new ModelFolderError(join(f.dir, 'onnx', 'model.onnx'), `embedding table has ${mlp.inputs} rows but tokenizer.json has ${tokens} tokens${pairs}`);
     }
-    return new BagClassifier(mlp, new Map(Object.entries(vocab)), labels);
+    return new BagClassifier(mlp, new Map(Object.entries(vocab)), labels, bigrams);
   }
 
   classify(texts: readonly string[]): IntentResult[] {
-    const [logits] = forwardBag(this.mlp, texts.map((t) => tokenIds(t, this.vocab)));
+    const [logits] = forwardBag(this.mlp, texts.map((t) => bagFeatures(tokenIds(t, this.vocab), this.bigrams)));
     const k = this.labels.length;
     const p = new Float64Array(k);
     return texts.map((_, r) => {

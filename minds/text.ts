@@ -24,6 +24,8 @@ export const MAX_TOKENS = 64;
 // The punctuation class of transformers.js's BertPreTokenizer: Unicode punctuation plus all ASCII symbols.
 const PUNCT = '\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E';
 const PIECES = new RegExp(`[^\\s${PUNCT}]+|[${PUNCT}]`, 'gu');
+// CJK ideographs in the BMP, which the BertNormalizer sets apart with spaces (it reads UTF-16 units, so only these).
+const CJK = /[\u4E00-\u9FFF\u3400-\u4DBF\uF900-\uFAFF]/g;
 
 /** Split text the way a `BertPreTokenizer` does: on whitespace, each punctuation character its own token. Case is kept. */
 export function bertPieces(text: string): string[] {
@@ -32,13 +34,64 @@ export function bertPieces(text: string): string[] {
 
 /**
  * Split text the way the `BertNormalizer` + `BertPreTokenizer` of the intent model's tokenizer.json do:
- * lowercase, accents stripped, split on whitespace, each punctuation character its own token.
+ * lowercase, accents stripped, CJK ideographs set apart, split on whitespace, each punctuation character its own token.
  */
 export function basicTokens(text: string): string[] {
-  return bertPieces(text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, ''));
+  const s = text.replace(/[\u0000\uFFFD]/g, '').replace(CJK, ' $& ').toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+  return bertPieces(s);
 }
 
-/** Token ids of `text` for a whole-word vocabulary (unknown words → [UNK]), at most {@link MAX_TOKENS}. */
+/** Prefix of a WordPiece piece that continues a word. */
+export const CONTINUATION = '##';
+/** Words longer than this (in code points) are one [UNK], as in the WordPiece model of tokenizer.json. */
+export const MAX_WORD_CHARS = 100;
+
+/**
+ * WordPiece pieces of one word: greedy longest match from the left, later pieces with the `##` prefix; the
+ * whole word is `[UNK]` when some part of it matches no piece. `skipWhole` refuses the whole word as one piece
+ * (training uses it to teach the model what the parts of a known word mean when the word itself is unseen).
+ */
+export function wordPieces(word: string, vocab: ReadonlyMap<string, number>, skipWhole = false): number[] {
+  const chars = [...word];
+  if (chars.length > MAX_WORD_CHARS) return [UNK_ID];
+  const out: number[] = [];
+  let start = 0;
+  while (start < chars.length) {
+    let end = chars.length;
+    if (skipWhole && start === 0 && end > 1) end--;
+    let id: number | undefined;
+    while (start < end) {
+      const piece = (start > 0 ? CONTINUATION : '') + chars.slice(start, end).join('');
+      id = vocab.get(piece);
+      if (id !== undefined) break;
+      end--;
+    }
+    if (id === undefined) return [UNK_ID];
+    out.push(id);
+    start = end;
+  }
+  return out;
+}
+
+// The special tokens of the intent tokenizer: typed literally, each is that token (tokenizer.json `added_tokens`).
+const SPECIAL = /(\[PAD\]|\[UNK\])/;
+
+/**
+ * Token ids of `text` under the intent tokenizer (BERT normaliser and pre-tokeniser, WordPiece over `vocab`),
+ * cut to {@link MAX_TOKENS} as the pipeline truncates. The same ids transformers.js gives.
+ */
 export function tokenIds(text: string, vocab: ReadonlyMap<string, number>): number[] {
-  return basicTokens(text).slice(0, MAX_TOKENS).map((w) => vocab.get(w) ?? UNK_ID);
+  const out: number[] = [];
+  for (const part of text.split(SPECIAL)) {
+    if (part === '[PAD]' || part === '[UNK]') {
+      out.push(vocab.get(part) ?? UNK_ID);
+      continue;
+    }
+    for (const w of basicTokens(part)) {
+      for (const id of wordPieces(w, vocab)) out.push(id);
+      if (out.length >= MAX_TOKENS) break;
+    }
+    if (out.length >= MAX_TOKENS) break;
+  }
+  return out.slice(0, MAX_TOKENS);
 }

@@ -2,15 +2,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../shared/index.ts';
 import { ACTION_LABELS, BIOMES, INTENT_LABELS, LATENT_SIZE, SPECIES, TEMPERAMENTS, TRAIT_KEYS, VOICES } from '../catalog.ts';
+import { bagFeatures, trainBag } from '../nn/bagNet.ts';
+import type { BagExample, BigramSpec } from '../nn/bagNet.ts';
 import { forwardBag, forwardDense, trainMlp } from '../nn/mlp.ts';
 import type { Example, Mlp } from '../nn/mlp.ts';
 import { bagMlpOnnx, denseMlpOnnx } from '../nn/mlpGraph.ts';
 import { PERSONALITY_HEADS, PERSONALITY_INPUTS, personalityFeatures, teacherTraits, temperamentScores, voiceScores } from '../personalityModel.ts';
 import { ORDERS, POLICY_HEADS, POLICY_INPUTS, TEACHER_TEMPERATURE, policyFeatures, teacherScores } from '../policyModel.ts';
-import { MAX_TOKENS, PAD_ID, UNK_ID, basicTokens, tokenIds } from '../text.ts';
+import { MAX_TOKENS, PAD_ID, UNK_ID, basicTokens, tokenIds, wordPieces } from '../text.ts';
+import { INTENT_DEV_TSV, readIntentTsv, scoreIntents } from './evaluate.ts';
+import type { IntentEvaluation } from './evaluate.ts';
 import { intentCorpus } from './intentCorpus.ts';
 import type { IntentExample } from './intentCorpus.ts';
 import { buildReplyModel } from './replyModel.ts';
+import { learnWordPieces } from './wordPiece.ts';
 
 /** The seed every built-in model is trained from. */
 export const BUILD_SEED = 'lairmind-models-v1';
@@ -77,17 +82,43 @@ function policyExamples(rng: Rng, n: number): Example[] {
 
 // ---- intent -------------------------------------------------------------------------------------------
 
-/** Whole-word vocabulary of the training lines: words seen at least twice, most frequent first. */
+/** WordPiece pieces learnt from the training lines (besides [PAD] and [UNK]). */
+const INTENT_PIECES = 2500;
+/** Hashed word-pair rows of the intent model, and the multipliers of the hash. */
+const INTENT_PAIR_BUCKETS = 8192;
+const PAIR_HASH = { k1: 7919, k2: 104729 } as const;
+/** Hidden units of the intent model. */
+const INTENT_HIDDEN = 64;
+
+/** WordPiece vocabulary of the training lines: [PAD], [UNK], the alphabet, then merged pieces (whole frequent words among them). */
 function buildVocab(train: readonly IntentExample[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const ex of train) for (const w of basicTokens(ex.text)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const words = [...counts].filter(([, c]) => c >= 2).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([w]) => w);
   const vocab = new Map<string, number>([['[PAD]', PAD_ID], ['[UNK]', UNK_ID]]);
-  for (const w of words) vocab.set(w, vocab.size);
+  for (const p of learnWordPieces(counts, INTENT_PIECES)) vocab.set(p, vocab.size);
   return vocab;
 }
 
-/** tokenizer.json in the Hugging Face `tokenizers` format: BERT normaliser and pre-tokeniser, WordPiece over whole words. */
+/**
+ * Training rows of the intent lines. Each line also gets a second tokenisation in which about a third of its
+ * longer words are split below the whole word, as WordPiece splits a word it has never seen: the parts learn
+ * what the word meant. Short `unknown` lines (one or two tokens: "ok", "lol", "what") are repeated, since a
+ * single filler has only one line to teach it while its words fill thousands of lines of other intents.
+ */
+function intentExamples(train: readonly IntentExample[], vocab: ReadonlyMap<string, number>, pairs: BigramSpec, rng: Rng): BagExample[] {
+  const out: BagExample[] = [];
+  for (const e of train) {
+    const words = basicTokens(e.text);
+    const split: number[] = [];
+    for (const w of words) split.push(...wordPieces(w, vocab, w.length >= 3 && rng.chance(0.3)));
+    const ex = { variants: [bagFeatures(tokenIds(e.text, vocab), pairs), bagFeatures(split.slice(0, MAX_TOKENS), pairs)], label: INTENT_LABELS.indexOf(e.intent) };
+    const copies = e.intent === 'unknown' && words.filter((w) => /\w/.test(w)).length <= 2 ? 4 : 1;
+    for (let i = 0; i < copies; i++) out.push(ex);
+  }
+  return out;
+}
+
+/** tokenizer.json in the Hugging Face `tokenizers` format: BERT normaliser and pre-tokeniser, WordPiece model. */
 function tokenizerJson(vocab: ReadonlyMap<string, number>): unknown {
   const special = (id: number, content: string): unknown => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
   return {
@@ -103,17 +134,21 @@ function tokenizerJson(vocab: ReadonlyMap<string, number>): unknown {
   };
 }
 
-/** Share of `examples` whose argmax under `m` is their label. */
-export function bagAccuracy(m: Mlp, vocab: ReadonlyMap<string, number>, examples: readonly IntentExample[]): number {
-  const [logits] = forwardBag(m, examples.map((e) => tokenIds(e.text, vocab)));
+/** The plain-JS intent classification of a trained model, as the BagClassifier does it. */
+function bagClassify(m: Mlp, vocab: ReadonlyMap<string, number>, pairs: BigramSpec, texts: readonly string[]): { intent: IntentExample['intent'] }[] {
+  const [logits] = forwardBag(m, texts.map((t) => bagFeatures(tokenIds(t, vocab), pairs)));
   const k = INTENT_LABELS.length;
-  let right = 0;
-  examples.forEach((e, r) => {
+  return texts.map((_, r) => {
     let best = 0;
     for (let c = 1; c < k; c++) if ((logits as Float32Array)[r * k + c] as number > ((logits as Float32Array)[r * k + best] as number)) best = c;
-    if (INTENT_LABELS[best] === e.intent) right++;
+    return { intent: INTENT_LABELS[best] as IntentExample['intent'] };
   });
-  return right / Math.max(1, examples.length);
+}
+
+/** Share of `examples` whose argmax under `m` is their label. */
+export function bagAccuracy(m: Mlp, vocab: ReadonlyMap<string, number>, pairs: BigramSpec, examples: readonly IntentExample[]): number {
+  const got = bagClassify(m, vocab, pairs, examples.map((e) => e.text));
+  return got.filter((g, i) => g.intent === examples[i]?.intent).length / Math.max(1, examples.length);
 }
 
 /** What {@link buildModels} reports. */
@@ -124,6 +159,9 @@ export interface BuildReport {
   readonly intentVocab: number;
   readonly intentTrainAccuracy: number;
   readonly intentHeldOutAccuracy: number;
+  /** On the hand-written development lines (minds/build/intent-dev.tsv), which training never sees. */
+  readonly intentDev: IntentEvaluation;
+  readonly intentModelBytes: number;
   readonly policyTeacherAgreement: number;
   readonly replyVocab: number;
   readonly replyParameters: number;
@@ -175,11 +213,16 @@ export function buildModels(dir: string): BuildReport {
   // intent
   const corpus = intentCorpus(`${BUILD_SEED}/intent-corpus`);
   const vocab = buildVocab(corpus.train);
-  const intent = trainMlp(corpus.train.map((e) => ({ ids: tokenIds(e.text, vocab), targets: [INTENT_LABELS.map((l) => (l === e.intent ? 1 : 0))] })), {
-    inputs: vocab.size, hidden: 64, heads: [{ name: 'logits', size: INTENT_LABELS.length, kind: 'softmax' }], sparse: true, epochs: 25, batch: 32, lr: 0.01, l2: 1e-5, seed: `${BUILD_SEED}/intent-train`,
+  const pairs: BigramSpec = { offset: vocab.size, buckets: INTENT_PAIR_BUCKETS, ...PAIR_HASH };
+  const intent = trainBag(intentExamples(corpus.train, vocab, pairs, root.fork('intent-split')), {
+    rows: vocab.size + pairs.buckets, hidden: INTENT_HIDDEN, classes: INTENT_LABELS.length, epochs: 12, batch: 32, lr: 0.005, seed: `${BUILD_SEED}/intent-train`,
+    weightDecay: 1e-4, featureDropout: 0.15, hiddenDropout: 0.2, smoothing: 0.05, variantChance: 0.3,
   });
-  const intentHeldOutAccuracy = bagAccuracy(intent, vocab, corpus.test);
-  const intentTrainAccuracy = bagAccuracy(intent, vocab, corpus.train);
+  const intentHeldOutAccuracy = bagAccuracy(intent, vocab, pairs, corpus.test);
+  const intentTrainAccuracy = bagAccuracy(intent, vocab, pairs, corpus.train);
+  const dev = readIntentTsv(INTENT_DEV_TSV);
+  const intentDev = scoreIntents(dev, bagClassify(intent, vocab, pairs, dev.map((e) => e.text)));
+  const intentOnnx = bagMlpOnnx(intent, 'lairmind-intent', 'WordPiece tokens and hashed neighbouring-token pairs, embedding bag (mean) -> relu -> intent logits', pairs);
   writeFolder(join(dir, 'intent'), {
     'config.json': json({
       model_type: 'bert',
@@ -187,13 +230,17 @@ export function buildModels(dir: string): BuildReport {
       id2label: Object.fromEntries(INTENT_LABELS.map((l, i) => [String(i), l])),
       label2id: Object.fromEntries(INTENT_LABELS.map((l, i) => [l, i])),
       lairmind: {
-        kind: 'intent', version: 1, seed: BUILD_SEED, architecture: 'embedding bag (mean) -> relu -> logits',
+        kind: 'intent', version: 2, seed: BUILD_SEED,
+        architecture: 'WordPiece tokens + hashed token pairs -> embedding bag (mean) -> relu -> logits',
+        tokenizer: { type: 'WordPiece', vocab: vocab.size, max_tokens: MAX_TOKENS },
+        token_pairs: { buckets: pairs.buckets, first_row: pairs.offset, hash: '(a*k1 + b*k2) mod buckets', k1: pairs.k1, k2: pairs.k2 },
+        hidden: INTENT_HIDDEN,
         train_lines: corpus.train.length, heldout_lines: corpus.test.length, heldout_accuracy: Math.round(intentHeldOutAccuracy * 1e4) / 1e4,
       },
     }),
     'tokenizer.json': json(tokenizerJson(vocab)),
     'tokenizer_config.json': json({ tokenizer_class: 'BertTokenizer', do_lower_case: true, pad_token: '[PAD]', unk_token: '[UNK]', model_max_length: MAX_TOKENS }),
-    'onnx/model.onnx': bagMlpOnnx(intent, 'lairmind-intent', 'bag of whole-word tokens -> intent logits'),
+    'onnx/model.onnx': intentOnnx,
   });
 
   const reply = buildReplyModel(BUILD_SEED);
@@ -206,6 +253,8 @@ export function buildModels(dir: string): BuildReport {
     intentVocab: vocab.size,
     intentTrainAccuracy,
     intentHeldOutAccuracy,
+    intentDev,
+    intentModelBytes: intentOnnx.length,
     policyTeacherAgreement,
     replyVocab: reply.vocab,
     replyParameters: reply.parameters,

@@ -1,5 +1,6 @@
 import { ElemType, encodeModel } from './onnxGraph.ts';
 import type { DecodedModel, Initializer, NodeSpec } from './onnxGraph.ts';
+import type { BigramSpec } from './bagNet.ts';
 import type { HeadSpec, Mlp } from './mlp.ts';
 
 function headNodes(m: Mlp, hidden: string): { nodes: NodeSpec[]; inits: Initializer[] } {
@@ -42,12 +43,46 @@ export function denseMlpOnnx(m: Mlp, name: string, doc: string, probs = false): 
   });
 }
 
+const INT64_MAX = 9223372036854775807n;
+const i64 = (name: string, values: readonly bigint[], scalar = false): Initializer => ({ name, dims: scalar ? [] : [values.length], data: BigInt64Array.from(values) });
+
+/**
+ * Nodes that append the word-pair rows of {@link BigramSpec} to `input_ids` and their mask to `attention_mask`:
+ * `ids` → `all_ids`, `attention_mask` → `all_mask` (a pair counts when both its tokens do).
+ */
+function bigramNodes(spec: BigramSpec): { nodes: NodeSpec[]; inits: Initializer[] } {
+  return {
+    inits: [
+      i64('bigram.k1', [BigInt(spec.k1)], true), i64('bigram.k2', [BigInt(spec.k2)], true),
+      i64('bigram.buckets', [BigInt(spec.buckets)], true), i64('bigram.offset', [BigInt(spec.offset)], true),
+      i64('pair.start0', [0n]), i64('pair.end0', [-1n]), i64('pair.start1', [1n]), i64('pair.end1', [INT64_MAX]),
+    ],
+    nodes: [
+      { op: 'Slice', inputs: ['input_ids', 'pair.start0', 'pair.end0', 'axis1'], outputs: ['ids_left'] },
+      { op: 'Slice', inputs: ['input_ids', 'pair.start1', 'pair.end1', 'axis1'], outputs: ['ids_right'] },
+      { op: 'Slice', inputs: ['attention_mask', 'pair.start0', 'pair.end0', 'axis1'], outputs: ['mask_left'] },
+      { op: 'Slice', inputs: ['attention_mask', 'pair.start1', 'pair.end1', 'axis1'], outputs: ['mask_right'] },
+      { op: 'Mul', inputs: ['mask_left', 'mask_right'], outputs: ['pair_mask'] },
+      { op: 'Mul', inputs: ['ids_left', 'bigram.k1'], outputs: ['hash_left'] },
+      { op: 'Mul', inputs: ['ids_right', 'bigram.k2'], outputs: ['hash_right'] },
+      { op: 'Add', inputs: ['hash_left', 'hash_right'], outputs: ['hash_sum'] },
+      { op: 'Mod', inputs: ['hash_sum', 'bigram.buckets'], outputs: ['hash_bucket'], attrs: { fmod: 0 } },
+      { op: 'Add', inputs: ['hash_bucket', 'bigram.offset'], outputs: ['pair_ids'] },
+      { op: 'Concat', inputs: ['input_ids', 'pair_ids'], outputs: ['all_ids'], attrs: { axis: 1 } },
+      { op: 'Concat', inputs: ['attention_mask', 'pair_mask'], outputs: ['all_mask'], attrs: { axis: 1 } },
+    ],
+  };
+}
+
 /**
  * ONNX bytes of an embedding-bag classifier in the shape transformers.js expects of a sequence classifier:
- * inputs `input_ids` and `attention_mask` (int64 [batch, sequence]) → `logits` [batch, labels].
+ * inputs `input_ids` and `attention_mask` (int64 [batch, sequence]) → `logits` [batch, labels]. With `bigrams`,
+ * the rows of neighbouring token pairs (hashed in the graph) join the bag.
  */
-export function bagMlpOnnx(m: Mlp, name: string, doc: string): Uint8Array {
+export function bagMlpOnnx(m: Mlp, name: string, doc: string, bigrams?: BigramSpec): Uint8Array {
   const heads = headNodes(m, 'hidden');
+  const pairs = bigrams ? bigramNodes(bigrams) : { nodes: [], inits: [] };
+  const ids = bigrams ? 'all_ids' : 'input_ids', mask = bigrams ? 'all_mask' : 'attention_mask';
   return encodeModel({
     name,
     docString: doc,
@@ -62,11 +97,13 @@ export function bagMlpOnnx(m: Mlp, name: string, doc: string): Uint8Array {
       { name: 'axis1', dims: [1], data: BigInt64Array.from([1n]) },
       { name: 'axis2', dims: [1], data: BigInt64Array.from([2n]) },
       { name: 'one', dims: [], data: Float32Array.from([1]) },
+      ...pairs.inits,
       ...heads.inits,
     ],
     nodes: [
-      { op: 'Gather', inputs: ['W1', 'input_ids'], outputs: ['emb'], attrs: { axis: 0 } },
-      { op: 'Cast', inputs: ['attention_mask'], outputs: ['maskf'], attrs: { to: ElemType.float } },
+      ...pairs.nodes,
+      { op: 'Gather', inputs: ['W1', ids], outputs: ['emb'], attrs: { axis: 0 } },
+      { op: 'Cast', inputs: [mask], outputs: ['maskf'], attrs: { to: ElemType.float } },
       { op: 'Unsqueeze', inputs: ['maskf', 'axis2'], outputs: ['mask3'] },
       { op: 'Mul', inputs: ['emb', 'mask3'], outputs: ['masked'] },
       { op: 'ReduceSum', inputs: ['masked', 'axis1'], outputs: ['summed'], attrs: { keepdims: 0 } },
@@ -78,6 +115,14 @@ export function bagMlpOnnx(m: Mlp, name: string, doc: string): Uint8Array {
       ...heads.nodes,
     ],
   });
+}
+
+/** The word-pair hashing of a model written by {@link bagMlpOnnx}, or `undefined` when it has none. */
+export function bigramSpecFromDecoded(d: DecodedModel): BigramSpec | undefined {
+  const v = (name: string): number | undefined => d.ints.get(name)?.data[0];
+  const k1 = v('bigram.k1'), k2 = v('bigram.k2'), buckets = v('bigram.buckets'), offset = v('bigram.offset');
+  if (k1 === undefined || k2 === undefined || buckets === undefined || offset === undefined) return undefined;
+  return { k1, k2, buckets, offset };
 }
 
 /**

@@ -96,11 +96,13 @@ export function encodeModel(g: GraphSpec): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** What {@link decodeModel} reads back: graph inputs and outputs with shapes, and float initializers by name. */
+/** What {@link decodeModel} reads back: graph inputs and outputs with shapes, and initializers by name (float and int64). */
 export interface DecodedModel {
   readonly inputs: readonly ValueSpec[];
   readonly outputs: readonly ValueSpec[];
   readonly weights: ReadonlyMap<string, { dims: readonly number[]; data: Float32Array }>;
+  /** int64 initializers (axes, constants) as numbers. */
+  readonly ints: ReadonlyMap<string, { dims: readonly number[]; data: readonly number[] }>;
   readonly opTypes: readonly string[];
 }
 
@@ -119,9 +121,21 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   const m = onnx.ModelProto.decode(bytes);
   if (!m.graph) throw new Error('no graph in the ONNX file');
   const weights = new Map<string, { dims: readonly number[]; data: Float32Array }>();
+  const ints = new Map<string, { dims: readonly number[]; data: readonly number[] }>();
   for (const t of m.graph.initializer ?? []) {
-    if (t.dataType !== ElemType.float) continue;
     const dims = (t.dims ?? []).map(Number);
+    if (t.dataType === ElemType.int64) {
+      let data: number[];
+      if (t.rawData && t.rawData.length) {
+        const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
+        data = Array.from({ length: t.rawData.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+      } else {
+        data = (t.int64Data ?? []).map(Number);
+      }
+      ints.set(t.name ?? '', { dims, data });
+      continue;
+    }
+    if (t.dataType !== ElemType.float) continue;
     let data: Float32Array;
     if (t.rawData && t.rawData.length) {
       const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
@@ -137,6 +151,7 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
     inputs: (m.graph.input ?? []).filter((v) => !inits.has(v.name)).map(readShape),
     outputs: (m.graph.output ?? []).map(readShape),
     weights,
+    ints,
     opTypes: (m.graph.node ?? []).map((n) => n.opType ?? ''),
   };
 }
