@@ -1,4 +1,5 @@
-// Benchmark of the local minds: a tick's think batch through the MindService vs onnxruntime alone, and the chat path.
+// Benchmark of the local minds: a tick's think batch through the MindService vs onnxruntime alone, and the chat path;
+// then NPC replies streamed from a cloud model (bench/dialogue.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -6,6 +7,7 @@ import type { MindRequest, Perception, ThinkRequest } from '../actors/index.ts';
 import { BUILD_SEED, BUILTIN_MODELS_DIR, MindService, ORDERS, POLICY_INPUTS, intentCorpus, policyFeatures } from '../minds/index.ts';
 import { Rng } from '../shared/index.ts';
 import { quantile, round } from './stats.ts';
+import { runDialogueBench } from './dialogue.ts';
 
 const SIZES = [100, 1000, 5000] as const;
 
@@ -113,6 +115,7 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<Record<st
 
   await raw.release();
   await service.close();
+  Object.assign(out, await runDialogueBench(opts));
   const rows: Record<string, Record<string, number>> = {};
   for (const a of SIZES) {
     rows[`A=${a}`] = {
