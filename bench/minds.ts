@@ -1,4 +1,5 @@
-// Benchmark of the local minds: a tick's think batch through the MindService vs onnxruntime alone, and the chat path.
+// Benchmark of the local minds: a tick's think batch through the MindService vs onnxruntime alone, and the chat path;
+// then NPC replies streamed from a cloud model (bench/dialogue.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import {
 } from '../minds/index.ts';
 import { Rng } from '../shared/index.ts';
 import { quantile, round } from './stats.ts';
+import { runDialogueBench } from './dialogue.ts';
 
 const SIZES = [100, 1000, 5000] as const;
 
@@ -134,6 +136,7 @@ export async function runMindsBench(opts: { smoke: boolean }): Promise<MindsBenc
 
   await raw.release();
   await service.close();
+  Object.assign(out, await runDialogueBench(opts));
   const rows: Record<string, Record<string, number>> = {};
   for (const a of SIZES) {
     rows[`A=${a}`] = {

@@ -4,8 +4,11 @@ import { createInterface } from 'node:readline';
 import { quantile, round } from './stats.ts';
 import { freePort } from '../tools/freePort.ts';
 
-interface Window {
+/** What bench/netServer.ts recorded in one measured window. */
+export interface Window {
   steps: number[];
+  /** When each step ended, ms (performance.now() of the server's process). */
+  stepAt: number[];
   patches: number[];
   bytes: number;
   rss: number;
@@ -14,6 +17,8 @@ interface Window {
   lines: number;
   /** Plans in the state, averaged over the window's steps. */
   plans: number;
+  /** CPU time the server's process used in the window (user + system), ms. */
+  cpuMs: number;
 }
 
 /** How a run's room and clients behave. */
@@ -30,13 +35,15 @@ interface Mode {
   readonly noSnapshots?: boolean;
 }
 
-function child(script: string, args: string[], env: Record<string, string>): { proc: ChildProcess; lines: AsyncIterator<string> } {
+/** A bench child process (`node --import tsx <script>`), its stdout as lines. */
+export function child(script: string, args: string[], env: Record<string, string>): { proc: ChildProcess; lines: AsyncIterator<string> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
   return { proc, lines };
 }
 
-async function expectLine(lines: AsyncIterator<string>, prefix: string, what: string): Promise<string> {
+/** Read lines until one starts with `prefix`; throws naming `what` when the process ends first. */
+export async function expectLine(lines: AsyncIterator<string>, prefix: string, what: string): Promise<string> {
   for (;;) {
     const r = await lines.next();
     if (r.done) throw new Error(`${what} ended before printing '${prefix}'`);

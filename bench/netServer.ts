@@ -4,6 +4,8 @@
 // every step, each client's view is given every speech line, plan and player entry in the state (the baseline of
 // the per-client bandwidth comparison). NET_SPREAD=<r> puts each new avatar at a seeded random walkable spot within
 // r tiles of the centre, as players spread over a world would be (they all spawn near the centre otherwise).
+// NET_CLUSTERS=<x:y;x:y;…> puts the n-th new avatar within NET_CLUSTER_RADIUS (default 6) tiles of the (n mod count)-th
+// point instead: groups of players, e.g. each around an NPC.
 import { tempDataDir } from '../tools/tempDataDir.ts';
 import { createInterface } from 'node:readline';
 import { matchMaker } from '@colyseus/core';
@@ -13,10 +15,18 @@ import { Rng } from '../shared/index.ts';
 
 const roomWide = process.env.NET_ROOM_WIDE === '1';
 const spread = Number(process.env.NET_SPREAD ?? 0);
+const clusters = (process.env.NET_CLUSTERS ?? '').split(';').filter(Boolean).map((p) => {
+  const [x, y] = p.split(':').map(Number);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`NET_CLUSTERS: expected x:y points separated by ';', got ${JSON.stringify(p)}`);
+  return { x: x as number, y: y as number };
+});
+const clusterRadius = Number(process.env.NET_CLUSTER_RADIUS ?? 6);
 const spreadRng = Rng.create('net-bench-spread');
 /** Avatars already put in place. */
 const placed = new Set<number>();
 const steps: number[] = [];
+/** When each recorded step ended (performance.now()): the gaps show ticks that started late. */
+const stepAt: number[] = [];
 const patches: number[] = [];
 let bytes = 0;
 let recording = false;
@@ -48,16 +58,18 @@ function shareRoomWide(r: WorldRoom, after: number): void {
   }
 }
 
-/** Put avatars that joined since the last step at random walkable spots within `spread` of the centre. */
+/** Put avatars that joined since the last step at random walkable spots within `spread` of the centre, or of their cluster's point. */
 function spreadAvatars(r: WorldRoom): void {
   for (const client of r.clients) {
     const id = r.avatarOf(client.sessionId);
     if (!id || placed.has(id)) continue;
     const body = r.sim.world.actors.get(id)?.body;
     if (!body) continue;
+    const at = clusters.length ? clusters[placed.size % clusters.length] as { x: number; y: number } : { x: 0, y: 0 };
+    const within = clusters.length ? clusterRadius : spread;
     placed.add(id);
     for (let attempt = 0; attempt < 100; attempt++) {
-      const tx = Math.floor(spreadRng.float(-spread, spread)), ty = Math.floor(spreadRng.float(-spread, spread));
+      const tx = Math.floor(at.x + spreadRng.float(-within, within)), ty = Math.floor(at.y + spreadRng.float(-within, within));
       if (!r.gen.isWalkable(tx, ty)) continue;
       body.x = tx + 0.5;
       body.y = ty + 0.5;
@@ -72,13 +84,14 @@ const running = await startServer(loadConfig({ DATA_DIR: tempDataDir('bench'), .
   observer: {
     step: (roomId, _world, _report, ms) => {
       room ??= matchMaker.getLocalRoomById(roomId) as unknown as WorldRoom | undefined;
-      if (room && spread > 0) spreadAvatars(room);
+      if (room && (spread > 0 || clusters.length)) spreadAvatars(room);
       if (room && roomWide) {
         shareRoomWide(room, shared);
         shared = lastSeq(room);
       }
       if (!recording) return;
       steps.push(ms);
+      stepAt.push(performance.now());
       plansSum += room?.state.plans.size ?? 0;
     },
     patch: (_room, ms) => {
@@ -95,15 +108,20 @@ for await (const line of createInterface({ input: process.stdin })) {
   const [cmd, arg] = line.trim().split(/\s+/);
   if (cmd === 'measure') {
     steps.length = 0;
+    stepAt.length = 0;
     patches.length = 0;
     bytes = 0;
     plansSum = 0;
     const seq0 = lastSeq(room);
+    const cpu0 = process.cpuUsage();
     recording = true;
     await new Promise((r) => setTimeout(r, Number(arg) * 1000));
     recording = false;
+    const cpu = process.cpuUsage(cpu0);
     const lines = lastSeq(room) - seq0;
-    console.log(JSON.stringify({ steps, patches, bytes, rss: process.memoryUsage().rss, seconds: Number(arg), lines, plans: steps.length ? plansSum / steps.length : 0 }));
+    console.log(JSON.stringify({
+      steps, stepAt, patches, bytes, rss: process.memoryUsage().rss, seconds: Number(arg), lines, plans: steps.length ? plansSum / steps.length : 0, cpuMs: (cpu.user + cpu.system) / 1000,
+    }));
   } else if (cmd === 'exit') {
     break;
   }
