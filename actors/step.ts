@@ -416,7 +416,7 @@ function attack(world: World, attacker: Actor, targetId: ActorId, damage: number
   if (dx * dx + dy * dy > reach * reach) return;
   t.hp = Math.max(0, t.hp - damage);
   markChanged(world, t);
-  world.out.attacks.push({ attacker: attacker.id, target: t.id, damage });
+  world.out.attacks.push({ attacker: attacker.id, target: t.id, damage, hp: t.hp, killed: t.hp === 0 });
   enqueue(world, t.id, { type: 'hit', from: attacker.id, amount: damage });
   if (t.hp === 0) {
     t.alive = false;

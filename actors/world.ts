@@ -155,8 +155,8 @@ export interface World {
     readonly removed: ActorId[];
     /** Ids of actors spawned by inputs that carried a `ref`. */
     readonly refs: { readonly ref: string; readonly id: ActorId }[];
-    /** Hits that landed this step. */
-    readonly attacks: { readonly attacker: ActorId; readonly target: ActorId; readonly damage: number }[];
+    /** This step's landed blows; `hp` is the target's hp after the blow, `killed` whether it died of it. */
+    readonly attacks: { readonly attacker: ActorId; readonly target: ActorId; readonly damage: number; readonly hp: number; readonly killed: boolean }[];
   };
 }
 

@@ -188,7 +188,7 @@ describe('durable rooms', () => {
       const r = await admin(other, 'GET', `/admin/rooms/${roomId}`);
       return r.status === 200 && r.body;
     });
-    await until('both clients back in the room', Math.max(1000, 15_000 - (performance.now() - t0)), () => bots.every((x) => x.rejoins.length > 0 && x.status === 'connected'));
+    await until('both clients back in the room', Math.max(1000, 15_000 - (performance.now() - t0)), () => bots.every((x) => x.rejoins.length > 0 && x.status === 'connected' && x.view?.selfId()));
     const tookMs = performance.now() - t0;
     console.log(`failover: room live elsewhere and ${bots.length} clients back ${Math.round(tookMs)} ms after kill -9; restored at tick ${String(restored.restoredAt)}, killed at ${tickAtKill}`);
     expect(tookMs).toBeLessThanOrEqual(15_000);
