@@ -114,6 +114,11 @@ export class AvatarLife {
     return null;
   }
 
+  /** The safe points offered to a dead player (empty while alive). */
+  offered(sessionId: string): readonly SpawnPoint[] {
+    return this.deaths.get(sessionId)?.spawns ?? [];
+  }
+
   /** Tell a client that came back while its avatar is dead what it was told at the death (with the time left). */
   remind(sessionId: string): void {
     const d = this.deaths.get(sessionId);
