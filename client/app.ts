@@ -5,12 +5,15 @@ import { ChatPanel } from './chatPanel.ts';
 import { GameConnection } from './connection.ts';
 import type { ConnectionStatus } from './connection.ts';
 import { Controls } from './controls.ts';
+import { DeathScreen, diedOf } from './deathScreen.ts';
 import { DesignerPanel } from './designerPanel.ts';
 import { $ } from './byId.ts';
 import { FrameStats, PingStats } from './frameStats.ts';
+import { HitEffects, hitOf } from './hitEffects.ts';
 import { Hud } from './hud.ts';
 import { talkTarget } from './input.ts';
 import type { Pickable } from './input.ts';
+import { Legend, legendEntries } from './legend.ts';
 import { EntityMirror } from './mirror.ts';
 import { readPlans } from './plans.ts';
 import type { PackPlan } from './plans.ts';
@@ -26,7 +29,10 @@ export const TALK_RANGE = 6;
 /** Milliseconds between pings. */
 const PING_EVERY_MS = 1000;
 
-/** The page: the session with the room (join, state, messages), wiring the HUD, chat, controls, designer panel and frame loop. */
+/**
+ * The page: the session with the room (join, state, messages), wiring the landing page, HUD, chat, hit feedback,
+ * death screen, legend, controls, designer panel and frame loop.
+ */
 export class App {
   readonly camera = new Camera();
   readonly mirror = new EntityMirror(50);
@@ -34,6 +40,11 @@ export class App {
   readonly ping = new PingStats();
   readonly hud = new Hud();
   readonly streams = new SpeechStreams();
+  readonly hits = new HitEffects();
+  readonly legend = new Legend();
+  readonly death = new DeathScreen((at) => this.send('respawn', { at }));
+  /** While the death screen is up: whether the avatar has been seen dead in the state (so alive again means respawned). */
+  private seenDead = false;
   readonly chat: ChatPanel;
   readonly controls: Controls;
   readonly designerPanel: DesignerPanel;
@@ -101,6 +112,8 @@ export class App {
     await this.connection?.leave().catch(() => {});
     this.mirror.clear();
     this.chat.clear();
+    this.hits.clear();
+    this.death.hide();
     this.connection = new GameConnection(this.serverUrl, {
       status: (s, detail) => this.onStatus(s, detail),
       state: (room) => this.onState(room),
@@ -114,6 +127,7 @@ export class App {
       },
     });
     const room = await this.connection.join(req);
+    $('landing').hidden = true;
     $('room-id').textContent = `room ${room.roomId}`;
     const url = new URL(location.href);
     url.searchParams.set('room', room.roomId);
@@ -148,6 +162,11 @@ export class App {
 
   // ---- what the controls report ---------------------------------------------------------------------------
 
+  toggleLegend(): void {
+    this.legend.toggle();
+    this.refreshPanels();
+  }
+
   attacked(target: number): void {
     this.selected = target;
   }
@@ -179,6 +198,7 @@ export class App {
     this.statusLog.push(`${s}${detail ? ': ' + detail : ''}`);
     if (this.statusLog.length > 20) this.statusLog.shift();
     this.hud.status(s, detail, () => this.status === 'connected');
+    if (s === 'disconnected') $('landing').hidden = false; // back to the page that says how to join
   }
 
   private onState(room: Room): void {
@@ -216,6 +236,12 @@ export class App {
       this.designerPanel.renderPlans();
     }
     if (this.selected !== undefined) this.designerPanel.renderInspector();
+    if (this.death.showing) {
+      const me = this.mirror.get(this.self);
+      const dead = !me || me.anim === 'dead' || me.hp <= 0;
+      if (dead) this.seenDead = true;
+      else if (this.seenDead) this.death.hide();
+    }
     document.body.dataset.joined = this.self ? 'yes' : 'no';
   }
 
@@ -225,6 +251,17 @@ export class App {
       if (typeof t === 'number') this.ping.pong(t, performance.now());
     } else if (type === 'warning') {
       this.hud.toast(String((body as { message?: unknown })?.message ?? 'warning from the server'));
+    } else if (type === 'hit') {
+      const hit = hitOf(body);
+      if (!hit) return;
+      this.hits.add(hit, performance.now());
+      if (hit.target === this.self) this.hurt();
+    } else if (type === 'died') {
+      const d = diedOf(body);
+      if (!d) return;
+      this.seenDead = false;
+      this.death.show(d, this.tick);
+      this.death.update(this.tick, this.tickRate);
     } else if (type === 'speech') {
       const chunk = speechChunkOf(body);
       const line = chunk && this.streams.take(chunk, performance.now());
@@ -234,7 +271,16 @@ export class App {
 
   // ---- chat -----------------------------------------------------------------------------------------------
 
+  /** A red flash round the screen's edge: the own avatar was hit. */
+  private hurt(): void {
+    const el = $('hurt');
+    el.classList.remove('on');
+    void el.offsetWidth; // restart the animation
+    el.classList.add('on');
+  }
+
   private talk(text: string): void {
+    if (this.death.showing) return this.hud.toast('you are dead: choose where to respawn first');
     const me = this.mirror.get(this.self);
     if (!me) return this.hud.toast('your avatar has not spawned yet');
     const target = talkTarget(me, this.pickables(), { selfId: this.self, selected: this.selected, range: TALK_RANGE });
@@ -242,8 +288,15 @@ export class App {
     this.send('talk', { to: target.id, text });
   }
 
+  /** The talk hint, the legend and the death countdown (a few times a second). */
+  refreshPanels(): void {
+    this.updateTalkHint();
+    this.legend.update(legendEntries(this.mirror.entities.values(), this.self));
+    this.death.update(this.tick, this.tickRate);
+  }
+
   /** Refresh the talk hint (who the talk box speaks to). */
-  updateTalkHint(): void {
+  private updateTalkHint(): void {
     const me = this.mirror.get(this.self);
     const target = me && talkTarget(me, this.pickables(), { selfId: this.self, selected: this.selected, range: TALK_RANGE });
     const t = target && this.mirror.get(target.id);
@@ -271,6 +324,7 @@ export class App {
       input.value = '';
     });
     $('mode-toggle').addEventListener('click', () => this.setDesigner(!this.designer));
+    $('legend-toggle').addEventListener('click', () => this.legend.toggle());
   }
 
   // ---- frame ----------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ export interface ControlsHost {
   readonly designer: boolean;
   readonly self: number;
   setDesigner(on: boolean): void;
+  toggleLegend(): void;
   send(type: string, payload: unknown): void;
   pickables(): Pickable[];
   /** A click on the map chose to attack `target` (play mode). */
@@ -39,6 +40,10 @@ export class Controls {
         return;
       }
       if (typing(ev)) return;
+      if (ev.code === 'KeyL') {
+        host.toggleLegend();
+        return;
+      }
       if (ev.code in MOVE_KEYS) ev.preventDefault();
       this.held.add(ev.code);
       if (!host.designer) {

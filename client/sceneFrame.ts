@@ -1,6 +1,7 @@
 import type { Camera } from './camera.ts';
 import type { Controls } from './controls.ts';
 import type { FrameStats, PingStats } from './frameStats.ts';
+import type { HitEffects } from './hitEffects.ts';
 import type { Hud } from './hud.ts';
 import type { EntityMirror, EntityView } from './mirror.ts';
 import { planOverlay } from './plans.ts';
@@ -26,6 +27,7 @@ export interface FrameSource {
   readonly hud: Hud;
   readonly controls: Controls;
   readonly streams: SpeechStreams;
+  readonly hits: HitEffects;
   readonly terrain: TerrainLayer | undefined;
   readonly edits: readonly TileEdit[];
   readonly speech: readonly SpeechLine[];
@@ -37,7 +39,8 @@ export interface FrameSource {
   readonly tick: number;
   readonly tickRate: number;
   readonly viewRadius: number;
-  updateTalkHint(): void;
+  /** Refresh the slower parts of the page (talk hint, legend, death countdown); called a few times a second. */
+  refreshPanels(): void;
 }
 
 const hudAt = new WeakMap<FrameSource, number>();
@@ -66,6 +69,7 @@ export function drawFrame(app: FrameSource, now: number): void {
     const d = byId.get(id);
     return d && { x: d.x, y: d.y };
   };
+  const t0 = performance.now();
   drawScene(app.ctx, {
     camera: cam,
     terrain: app.terrain,
@@ -77,10 +81,12 @@ export function drawFrame(app: FrameSource, now: number): void {
     overlay: app.designer ? withRoleLabels(planOverlay(app.packPlans, positionOf), drawn) : undefined,
     marker: app.designer ? undefined : app.marker,
     viewRadius: app.designer && me ? { x: me.x, y: me.y, r: app.viewRadius } : undefined,
+    hits: { floaters: app.hits.floaters(now), flashing: app.hits.flashing(now) },
   });
+  app.frames.drawn(performance.now() - t0);
   if (now - (hudAt.get(app) ?? 0) > HUD_EVERY_MS) {
     hudAt.set(app, now);
     app.hud.stats(app.ping, app.frames, app.tick);
-    app.updateTalkHint();
+    app.refreshPanels();
   }
 }
