@@ -253,7 +253,7 @@ export class App {
       this.hud.toast(String((body as { message?: unknown })?.message ?? 'warning from the server'));
     } else if (type === 'hit') {
       const hit = hitOf(body);
-      if (!hit) return;
+      if (!hit || hit.amount <= 0) return; // a harmless blow shows nothing
       this.hits.add(hit, performance.now());
       if (hit.target === this.self) this.hurt();
     } else if (type === 'died') {
