@@ -76,7 +76,11 @@ class BoxGrid {
  */
 export function placeLabels(requests: readonly LabelRequest[], measure: (text: string) => number, h: number, blocked: readonly Box[] = []): PlacedLabel[] {
   const grid = new BoxGrid();
-  for (const b of blocked) grid.add(b, -1);
+  const names = new BoxGrid();
+  for (const b of blocked) {
+    grid.add(b, -1);
+    names.add(b, -1);
+  }
   // Every body and its health bar, so names do not cover other creatures.
   for (const q of requests) grid.add({ x: q.x - q.r * 1.3, y: q.y - q.r - 10, w: q.r * 2.6, h: q.r * 2 + 10 }, q.id);
   const order = [...requests].sort((a, b) => a.rank - b.rank || a.dist - b.dist || a.id - b.id);
@@ -98,11 +102,22 @@ export function placeLabels(requests: readonly LabelRequest[], measure: (text: s
       }
     }
     if (!chosen && q.rank <= 1) {
+      // Always shown: clear of the other names at least (over bodies if need be), stacked downward as a last resort.
       const s = spots[0] as { x: number; y: number };
-      chosen = { ...s, box: { x: s.x - w / 2, y: s.y - h / 2, w, h } };
+      for (let k = 0; k < 12 && !chosen; k++) {
+        for (const t of k === 0 ? spots : [{ x: s.x, y: s.y + k * h }]) {
+          const box = { x: t.x - w / 2, y: t.y - h / 2, w, h };
+          if (!names.hits(box, q.id)) {
+            chosen = { ...t, box };
+            break;
+          }
+        }
+      }
+      chosen ??= { ...s, box: { x: s.x - w / 2, y: s.y - h / 2, w, h } };
     }
     if (!chosen) continue;
     grid.add(chosen.box, -2);
+    names.add(chosen.box, -2);
     placed.push({ id: q.id, text: q.text, x: chosen.x, y: chosen.y, box: chosen.box });
   }
   return placed;
