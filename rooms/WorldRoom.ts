@@ -134,25 +134,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Deaths, respawns and spawn protection of the avatars. */
   life!: AvatarLife;
   /** Client messages: rate limits, validation, refusals, and their effect on the avatars. */
-  private readonly edge = new PlayerMessages(((room: WorldRoom) => ({
-    get roomId() {
-      return room.roomId;
-    },
-    get sim() {
-      return room.sim;
-    },
-    get projection() {
-      return room.projection;
-    },
-    get observer() {
-      return room.services.observer;
-    },
+  private readonly edge = new PlayerMessages({
+    roomId: () => this.roomId,
+    sim: () => this.sim,
+    projection: () => this.projection,
+    observer: () => this.services.observer,
     now: () => this.clock.currentTime,
     player: (sessionId) => this.players.get(sessionId),
     leave: (client) => this.onLeave(client),
     dead: (p) => this.life.dead(p),
     respawn: (client, _p, at) => this.life.choose(client.sessionId, at),
-  }))(this));
+  });
 
   override messages = this.edge.handlers();
 

@@ -33,10 +33,10 @@ export interface Player {
 
 /** What message handling needs from its room. */
 export interface PlayerMessagesHost {
-  readonly roomId: string;
-  readonly sim: Simulation;
-  readonly projection: Projection;
-  readonly observer: RoomObserver | undefined;
+  roomId(): string;
+  sim(): Simulation;
+  projection(): Projection;
+  observer(): RoomObserver | undefined;
   /** The room clock's current time, ms. */
   now(): number;
   player(sessionId: string): Player | undefined;
@@ -82,12 +82,12 @@ export class PlayerMessages {
       this.refuse(client, 'request', `requests are not answered by this room; send messages (${CLIENT_MESSAGE_TYPES.join(', ')})`);
       return false;
     }
-    const observer = this.host.observer;
-    observer?.messageRefused?.(this.host.roomId, 'rate');
+    const observer = this.host.observer();
+    observer?.messageRefused?.(this.host.roomId(), 'rate');
     if (decision === 'warn') {
       client.send('warning', { message: `too many messages: over ${p.limiter.options.perSecond} per second; messages are being dropped and the connection will be closed if this goes on` });
     } else if (decision === 'disconnect') {
-      observer?.log?.('warn', 'client disconnected for flooding', { room: this.host.roomId, session: client.sessionId });
+      observer?.log?.('warn', 'client disconnected for flooding', { room: this.host.roomId(), session: client.sessionId });
       this.kick(client, FLOOD_CLOSE_CODE, 'message flood');
     }
     return false;
@@ -106,7 +106,7 @@ export class PlayerMessages {
 
   /** Refuse a client message: counted, and answered with an error while the client's error budget lasts. */
   refuse(client: Client, reason: string, error: string): void {
-    this.host.observer?.messageRefused?.(this.host.roomId, reason);
+    this.host.observer()?.messageRefused?.(this.host.roomId(), reason);
     const p = this.host.player(client.sessionId);
     if (!p) return;
     switch (p.errorReplies.take(this.host.now())) {
@@ -131,7 +131,7 @@ export class PlayerMessages {
       return;
     }
     if (type === 'ping') {
-      client.send('pong', { t: (checked.value as ClientMessage<'ping'>).t, tick: this.host.sim.world.tick });
+      client.send('pong', { t: (checked.value as ClientMessage<'ping'>).t, tick: this.host.sim().world.tick });
       return;
     }
     if (!p.actor) {
@@ -158,7 +158,7 @@ export class PlayerMessages {
 
   /** Turn a valid message into simulation input; returns an error when it names something that is not there. */
   private apply<K extends ClientMessageType>(p: Player, type: K, value: ClientMessage<K>): string | null {
-    const sim = this.host.sim;
+    const sim = this.host.sim();
     switch (type) {
       case 'move': {
         const m = value as ClientMessage<'move'>;
@@ -179,7 +179,7 @@ export class PlayerMessages {
         if (!to?.body || m.to === p.actor) return `talk.to: no one to talk to with id ${m.to}`;
         const text = normaliseText(m.text);
         if (!text) return 'talk.text: nothing left to say after removing control characters and spaces';
-        this.host.projection.say(p.actor, 'say', text);
+        this.host.projection().say(p.actor, 'say', text);
         sim.input({ type: 'send', to: m.to, message: { type: 'signal', topic: 'talk', from: p.actor, data: { text, name: p.name } } });
         return null;
       }
