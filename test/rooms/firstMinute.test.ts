@@ -130,6 +130,30 @@ describe('the first minute (in-process server, paused room stepped by hand)', ()
     await j.room.leave();
   });
 
+  it('chat lines carry the speaker\'s name: the player\'s own, a monster\'s species, never an empty one', async () => {
+    const { j, room, avatar } = await enter('Bea');
+    const grak = ogre(room, avatar, 0);
+    const me = room.sim.world.actors.get(avatar)!.body!;
+    room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { perception: 0.1, damage: 0, personality: false, activation: 0, wanderSpeed: 0 }, body: { x: me.x - 1, y: me.y, faction: 'wild', maxHp: 50 }, tags: { species: 'boar' } } });
+    room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { perception: 0.1, damage: 0, personality: false, activation: 0, wanderSpeed: 0 }, body: { x: me.x, y: me.y - 1, faction: 'wild', maxHp: 50 } } });
+    room.stepOnce(10); // into the player's view (views refresh every few ticks)
+    const boar = [...room.sim.world.actors.values()].find((a) => a.tags?.species === 'boar' && !a.tags.name)!.id;
+    const bare = [...room.sim.world.actors.values()].find((a) => a.kind === 'monster' && !a.tags?.species && !a.tags?.name)!.id;
+    j.room.send('talk', { to: grak, text: 'hello' });
+    room.projection.say(boar, 'bark', 'Snort!');
+    room.projection.say(bare, 'bark', '...');
+    const names = () => {
+      const out = new Map<number, string>();
+      (j.room.state as { speech: Map<string, { actor: number; name: string }> }).speech.forEach((l) => out.set(l.actor, l.name));
+      return out;
+    };
+    await waitFor(`the three lines in the client`, () => names().has(avatar) && names().has(boar) && names().has(bare));
+    expect(names().get(avatar)).toBe('Bea');
+    expect(names().get(boar)).toBe('boar');
+    expect(names().get(bare)).toBe('monster');
+    await j.room.leave();
+  });
+
   it('without a choice, respawns at the default point after the wait', async () => {
     const { j, room, avatar } = await enter();
     ogre(room, avatar);
