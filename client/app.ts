@@ -162,6 +162,11 @@ export class App {
 
   // ---- what the controls report ---------------------------------------------------------------------------
 
+  focusTalk(): void {
+    const input = $<HTMLInputElement>('talk-input');
+    if (!input.disabled) input.focus();
+  }
+
   toggleLegend(): void {
     this.legend.toggle();
     this.refreshPanels();

@@ -12,6 +12,8 @@ export interface ControlsHost {
   readonly self: number;
   setDesigner(on: boolean): void;
   toggleLegend(): void;
+  /** Put the cursor in the talk box (Enter outside it). */
+  focusTalk(): void;
   send(type: string, payload: unknown): void;
   pickables(): Pickable[];
   /** A click on the map chose to attack `target` (play mode). */
@@ -42,6 +44,11 @@ export class Controls {
       if (typing(ev)) return;
       if (ev.code === 'KeyL') {
         host.toggleLegend();
+        return;
+      }
+      if (ev.code === 'Enter' || ev.code === 'NumpadEnter') {
+        ev.preventDefault();
+        host.focusTalk();
         return;
       }
       if (ev.code in MOVE_KEYS) ev.preventDefault();

@@ -122,6 +122,10 @@ describe.skipIf(!HAS_CHROMIUM)('the first minute (chromium, server in its own pr
     });
     expect(me.shielded).toBe(true);
     expect(await page.isDisabled('#talk-input')).toBe(false);
+    // Enter puts the cursor in the talk box again.
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('talk-input');
+    await page.evaluate(() => (document.activeElement as HTMLElement).blur());
     // The killer is out of sight, or far away.
     const killer = (await inPage.entities(page)).find((e) => e.id === grak);
     if (killer) expect(Math.hypot(killer.x - me.x, killer.y - me.y)).toBeGreaterThan(8);
