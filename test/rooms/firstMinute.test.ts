@@ -30,12 +30,12 @@ async function enter(name = 'Ada'): Promise<{ j: Joined; room: WorldRoom; avatar
 }
 
 /** Step the room until `check` holds (messages from the client arrive between steps), at most `max` steps. */
-async function stepUntil<T>(room: WorldRoom, what: string, check: () => T | undefined | null | false, max = 200): Promise<T> {
+async function stepUntil<T>(room: WorldRoom, what: string, check: () => T | undefined | null | false, max = 200, pauseMs = 0): Promise<T> {
   for (let i = 0; i < max; i++) {
     const v = check();
     if (v) return v;
     room.stepOnce(1);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => (pauseMs > 0 ? setTimeout(r, pauseMs) : setImmediate(r)));
   }
   return waitFor(what, check, 2000);
 }
@@ -83,6 +83,22 @@ describe('the first minute (in-process server, paused room stepped by hand)', ()
     expect(hit).toMatchObject({ target: avatar, source: grak, amount: 10 });
     expect(hit.hp).toBe(90);
     expect(hit.tick).toBeGreaterThan(0);
+    await j.room.leave();
+  });
+
+  it('a hit reaches every client that sees the target, not only the target\'s own', async () => {
+    const { j, room, avatar } = await enter();
+    const cy = await join(server.url, { name: 'Cy' }, j.room.roomId);
+    await stepUntil(room, 'Cy spawned', () => cy.avatar(), 40, 25);
+    // Cy walks over to Ada until Ada is in Cy's view.
+    const ada = room.sim.world.actors.get(avatar)!.body!;
+    cy.room.send('move', { to: { x: ada.x + 2, y: ada.y } });
+    await stepUntil(room, 'Cy to see Ada', () => cy.mirror.entities.has(String(avatar)), 400, 5);
+    const grak = ogre(room, avatar, 10);
+    const seen = await stepUntil(room, 'the hit on Ada at Cy', () => messages<HitMessage>(cy, 'hit').find((h) => h.target === avatar && h.source === grak), 200, 5);
+    const own = await waitFor('the same hit at Ada', () => messages<HitMessage>(j, 'hit').find((h) => h.tick === seen.tick && h.target === avatar));
+    expect(seen).toEqual(own);
+    await cy.room.leave();
     await j.room.leave();
   });
 
