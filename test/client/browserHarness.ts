@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
+import { startServerProcess } from '../../tools/loadtest/serverProcess.ts';
+import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Whether this machine can run the browser tests. */
@@ -70,6 +72,14 @@ export async function buildClient(): Promise<void> {
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
+}
+
+/**
+ * The game server in its own process, serving the built client, for a browser to play: the `ws` transport and
+ * loopback matchmaking exempt from the per-address limits (one browser makes many requests), plus `env`.
+ */
+export function startGameServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  return startServerProcess({ TRANSPORT: 'ws', MATCHMAKE_LOOPBACK: 'exempt', ...env }, { timeoutMs: 60_000 });
 }
 
 /** A chromium with its own throw-away profile, and its first page. */

@@ -3,9 +3,8 @@
 // by dropping a strong troll next to the player through the admin API.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
-import { buildClient, HAS_CHROMIUM, inPage, launchBrowser, poll, screenshot } from './browserHarness.ts';
+import { buildClient, HAS_CHROMIUM, inPage, launchBrowser, poll, screenshot, startGameServer } from './browserHarness.ts';
 import type { Browser } from './browserHarness.ts';
 
 const ADMIN_TOKEN = 'first-minute-admin-token-0123456789';
@@ -38,7 +37,7 @@ describe.skipIf(!HAS_CHROMIUM)('the first minute (chromium, server in its own pr
 
   beforeAll(async () => {
     await buildClient();
-    server = await startServerProcess({ TRANSPORT: 'ws', MATCHMAKE_LOOPBACK: 'exempt', SEED: 'lairmind', WORLD_SIZE: '128', MONSTER_DENSITY: '1', ADMIN_TOKEN }, { timeoutMs: 60_000 });
+    server = await startGameServer({ SEED: 'lairmind', WORLD_SIZE: '128', MONSTER_DENSITY: '1', ADMIN_TOKEN });
     browser = await launchBrowser();
     page = browser.page;
     page.on('response', (r) => {
