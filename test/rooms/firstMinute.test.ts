@@ -4,10 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorId } from '../../actors/index.ts';
 import type { RunningServer } from '../../server/index.ts';
 import type { WorldRoom } from '../../rooms/index.ts';
-import { AUTO_RESPAWN_SECONDS, SPAWN_SHIELD_SECONDS } from '../../rooms/avatarLife.ts';
-import type { DiedMessage } from '../../rooms/avatarLife.ts';
-import type { HitMessage } from '../../rooms/combatFeed.ts';
-import { SAFE_MARGIN } from '../../rooms/safeSpawns.ts';
+import { AUTO_RESPAWN_SECONDS, SAFE_MARGIN, SPAWN_SHIELD_SECONDS } from '../../rooms/index.ts';
+import type { DiedMessage, HitMessage } from '../../rooms/index.ts';
 import { join, serverRoom, startTestServer, waitFor } from './serverHarness.ts';
 import type { Joined } from './serverHarness.ts';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry, packSpawns, Simulation } from '../../actors/index.ts';
-import { roomWorldGen } from '../../rooms/index.ts';
-import { SAFE_MARGIN, SafeSpawns } from '../../rooms/safeSpawns.ts';
+import { roomWorldGen, SAFE_MARGIN, SafeSpawns } from '../../rooms/index.ts';
 
 /** A room's world as WorldRoom.onCreate builds it (packs of monsters spawned), without Colyseus. */
 function roomWorld(seed: string, worldSize = 192, monsterDensity = 1.5) {
