@@ -1,13 +1,8 @@
+import type { DiedMessage } from '../shared/index.ts';
 import { $ } from './byId.ts';
 
 /** The server's `died` message. */
-export interface Died {
-  readonly actor: number;
-  readonly killer: { readonly id: number; readonly name: string; readonly kind: string; readonly species: string } | null;
-  readonly tick: number;
-  readonly respawnInTicks: number;
-  readonly spawns: readonly { readonly id: string; readonly name: string }[];
-}
+export type Died = DiedMessage;
 
 /** Reads a `died` message, or undefined when it is not one. */
 export function diedOf(body: unknown): Died | undefined {

@@ -1,11 +1,7 @@
+import type { HitMessage } from '../shared/index.ts';
+
 /** A landed blow as the server's `hit` message carries it. */
-export interface Hit {
-  readonly target: number;
-  readonly source: number;
-  readonly amount: number;
-  readonly hp: number;
-  readonly tick: number;
-}
+export type Hit = HitMessage;
 
 /** How long a damage number floats, ms. */
 export const FLOAT_MS = 1000;

@@ -1,8 +1,11 @@
 import type { ActorId, Simulation, StepReport } from '../actors/index.ts';
+import type { DiedMessage, Killer } from '../shared/index.ts';
 import { isShielded } from '../actors/index.ts';
 import type { Player } from './playerMessages.ts';
 import type { Projection } from './projection.ts';
 import type { SafeSpawns, SpawnPoint } from './safeSpawns.ts';
+
+export type { DiedMessage, Killer };
 
 /** Seconds of simulation a dead player has to choose where to respawn before it respawns at the default point. */
 export const AUTO_RESPAWN_SECONDS = 20;
@@ -10,25 +13,6 @@ export const AUTO_RESPAWN_SECONDS = 20;
 export const SPAWN_SHIELD_SECONDS = 3;
 /** Safe points offered after a death. */
 const CHOICES = 3;
-
-/** Who killed a player, as its `died` message says. */
-export interface Killer {
-  readonly id: ActorId;
-  readonly name: string;
-  readonly kind: string;
-  readonly species: string;
-}
-
-/** The `died` message: sent to the dead player's own client. */
-export interface DiedMessage {
-  readonly actor: ActorId;
-  readonly killer: Killer | null;
-  readonly tick: number;
-  /** Ticks until the avatar respawns at the first spawn point unless the player chooses one. */
-  readonly respawnInTicks: number;
-  /** The safe points the player may choose (`respawn` { at: id }); the first is the default. */
-  readonly spawns: readonly { readonly id: string; readonly name: string }[];
-}
 
 interface Death {
   readonly actor: ActorId;
