@@ -5,8 +5,27 @@
 export class FrameStats {
   private readonly times: number[] = [];
   private last: number | undefined;
+  private readonly draws: number[] = [];
 
-  constructor(private readonly window = 60) {}
+  constructor(private readonly window = 60, private readonly drawWindow = 600) {}
+
+  /** A frame took `ms` to draw (the work of the frame itself, not the wait for the next one). */
+  drawn(ms: number): void {
+    this.draws.push(ms);
+    if (this.draws.length > this.drawWindow) this.draws.shift();
+  }
+
+  /** Draw times over the last frames (up to the draw window), ms: median, 95th percentile, worst, and how many. */
+  drawTimes(): { p50: number; p95: number; max: number; n: number } {
+    const sorted = [...this.draws].sort((a, b) => a - b);
+    const at = (q: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : 0);
+    return { p50: at(0.5), p95: at(0.95), max: sorted.length ? (sorted[sorted.length - 1] as number) : 0, n: sorted.length };
+  }
+
+  /** Forget the draw times (start a measurement). */
+  resetDraws(): void {
+    this.draws.length = 0;
+  }
 
   /** A frame started at `now` (ms). */
   frame(now: number): void {

@@ -24,6 +24,13 @@ const app = new App(server);
   entities: () => [...app.mirror.entities.values()].map((e) => ({ ...e })),
   screenOf: (id: number) => app.screenOf(id),
   plans: () => app.packPlans,
+  /** Draw time per frame over the last frames, ms (p50, p95, max, n); `resetFrames()` starts a new measurement. */
+  frameTimes: () => app.frames.drawTimes(),
+  resetFrames: () => app.frames.resetDraws(),
+  /** Whether the death screen is up. */
+  get dead() {
+    return app.death.showing;
+  },
 };
 
 if (params.get('designer') === '1') app.setDesigner(true);

@@ -17,6 +17,8 @@ export interface EntityView {
   /** NPCs: the persona's role and its stance (`peaceful`, `guard`); '' for the rest. */
   role: string;
   stance: string;
+  /** Players: spawn protection lasts. */
+  shielded: boolean;
 }
 
 /** The fields of a state entity the mirror reads. */
@@ -34,6 +36,7 @@ interface StateEntity {
   /** Absent from states of servers that do not send them. */
   readonly role?: string;
   readonly stance?: string;
+  readonly shielded?: boolean;
 }
 
 /** Something with `forEach(value, key)`: a MapSchema on the client, a Map in tests. */
@@ -60,7 +63,7 @@ export class EntityMirror {
       seen.add(key);
       let v = this.entities.get(key);
       if (!v) {
-        v = { id: e.id, kind: e.kind, species: e.species, name: e.name, x: e.x, y: e.y, hp: e.hp, maxHp: e.maxHp, anim: e.anim, pack: e.pack, role: e.role ?? '', stance: e.stance ?? '' };
+        v = { id: e.id, kind: e.kind, species: e.species, name: e.name, x: e.x, y: e.y, hp: e.hp, maxHp: e.maxHp, anim: e.anim, pack: e.pack, role: e.role ?? '', stance: e.stance ?? '', shielded: e.shielded ?? false };
         this.entities.set(key, v);
       } else {
         v.kind = e.kind;
@@ -74,6 +77,7 @@ export class EntityMirror {
         v.pack = e.pack;
         v.role = e.role ?? '';
         v.stance = e.stance ?? '';
+        v.shielded = e.shielded ?? false;
       }
       this.interpolator.push(key, now, e.x, e.y);
     });

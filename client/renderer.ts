@@ -1,7 +1,11 @@
 import type { Camera } from './camera.ts';
-import { entityColour, healthColour } from './colours.ts';
+import { healthColour } from './colours.ts';
+import type { Floater } from './hitEffects.ts';
+import { overlaps, placeLabels } from './labels.ts';
+import type { Box, LabelRequest } from './labels.ts';
 import type { EntityView } from './mirror.ts';
 import type { PlanOverlay } from './plans.ts';
+import { lookOf, tracePath } from './species.ts';
 import type { SpeechLine } from './speech.ts';
 import { wrapText } from './speech.ts';
 import type { TerrainLayer, TileEdit } from './terrainLayer.ts';
@@ -20,6 +24,8 @@ export interface Scene {
   readonly marker: { readonly x: number; readonly y: number } | undefined;
   /** The view radius around the avatar (drawn as a faint ring in designer mode), world units. */
   readonly viewRadius: { readonly x: number; readonly y: number; readonly r: number } | undefined;
+  /** Damage numbers and the bodies flashing from a hit. */
+  readonly hits?: { readonly floaters: readonly Floater[]; readonly flashing: ReadonlySet<number> };
 }
 
 /** Body radius of an entity on screen, world units. */
@@ -58,19 +64,34 @@ export function drawScene(ctx: CanvasRenderingContext2D, s: Scene): void {
   const font = Math.max(10, Math.min(14, cam.scale * 0.5));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
+  const flashing = s.hits?.flashing;
+  const labels: LabelRequest[] = [];
+  const byId = new Map<number, { x: number; y: number }>();
+  const cx = cam.width / 2, cy = cam.height / 2;
   // Dead first, own avatar last, so the living and the player stay on top.
   const order = [...s.entities].sort((a, b) => rank(a.e, s.self) - rank(b.e, s.self));
   for (const { e, x, y } of order) {
     const p = cam.toScreen(x, y);
     if (p.x < -50 || p.y < -50 || p.x > cam.width + 50 || p.y > cam.height + 50) continue;
+    byId.set(e.id, p);
     const dead = e.anim === 'dead';
+    const look = lookOf(e, e.id === s.self);
     ctx.globalAlpha = dead ? 0.45 : 1;
-    ctx.fillStyle = dead ? '#777' : entityColour(e, e.id === s.self);
-    ctx.beginPath();
-    ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+    if (e.shielded && !dead) {
+      // Spawn protection: a pale blue halo.
+      ctx.fillStyle = 'rgba(140, 210, 255, 0.28)';
+      ctx.strokeStyle = 'rgba(170, 225, 255, 0.95)';
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, r + 6, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.stroke();
+    }
+    tracePath(ctx, look.shape, p.x, p.y, r);
+    ctx.fillStyle = dead ? '#777' : flashing?.has(e.id) ? '#ffffff' : look.colour;
     ctx.fill();
     ctx.lineWidth = e.anim === 'attack' ? 3 : 1.5;
-    ctx.strokeStyle = e.anim === 'attack' ? '#ff3030' : 'rgba(0,0,0,0.7)';
+    ctx.strokeStyle = flashing?.has(e.id) ? '#ff2020' : e.anim === 'attack' ? '#ff3030' : 'rgba(0,0,0,0.7)';
     ctx.stroke();
     if (e.id === s.selected) {
       ctx.strokeStyle = '#ffffff';
@@ -89,32 +110,56 @@ export function drawScene(ctx: CanvasRenderingContext2D, s: Scene): void {
       ctx.fillRect(p.x - w / 2, p.y - r - 8, w * f, h);
     }
     if (cam.scale >= 10 && e.name) {
-      ctx.font = `${font}px system-ui, sans-serif`;
-      outlinedText(ctx, e.name, p.x, p.y + r + font * 0.8, e.id === s.self ? '#ffe27a' : '#ffffff');
+      const rk = e.id === s.self ? 0 : e.id === s.selected ? 1 : e.kind === 'player' ? 2 : 3;
+      labels.push({ id: e.id, text: e.name, x: p.x, y: p.y, r, rank: rk, dist: Math.hypot(p.x - cx, p.y - cy) });
     }
   }
 
+  // Names, without overlap: the own and the selected first, then players, then the rest where there is room.
+  ctx.font = `${font}px system-ui, sans-serif`;
+  const placedNames = placeLabels(labels, (t) => measured(ctx, t, font), font + 3);
+  for (const l of placedNames) outlinedText(ctx, l.text, l.x, l.y, l.id === s.self ? '#ffe27a' : '#ffffff');
+
+  if (s.hits) drawFloaters(ctx, s.hits.floaters, byId, r, s.self);
+
   if (s.overlay) drawOverlay(ctx, cam, s.overlay);
 
-  const byId = new Map(s.entities.map((d) => [d.e.id, d]));
+  const bodies = new Map(s.entities.map((d) => [d.e.id, d]));
   const placed: Box[] = [];
   // Newest lines last, so they end up on top when bubbles are stacked.
   for (const line of [...s.bubbles.values()].sort((a, b) => a.seq - b.seq)) {
-    const d = byId.get(line.actor);
+    const d = bodies.get(line.actor);
     if (!d) continue;
     const p = cam.toScreen(d.x, d.y);
     placed.push(drawBubble(ctx, line, p.x, p.y - r - 14, placed));
   }
 }
 
-interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
+/** Text widths by font size and text: names repeat every frame, measuring them again would cost the frame. */
+const widths = new Map<string, number>();
+
+function measured(ctx: CanvasRenderingContext2D, text: string, font: number): number {
+  const key = `${font}|${text}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    w = ctx.measureText(text).width;
+    if (widths.size > 5000) widths.clear();
+    widths.set(key, w);
+  }
+  return w;
 }
 
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+/** Damage numbers rising and fading over the bodies they hit (red over the own avatar, yellow over others). */
+function drawFloaters(ctx: CanvasRenderingContext2D, floaters: readonly Floater[], at: ReadonlyMap<number, { x: number; y: number }>, r: number, self: number): void {
+  ctx.font = 'bold 15px system-ui, sans-serif';
+  for (const f of floaters) {
+    const p = at.get(f.target);
+    if (!p) continue;
+    ctx.globalAlpha = Math.max(0, 1 - f.age);
+    outlinedText(ctx, f.text, p.x + f.dx, p.y - r - 14 - f.age * 28, f.target === self ? '#ff5a4a' : '#ffe066');
+  }
+  ctx.globalAlpha = 1;
+}
 
 function rank(e: EntityView, self: number): number {
   return e.id === self ? 2 : e.anim === 'dead' ? 0 : 1;

@@ -31,3 +31,9 @@ export type { DurabilityService, DurableRoom, RestoreTicket, SnapshotReason } fr
 export { parseRecording, replayRecording, feedEntries, roomWorldGen, roomMetaOf } from './recording.ts';
 export type { Recording, ReplayResult, RoomSnapshotMeta } from './recording.ts';
 export { toStored, fromStored } from './storedBytes.ts';
+export { SafeSpawns, SAFE_MARGIN } from './safeSpawns.ts';
+export type { SpawnPoint } from './safeSpawns.ts';
+export { AvatarLife, AUTO_RESPAWN_SECONDS, SPAWN_SHIELD_SECONDS } from './avatarLife.ts';
+export type { DiedMessage, Killer } from './avatarLife.ts';
+export type { HitMessage } from './combatFeed.ts';
+export { PlayerMessages } from './playerMessages.ts';

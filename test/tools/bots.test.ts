@@ -37,6 +37,20 @@ describe('bot behaviours against a real server', () => {
     expect(b.errors).toEqual([]);
   });
 
+  it('a wanderer that dies takes the default respawn and plays on, with no errors', async () => {
+    const b = await bot('wanderer', 4);
+    const room = serverRoom(b.room!.roomId);
+    const avatar = b.view!.selfId();
+    const me = room.sim.world.actors.get(avatar)!.body!;
+    room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { perception: 8, damage: 200, cooldown: 0.3, personality: false, activation: 0, wanderSpeed: 0 }, body: { x: me.x + 1, y: me.y, faction: 'wild', maxHp: 5000, speed: 8 }, tags: { species: 'troll', name: 'Bot-eater' } } });
+    await waitFor('the bot to die', () => b.deaths > 0, 10_000);
+    await waitFor('the respawn sent', () => b.sent.respawn > 0);
+    await waitFor('the bot alive again', () => me.alive && b.view!.selfAlive(), 5000);
+    const moves = b.sent.move;
+    await waitFor('the bot to move again', () => b.sent.move > moves, 5000);
+    expect(b.errors).toEqual([]);
+  });
+
   it('an idler stays put and only pings', async () => {
     const b = await bot('idler', 1);
     const start = { x: b.view!.self()!.x, y: b.view!.self()!.y };
@@ -44,7 +58,7 @@ describe('bot behaviours against a real server', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const me = b.view!.self()!;
     expect(Math.hypot(me.x - start.x, me.y - start.y)).toBeLessThan(0.01);
-    expect(b.sent.move + b.sent.attack + b.sent.talk).toBe(0);
+    expect(b.sent.move + b.sent.attack + b.sent.talk + b.sent.respawn).toBe(0);
     expect(b.patches).toBeGreaterThan(5);
     expect(b.lastRttMs).toBeGreaterThan(0);
     expect(b.lastRttMs).toBeLessThan(1000);
