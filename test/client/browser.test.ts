@@ -1,10 +1,8 @@
 // End to end: build the client, start a real server, and play it in Debian's chromium through playwright-core.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorldState } from '../../rooms/index.ts';
 import { startFake } from '../llm/fakeProvider.ts';
@@ -13,57 +11,36 @@ import { KEYS } from '../llm/helpers.ts';
 import { startServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
 import { serverRoom, startTestServer } from '../rooms/serverHarness.ts';
+import { buildClient, HAS_CHROMIUM, inPage, launchBrowser, poll, screenshot } from './browserHarness.ts';
+import type { Browser, PageEntity } from './browserHarness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_TOKEN = 'browser-admin-token-0123456789';
 const DIALOGUE_SECRET = 'browser-dialogue-secret-0123456789-abcdef';
-const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts/client');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Whether the room state carries pack plans yet (the coordinator adds them). */
 const HAS_PLANS = 'plans' in (new WorldState() as object);
 
-/** Poll an async check every 100 ms until it returns a value or `ms` pass. */
-async function poll<T>(what: string, check: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-interface PageEntity { id: number; kind: string; name: string; x: number; y: number; hp: number; anim: string }
 
-describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
+describe.skipIf(!HAS_CHROMIUM)('browser client (chromium)', () => {
   let server: Server;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
   const httpBase = () => `http://127.0.0.1:${server.port}`;
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name) });
-  const me = () => page.evaluate(() => {
-    const l = (globalThis as unknown as { lairmind: { self: number; entities(): PageEntity[] } }).lairmind;
-    return l.entities().find((e) => e.id === l.self);
-  });
-  const entities = () => page.evaluate(() => (globalThis as unknown as { lairmind: { entities(): PageEntity[] } }).lairmind.entities());
+  const shot = (name: string) => screenshot(page, `client/${name}`);
+  const me = () => inPage.me(page);
+  const entities = () => inPage.entities(page);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await build({ configFile: join(import.meta.dirname, '../../client/vite.config.ts'), logLevel: 'warn' });
+    await buildClient();
     server = await startTestServer({ MONSTER_DENSITY: '0.3', ADMIN_TOKEN });
-    profile = mkdtempSync(join(tmpdir(), 'lairmind-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 700 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    browser = await launchBrowser();
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('loads, joins a room and draws a map that is not blank', async () => {
@@ -218,16 +195,14 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client (chromium)', () => {
   }, 30_000);
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('browser client: an NPC reply streamed from a cloud model (chromium, fake OpenAI)', () => {
+describe.skipIf(!HAS_CHROMIUM)('browser client: an NPC reply streamed from a cloud model (chromium, fake OpenAI)', () => {
   let server: ServerProcess;
   let fake: FakeProvider;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
   const dir = mkdtempSync(join(tmpdir(), 'lairmind-browser-dialogue-'));
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     fake = await startFake('openai');
     writeFileSync(join(dir, 'llm.yaml'), [
       'providers: { openai: {} }',
@@ -236,22 +211,19 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client: an NPC reply streamed fr
       '    - { provider: openai, model: gpt-4o-mini, capabilities: { json: true, streaming: true }, contextWindow: 128000, price: { input: 0.15, cachedInput: 0.075, output: 0.6, checked: 2025-07-04 }, latencyMs: 900, quality: 0.62 }',
       'cache: { enabled: false }',
     ].join('\n') + '\n');
-    await build({ configFile: join(import.meta.dirname, '../../client/vite.config.ts'), logLevel: 'warn' });
+    await buildClient();
     server = await startServerProcess({
       TRANSPORT: 'ws', MATCHMAKE_LOOPBACK: 'exempt', MONSTER_DENSITY: '0', WORLD_SIZE: '64', SEED: 'browser-dialogue',
       ADMIN_TOKEN, AUTH_SECRET: DIALOGUE_SECRET, LAIRMIND_CONFIG: join(dir, 'llm.yaml'), OPENAI_API_KEY: KEYS.openai, OPENAI_BASE_URL: fake.baseURL,
     }, { timeoutMs: 60_000 });
-    profile = mkdtempSync(join(tmpdir(), 'lairmind-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 700 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    browser = await launchBrowser();
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.stop();
     await fake?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -298,6 +270,6 @@ describe.skipIf(!existsSync(CHROMIUM))('browser client: an NPC reply streamed fr
     // The finished line replaces the live one.
     expect(await page.$$('#chat-log .line.streaming')).toHaveLength(0);
     expect(await page.textContent('#chat-log .line[data-kind="say"]:has-text("old mine lies east")')).toBe('Hilda: Aye, Ada. The old mine lies east of the village.');
-    await page.screenshot({ path: join(ARTIFACTS, '07-streamed-reply.png') });
+    await screenshot(page, 'client/07-streamed-reply.png');
   }, 30_000);
 });
