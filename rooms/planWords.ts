@@ -15,6 +15,7 @@ export function providerName(provider: string): string {
 /** Why the gateway did not use the cloud, from its fallback or routing reason, in plain words. */
 export function localReason(why: string): string {
   const w = why.toLowerCase();
+  if (w === 'tier, budget or outage') return 'the tier, a budget or an outage kept it local';
   if (/budget exceeded: room/.test(w)) return "this room's LLM budget is spent";
   if (/budget exceeded: (player|account)/.test(w)) return "the player's LLM budget is spent";
   if (/budget exceeded: (tier|tenant|deployment|day)/.test(w)) return 'the LLM budget for today is spent';
@@ -26,7 +27,6 @@ export function localReason(why: string): string {
   if (/deadline|timeout|timed out/.test(w)) return 'no answer came in time';
   if (/breaker|unavailable|resting|outage|unreachable/.test(w)) return 'the cloud providers are unavailable';
   if (/local only|no (eligible |cloud )?model|no model|none configured|no provider/.test(w)) return 'no cloud model is configured on this server';
-  if (w === 'tier, budget or outage') return 'the tier, a budget or an outage kept it local';
   return why;
 }
 
