@@ -114,7 +114,7 @@ export function inspectActor(world: World, id: ActorId, decisions: readonly Deci
       name: actorName(world, id),
       kind: a.kind,
       species: str(tags.species),
-      role: str(tags.label) && str(tags.label) !== str(tags.species) ? str(tags.label) : '',
+      role: str(tags.label).toLowerCase() !== str(tags.species).toLowerCase() ? str(tags.label) : '',
       hp: b ? `${Math.round(b.hp)} / ${Math.round(b.maxHp)}` : '—',
       alive: b?.alive ?? false,
       where: b ? { words: whereWords(b.x, b.y, extra.biomeAt?.(b.x, b.y)), x: round1(b.x), y: round1(b.y) } : null,
