@@ -43,8 +43,10 @@ function noteWords(note: string, local: boolean): string {
   if (!note) return local ? 'the cloud has not answered yet' : '';
   const locally = /^gateway answered locally \((.*)\): tactician plan stands$/.exec(note);
   if (locally) {
-    const reason = localReason(locally[1] as string);
-    const tried = /^[\w-]+:[^:]+: /.test(locally[1] as string);
+    const why = locally[1] as string;
+    const reason = localReason(why);
+    // `provider:model: …` is a model the gateway tried; a budget it hit before sending anything is not a try.
+    const tried = /^[\w-]+:[^:\s]+: /.test(why) && !/budget exceeded/.test(why);
     return local ? `the cloud ${tried ? 'was tried and gave no plan' : 'was not asked'}: ${reason}` : `the last ask stayed local: ${reason}`;
   }
   if (note.startsWith('accepted ')) return local ? 're-planned locally since the last cloud plan' : '';
