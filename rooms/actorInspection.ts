@@ -1,3 +1,4 @@
+import { packPlans } from '../actors/index.ts';
 import type { ActorId, PackPlanView, World } from '../actors/index.ts';
 import { actorName, named, packName } from './actorNames.ts';
 import type { NamedActor } from './actorNames.ts';
@@ -125,7 +126,8 @@ export function inspectActor(world: World, id: ActorId, decisions: readonly Deci
     state: stateRows(world, state, OWN_SECTIONS),
     orderAndPlan: {
       order: orderWords(world, order),
-      plan: extra.plan ? planWords(world, extra.plan) : null,
+      // A pack member: its pack's plan; the coordinator: every plan in force.
+      plan: extra.plan ? planWords(world, extra.plan) : a.kind === 'coordinator' ? packPlans(a.state).map((p) => planWords(world, p)).join(' | ') || null : null,
       planSource: extra.plan ? planSourceText(extra.plan.source.provider, extra.plan.source.model, extra.plan.source.cached, extra.plan.note) : null,
       pending: pendingAsks.map((k) => `waiting for the ${k.split('#')[0] as string} mind`),
     },

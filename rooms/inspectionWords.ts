@@ -53,7 +53,7 @@ export function labelOf(key: string): string {
 export function valueWords(world: World, key: string, v: unknown): string | undefined {
   if (v === null || v === undefined) return key === 'order' || key === 'decision' ? 'none' : undefined;
   if (typeof v === 'number') {
-    if (TIME_KEY.test(key)) return whenWords(world, v);
+    if (TIME_KEY.test(key)) return key.startsWith('next') && tickOf(world, v) <= world.tick ? 'due' : whenWords(world, v);
     if (ACTOR_KEY.test(key) && Number.isInteger(v)) return actorWords(world, v);
     return Number.isInteger(v) ? String(v) : String(Math.round(v * 100) / 100);
   }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BehaviourRegistry, FlatTerrain, monsterBehaviour, MIND_PORTS, playerBehaviour, Simulation } from '../../actors/index.ts';
+import { BehaviourRegistry, FlatTerrain, monsterBehaviour, MIND_PORTS, packPlans, playerBehaviour, Simulation } from '../../actors/index.ts';
 import type { ReplyInput, WorldInput } from '../../actors/index.ts';
 import { inspectActor } from '../../rooms/actorInspection.ts';
 import { packName } from '../../rooms/actorNames.ts';
 import { DecisionLog } from '../../rooms/decisionLog.ts';
+import { battle, coordinatorOf, hero as battleHero, wolf } from '../actors/coordinator/helpers.ts';
 
 const PACK = 'pack:-1:0:0';
 
@@ -77,7 +78,7 @@ describe('the inspector', () => {
     expect(Object.keys(s)).toEqual(['summary', 'state', 'orderAndPlan', 'decisions', 'memory', 'persona', 'failures']);
     const rows = Object.fromEntries(s.state.map((r) => [r.label, r.value]));
     expect(rows.mode).toBe('wander');
-    expect(rows['next think']).toMatch(/^in \d+ ticks? \(tick \d+\)$|^now \(tick \d+\)$/);
+    expect(rows['next think']).toMatch(/^in \d+ ticks? \(tick \d+\)$|^due$/);
     expect(rows['last hit at']).toBe('never');
     // No float seconds and no internal ids anywhere a person reads.
     const text = JSON.stringify(s);
@@ -96,5 +97,19 @@ describe('the inspector', () => {
     };
     const m = inspectActor(sim.world, 1, log.of(1))!.sections.memory;
     expect(m).toEqual([{ player: { id: 3, name: 'Ada' }, disposition: 0.25, exchanges: 1, summary: '', lastTick: 31, lines: [{ tick: 30, who: 'Ada', text: 'hello there' }, { tick: 31, who: 'Grak', text: 'Grr. What do you want?' }] }]);
+  });
+
+  it('says a pack member\'s order and its pack\'s plan in words, and the coordinator lists every plan', () => {
+    const sim = battle([wolf(10, 10), wolf(12, 10), wolf(11, 12), battleHero(10, 17, 'Ann')]);
+    sim.run(3);
+    const coordinator = coordinatorOf(sim.world);
+    const plan = packPlans(sim.world.actors.get(coordinator.id)!.state)[0]!;
+    const op = inspectActor(sim.world, 2, [], { plan })!.sections.orderAndPlan;
+    expect(op.order).toMatch(/^[a-z ]+( against Ann \(#4\))?( at \(-?\d+(\.\d)?, -?\d+(\.\d)?\))? until in \d+ ticks \(tick \d+\)$/);
+    expect(op.plan).toMatch(/^w10's wolves: \w+; w10 [a-z ]+/);
+    expect(op.plan).toMatch(/made 2 ticks ago \(tick 1\), expires in \d+ ticks/);
+    expect(op.planSource).toBe('Local tactician — the cloud has not answered yet');
+    expect(inspectActor(sim.world, coordinator.id, [])!.sections.orderAndPlan.plan).toBe(op.plan);
+    expect(JSON.stringify(op)).not.toContain('p1');
   });
 });
