@@ -74,6 +74,11 @@ export interface Behaviour<S = unknown, P = unknown> {
   init(ctx: ActorContext<P>): S;
   /** Pure reducer: `(state, message, ctx) → { state, effects }`. Throwing fails this actor only. */
   receive(state: S, message: Message, ctx: ActorContext<P>): Transition<S>;
+  /**
+   * Whether the actor's body is shielded at simulation time `time` (seconds): a shielded body takes no damage and is
+   * not picked as a target by its foes. Absent: never shielded.
+   */
+  shielded?(state: S, time: number): boolean;
   /** Whether the actor also receives the shared `tick` message every step (reflexes). Default true. */
   readonly ticks?: boolean;
   /** What happens when `receive` throws. Defaults to {@link DEFAULT_POLICY}. */

@@ -2,6 +2,7 @@ import type { Rng, TerrainQuery } from '../shared/index.ts';
 import type { ActorContext } from './behaviour.ts';
 import type { Body } from './body.ts';
 import type { ActorId } from './ids.ts';
+import { anyShielded, isShielded } from './shield.ts';
 import type { Actor, World } from './world.ts';
 
 const playerPredicates = new WeakMap<World, (b: Body) => boolean>();
@@ -35,6 +36,8 @@ export class WorldContext implements ActorContext<unknown> {
   tick = 0;
   dt: number;
   terrain: TerrainQuery;
+  private shieldCheckedAt = -1;
+  private someShielded = false;
 
   constructor(private readonly world: World) {
     this.dt = world.config.dt;
@@ -71,12 +74,23 @@ export class WorldContext implements ActorContext<unknown> {
 
   nearest(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined {
     const me = this.current.body;
-    return me ? this.world.spatial.nearest(me, radius, accept) : undefined;
+    return me ? this.world.spatial.nearest(me, radius, this.unshielded(accept)) : undefined;
   }
 
   nearestFoe(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean = ANY_FOE): Readonly<Body> | undefined {
     const me = this.current.body;
-    return me ? this.world.spatial.nearest(me, radius, accept, true) : undefined;
+    return me ? this.world.spatial.nearest(me, radius, this.unshielded(accept), true) : undefined;
+  }
+
+  /** `accept`, refusing shielded bodies too while any avatar is shielded (checked once per step). */
+  private unshielded(accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): (candidate: Readonly<Body>, self: Readonly<Body>) => boolean {
+    const world = this.world;
+    if (this.shieldCheckedAt !== world.tick) {
+      this.shieldCheckedAt = world.tick;
+      this.someShielded = anyShielded(world);
+    }
+    if (!this.someShielded) return accept;
+    return (c, s) => accept(c, s) && !isShielded(world, c.id);
   }
 
   nearestPlayer(radius: number): Readonly<Body> | undefined {

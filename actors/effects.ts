@@ -27,8 +27,8 @@ export type Effect =
   | { readonly type: 'move'; readonly vx: number; readonly vy: number }
   /** Hit `target` for `damage` hp if it is within `range` world units (edge to edge). */
   | { readonly type: 'attack'; readonly target: ActorId; readonly damage: number; readonly range: number }
-  /** Bring this actor's dead body back at its home position with full health. */
-  | { readonly type: 'respawn' }
+  /** Bring this actor's dead body back with full health, at (x, y) when given (world units), else at its home position. */
+  | { readonly type: 'respawn'; readonly x?: number; readonly y?: number }
   /**
    * Ask a mind port (`think`, `plan`, …) for an answer. The runtime assigns a request id; the reply comes back
    * as a `reply` message on a later tick, or a timeout reply after `timeout` seconds. A newer ask on the same
@@ -87,7 +87,8 @@ export function effectProblem(e: unknown): string | null {
       if (!finite(x.range) || x.range < 0) return `attack.range must be a finite number >= 0, got ${String(x.range)}`;
       return null;
     case 'respawn':
-      return null;
+      if ((x.x === undefined) !== (x.y === undefined)) return 'respawn.x and respawn.y must be given together';
+      return x.x === undefined || (finite(x.x) && finite(x.y)) ? null : `respawn.x and respawn.y must be finite numbers, got ${String(x.x)}, ${String(x.y)}`;
     case 'ask':
       if (typeof x.port !== 'string' || x.port.length === 0) return 'ask.port must be a non-empty string';
       if (!finite(x.timeout) || x.timeout <= 0) return `ask.timeout must be a finite number of seconds > 0, got ${String(x.timeout)}`;

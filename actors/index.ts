@@ -22,6 +22,7 @@ export { spawnActor, stopActor, enqueue } from './lifecycle.ts';
 export type { SpawnResult } from './lifecycle.ts';
 export type { WorldInput, ReplyInput, StepInputs } from './inputs.ts';
 export { step } from './step.ts';
+export { isShielded, anyShielded } from './shield.ts';
 export type { StepReport } from './step.ts';
 export { stateHash } from './stateHash.ts';
 export type { EventLog, LogEntry } from './eventLog.ts';

@@ -39,6 +39,8 @@ export interface CommandMessage {
   readonly goto?: { readonly x: number; readonly y: number };
   /** Actor to attack. */
   readonly attack?: ActorId;
+  /** Come back to life at this point (world units); only a dead avatar obeys it. */
+  readonly respawn?: { readonly x: number; readonly y: number };
 }
 
 /** A timer fired that a behaviour set with a `timer` effect. */

@@ -9,6 +9,7 @@ import type { ReplyInput, StepInputs, WorldInput } from './inputs.ts';
 import { contextOf, enqueue, errorText, failActor, restartActor, spawnActor, stopActor } from './lifecycle.ts';
 import { messageProblem, TICK } from './messages.ts';
 import type { Message } from './messages.ts';
+import { isShielded } from './shield.ts';
 import type { Actor, World } from './world.ts';
 import { liveActors, report } from './world.ts';
 
@@ -394,8 +395,8 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
       if (!b || b.alive) return;
       b.alive = true;
       b.hp = b.maxHp;
-      b.x = b.homeX;
-      b.y = b.homeY;
+      b.x = e.x ?? b.homeX;
+      b.y = e.y ?? b.homeY;
       b.vx = 0;
       b.vy = 0;
       markChanged(world, b);
@@ -410,6 +411,7 @@ function attack(world: World, attacker: Actor, targetId: ActorId, damage: number
   const a = attacker.body;
   const t = world.actors.get(targetId)?.body;
   if (!a || !a.alive || !t || !t.alive || t === a) return;
+  if (isShielded(world, targetId)) return;
   const reach = range + a.radius + t.radius;
   const dx = t.x - a.x;
   const dy = t.y - a.y;

@@ -201,7 +201,11 @@ export class App {
       }
     }
     this.mirror.sync(state, now);
-    for (const e of this.mirror.entities.values()) if (e.name) this.names.set(e.id, e.name);
+    for (const e of this.mirror.entities.values()) if (e.name || e.species) this.names.set(e.id, e.name || e.species);
+    // Players by their entries too: the own name is known from the join, before the avatar's entity arrives.
+    state.players?.forEach?.((p) => {
+      if (p.actor && p.name) this.names.set(p.actor, p.name);
+    });
     // The server sends a client only the lines of speakers it could see when they spoke.
     this.speech = speechLines(state.speech);
     this.edits = state.tileEdits ? [...state.tileEdits].map((t) => ({ tx: t.tx, ty: t.ty, walkable: t.walkable })) : [];

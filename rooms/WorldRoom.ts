@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, Protocol, Room, ServerError } from '@colyseus/core';
+import { CloseCode, ErrorCode, Room, ServerError } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import type { Tracer } from '@opentelemetry/api';
 import { createHash, randomBytes } from 'node:crypto';
@@ -6,8 +6,12 @@ import { coordinatorSpawn, decodeSnapshot, defaultRegistry, packSpawns, planScen
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, SpeechChunk, StepReport, WorldInput } from '../actors/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
-import { checkClientMessage, CLIENT_MESSAGE_TYPES, normaliseText } from './clientMessages.ts';
-import type { ClientMessage, ClientMessageType } from './clientMessages.ts';
+import { normaliseText } from './clientMessages.ts';
+import { AvatarLife } from './avatarLife.ts';
+import { sendHits } from './combatFeed.ts';
+import { FLOOD_CLOSE_CODE, PlayerMessages } from './playerMessages.ts';
+import type { Player } from './playerMessages.ts';
+import { SafeSpawns } from './safeSpawns.ts';
 import { Interest } from './interest.ts';
 import { MindHost } from './mindHost.ts';
 import type { ActorInspection } from './actorInspection.ts';
@@ -33,20 +37,13 @@ import type { TraceTicks } from './tickTracing.ts';
 /** Spawn inputs for avatars carry `ref` = this prefix + session id. */
 const AVATAR_REF = 'avatar:';
 
-/** Close code for a client disconnected for flooding. */
-export const FLOOD_CLOSE_CODE = 4429;
+export { FLOOD_CLOSE_CODE };
 
 /** Frames a client may send (every kind counts: messages, protocol pings, anything): 30/s sustained, burst 60. */
 export const DEFAULT_FRAME_LIMIT: RateLimitOptions = { perSecond: 30, burst: 60, toleranceAfterWarning: 30 };
 
 /** Error replies a client may earn with invalid input: 20 at once, then 2 a second; past that, silence. */
 export const DEFAULT_ERROR_REPLY_LIMIT: RateLimitOptions = { perSecond: 2, burst: 20, toleranceAfterWarning: Number.POSITIVE_INFINITY };
-
-/** Longest piece of client text (an unknown message type) echoed back in an error. */
-const ECHO_CHARS = 40;
-
-/** The protocol code in a frame's first byte (the upper three bits are modifiers). */
-const PROTOCOL_CODE_MASK = 0x1f;
 
 /** What the composition root gives a world room. */
 export interface WorldRoomServices {
@@ -85,18 +82,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-interface Player {
-  actor: ActorId;
-  readonly name: string;
-  /** Kept for the client's life, reconnections included. */
-  readonly identity: PlayerIdentity;
-  /** Counts every frame the client sends. */
-  readonly limiter: RateLimiter;
-  /** Bounds the error replies its invalid input earns. */
-  readonly errorReplies: RateLimiter;
-  /** SHA-256 of the key that lets this player take the avatar back in a restored room. */
-  readonly resume: string;
-}
 
 /** An avatar restored from a snapshot, waiting for its player to come back with the resume key. */
 interface Orphan {
@@ -142,21 +127,37 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Set once the room restored from a snapshot: the tick it was restored at. */
   restoredAt: number | null = null;
 
-  override messages = {
-    move: (client: Client, payload: unknown) => this.receive(client, 'move', payload),
-    attack: (client: Client, payload: unknown) => this.receive(client, 'attack', payload),
-    talk: (client: Client, payload: unknown) => this.receive(client, 'talk', payload),
-    ping: (client: Client, payload: unknown) => this.receive(client, 'ping', payload),
-    _: (client: Client, type: unknown) => {
-      const shown = JSON.stringify(typeof type === 'string' && type.length > ECHO_CHARS ? `${type.slice(0, ECHO_CHARS)}…` : type);
-      this.refuse(client, 'unknown-type', `unknown message type ${shown}; expected one of ${CLIENT_MESSAGE_TYPES.join(', ')}`);
+  /** Safe points for players to spawn at, away from hostile monsters. */
+  spawns!: SafeSpawns;
+  /** Deaths, respawns and spawn protection of the avatars. */
+  life!: AvatarLife;
+  /** Client messages: rate limits, validation, refusals, and their effect on the avatars. */
+  private readonly edge = new PlayerMessages(((room: WorldRoom) => ({
+    get roomId() {
+      return room.roomId;
     },
-  };
+    get sim() {
+      return room.sim;
+    },
+    get projection() {
+      return room.projection;
+    },
+    get observer() {
+      return room.services.observer;
+    },
+    now: () => this.clock.currentTime,
+    player: (sessionId) => this.players.get(sessionId),
+    leave: (client) => this.onLeave(client),
+    dead: (p) => this.life.dead(p),
+    respawn: (client, _p, at) => this.life.choose(client.sessionId, at),
+  }))(this));
+
+  override messages = this.edge.handlers();
 
   constructor() {
     super();
     // Every frame a client sends is counted here, before Colyseus decodes it.
-    gateFrames(this, (client, frame) => this.admitFrame(client, frame), (client) => this.refuse(client, 'undecodable', 'message could not be decoded'));
+    gateFrames(this, (client, frame) => this.edge.admitFrame(client, frame), (client) => this.edge.refuse(client, 'undecodable', 'message could not be decoded'));
   }
 
   override onCreate(raw: unknown): void {
@@ -347,6 +348,15 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       }),
     });
     this.projection = new Projection(this.sim.world, this.state);
+    this.spawns = new SafeSpawns(this.sim.world, this.gen, options.worldSize);
+    this.life = new AvatarLife({
+      sim: this.sim,
+      projection: this.projection,
+      spawns: this.spawns,
+      tickRate: options.tickRate,
+      players: () => this.players.entries(),
+      send: (sessionId, type, body) => this.clients.getById(sessionId)?.send(type, body),
+    });
     this.interest = new Interest(this.sim.world, this.projection, {
       radius: options.viewRadius,
       exitRadius: options.viewRadius * 1.25,
@@ -405,6 +415,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       this.decisions.judge(this.sim.world, this.delivered);
       this.delivered = 0;
     }
+    if (report.attacks.length) sendHits(report, this.sim.world.tick, this.interest, (sessionId, type, body) => this.clients.getById(sessionId)?.send(type, body));
+    this.life.afterStep(report);
     this.decisions.forget(report.removed);
     this.decisions.asked(report.requests);
     const traced = this.tracing?.begin(this.sim.world.tick, startedAt, report.requests);
@@ -446,11 +458,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.state.players.set(client.sessionId, player);
     client.view = this.interest.open(client.sessionId, 0, player);
     this.countBytes(client);
-    const [x, y] = this.spawnPoint(this.joins++);
+    const { x, y } = this.spawns.forJoin(this.joins++);
     this.sim.input({
       type: 'spawn',
       ref: AVATAR_REF + client.sessionId,
-      spec: { kind: 'player', behaviour: 'player', body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name, account: identity.account, tier: identity.tier } },
+      spec: { kind: 'player', behaviour: 'player', params: AvatarLife.avatarParams(), body: { x, y, faction: 'players', speed: 5, maxHp: 100 }, tags: { name, account: identity.account, tier: identity.tier } },
     });
     const fresh = randomBytes(16).toString('hex');
     this.players.set(client.sessionId, { actor: 0, name, identity, resume: sha256(fresh), ...limits });
@@ -499,6 +511,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (ps) ps.connected = true;
     client.view = this.interest.open(client.sessionId, p?.actor ?? 0, ps);
     this.countBytes(client);
+    this.life.remind(client.sessionId);
   }
 
   override onLeave(client: Client): void {
@@ -586,129 +599,6 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const ps = this.state.players.get(sessionId);
     if (ps) ps.actor = id;
     this.interest.follow(sessionId, id);
-  }
-
-  /**
-   * Count one frame from a client (any kind, before it is decoded) against its limit. Past the limit the first
-   * refused frame earns a warning, later ones are dropped unread, and a client that keeps on is kicked.
-   * Requests (`room.request`, `send` with a callback) are refused: this room answers none, and Colyseus would
-   * answer each one, unknown types included, outside the error budget.
-   */
-  private admitFrame(client: Client, frame: Uint8Array): boolean {
-    const p = this.players.get(client.sessionId);
-    if (!p) return false; // kicked, or not a player (yet): nothing it sends is read
-    const decision = p.limiter.take(this.clock.currentTime);
-    if (decision === 'accept') {
-      if (((frame[0] ?? 0) & PROTOCOL_CODE_MASK) !== Protocol.ROOM_REQUEST) return true;
-      this.refuse(client, 'request', `requests are not answered by this room; send messages (${CLIENT_MESSAGE_TYPES.join(', ')})`);
-      return false;
-    }
-    const observer = this.services.observer;
-    observer?.messageRefused?.(this.roomId, 'rate');
-    if (decision === 'warn') {
-      client.send('warning', { message: `too many messages: over ${p.limiter.options.perSecond} per second; messages are being dropped and the connection will be closed if this goes on` });
-    } else if (decision === 'disconnect') {
-      observer?.log?.('warn', 'client disconnected for flooding', { room: this.roomId, session: client.sessionId });
-      this.kick(client, FLOOD_CLOSE_CODE, 'message flood');
-    }
-    return false;
-  }
-
-  /**
-   * Disconnect a client for good: its avatar, player entry and view go now (not when the socket finally closes),
-   * and it gets no reconnection grace, so its reconnection token stops working. Colyseus still calls
-   * onDrop/onLeave when the socket closes; onDrop sees the player gone and allows no reconnection.
-   */
-  private kick(client: Client, code: number, reason: string): void {
-    this.onLeave(client);
-    client.view = undefined; // closed with the player: until the socket is gone it gets no more of the world
-    client.leave(code, reason);
-  }
-
-  /** Refuse a client message: counted, and answered with an error while the client's error budget lasts. */
-  private refuse(client: Client, reason: string, error: string): void {
-    this.services.observer?.messageRefused?.(this.roomId, reason);
-    const p = this.players.get(client.sessionId);
-    if (!p) return;
-    switch (p.errorReplies.take(this.clock.currentTime)) {
-      case 'accept':
-        client.error(ErrorCode.INVALID_PAYLOAD, error);
-        return;
-      case 'warn':
-        client.send('warning', { message: `too many invalid messages: further ones are dropped without an error while more than ${p.errorReplies.options.perSecond} a second arrive` });
-        return;
-      default:
-        return; // silent: invalid input never earns more replies than the budget
-    }
-  }
-
-  /** Validate and apply one client message; a bad one gets an error naming what was wrong and changes nothing. */
-  private receive<K extends ClientMessageType>(client: Client, type: K, payload: unknown): void {
-    const p = this.players.get(client.sessionId);
-    if (!p) return;
-    const checked = checkClientMessage(type, payload);
-    if (!checked.ok) {
-      this.refuse(client, 'invalid', checked.error);
-      return;
-    }
-    if (type === 'ping') {
-      client.send('pong', { t: (checked.value as ClientMessage<'ping'>).t, tick: this.sim.world.tick });
-      return;
-    }
-    if (!p.actor) {
-      this.refuse(client, 'not-ready', `${type}: your avatar has not spawned yet; try again after the next patch`);
-      return;
-    }
-    const error = this.apply(p, type, checked.value);
-    if (error) this.refuse(client, 'invalid', error);
-  }
-
-  /** Turn a valid message into simulation input; returns an error when it names something that is not there. */
-  private apply<K extends ClientMessageType>(p: Player, type: K, value: ClientMessage<K>): string | null {
-    switch (type) {
-      case 'move': {
-        const m = value as ClientMessage<'move'>;
-        const message = m.dir ? { type: 'command' as const, move: m.dir } : { type: 'command' as const, goto: m.to };
-        this.sim.input({ type: 'send', to: p.actor, message });
-        return null;
-      }
-      case 'attack': {
-        const { target } = value as ClientMessage<'attack'>;
-        if (target === p.actor) return 'attack.target: cannot attack yourself';
-        if (!this.sim.world.actors.get(target)?.body) return `attack.target: no entity ${target}`;
-        this.sim.input({ type: 'send', to: p.actor, message: { type: 'command', attack: target } });
-        return null;
-      }
-      case 'talk': {
-        const m = value as ClientMessage<'talk'>;
-        const to = this.sim.world.actors.get(m.to);
-        if (!to?.body || m.to === p.actor) return `talk.to: no one to talk to with id ${m.to}`;
-        const text = normaliseText(m.text);
-        if (!text) return 'talk.text: nothing left to say after removing control characters and spaces';
-        this.projection.say(p.actor, 'say', text);
-        this.sim.input({ type: 'send', to: m.to, message: { type: 'signal', topic: 'talk', from: p.actor, data: { text, name: p.name } } });
-        return null;
-      }
-      default:
-        return `${type}: not handled`;
-    }
-  }
-
-  /** A walkable spawn point near the origin, spread per join. */
-  private spawnPoint(n: number): [number, number] {
-    const angle = n * 2.399963; // golden angle: joins spread out around the centre
-    const r = 2 + Math.sqrt(n) * 2;
-    const cx = Math.round(Math.cos(angle) * r);
-    const cy = Math.round(Math.sin(angle) * r);
-    for (let ring = 0; ring < 64; ring++) {
-      for (let dx = -ring; dx <= ring; dx++) {
-        for (let dy = -ring; dy <= ring; dy++) {
-          if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-          if (this.gen.isWalkable(cx + dx, cy + dy)) return [cx + dx + 0.5, cy + dy + 0.5];
-        }
-      }
-    }
-    return [cx + 0.5, cy + 0.5];
   }
 
   /** Count what is sent to this client (patches and messages) for the bandwidth metrics. */

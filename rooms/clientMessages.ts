@@ -22,6 +22,8 @@ export const ClientMessageSchemas = {
   attack: z.object({ target: actorId }).strict(),
   /** Say something to the NPC with this id. */
   talk: z.object({ to: actorId, text: z.string().min(1).max(MAX_TALK_LENGTH) }).strict(),
+  /** Come back after death at the safe point `at` (an id from the `died` message; absent: the default one). */
+  respawn: z.object({ at: z.string().min(1).max(64).optional() }).strict(),
   /** Round-trip probe; `t` comes back unchanged. */
   ping: z.object({ t: finite }).strict(),
 } as const;

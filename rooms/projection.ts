@@ -157,8 +157,9 @@ export class Projection {
     const actor = this.world.actors.get(id);
     if (!actor) return '';
     if (!actor.body) return 'Narrator';
+    // Never empty: a line without a name shows as an actor id in the chat log.
     const tags = actor.tags ?? {};
-    return String(tags.name ?? tags.species ?? '');
+    return String(tags.name || tags.species || actor.kind);
   }
 
   private add(actor: Actor): void {

@@ -23,6 +23,8 @@ export const EntityState = schema({
   role: t.string().default(''),
   /** NPCs: how it behaves in danger, `peaceful` or `guard`; '' for the rest. */
   stance: t.string().default(''),
+  /** Players: true while spawn protection lasts (no damage taken, not targeted by monsters). */
+  shielded: t.boolean().default(false),
 }, 'Entity');
 export type EntityState = SchemaType<typeof EntityState>;
 

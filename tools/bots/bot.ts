@@ -41,6 +41,8 @@ export interface BotSent {
   attack: number;
   talk: number;
   ping: number;
+  /** Respawn choices sent after deaths (the default point). */
+  respawn: number;
 }
 
 /**
@@ -51,7 +53,11 @@ export class Bot {
   readonly behaviour: BotBehaviour;
   readonly name: string;
   readonly rng: Rng;
-  readonly sent: BotSent = { move: 0, attack: 0, talk: 0, ping: 0 };
+  readonly sent: BotSent = { move: 0, attack: 0, talk: 0, ping: 0, respawn: 0 };
+  /** Deaths of the bot's avatar (each answered with a respawn at the default point). */
+  deaths = 0;
+  /** Set from a `died` message until the avatar is alive again: the bot does not act meanwhile. */
+  private dead = false;
   /** Errors by kind, with the latest message. */
   readonly errors: { kind: BotErrorKind; message: string }[] = [];
   /** Lines this bot said, in order. */
@@ -126,6 +132,12 @@ export class Bot {
     room.onMessage('resume', (body: { roomId?: unknown; key?: unknown }) => {
       if (typeof body?.roomId === 'string' && typeof body.key === 'string') this.resume = { roomId: body.roomId, key: body.key };
     });
+    room.onMessage('died', () => {
+      // Like a player who takes the default: respawn at the first safe point offered.
+      this.deaths++;
+      this.dead = true;
+      this.send('respawn', {});
+    });
     room.onMessage('*', () => {});
     room.onError((code, message) => this.fail('server-error', `${code}: ${String(message)}`));
     room.onLeave((code) => {
@@ -191,6 +203,10 @@ export class Bot {
   act(): void {
     // Like a game client, a bot plays once the server has reported its avatar.
     if (!this.view || this.status !== 'connected' || !this.view.selfId()) return;
+    if (this.dead) {
+      if (!this.view.selfAlive()) return;
+      this.dead = false;
+    }
     let actions: readonly BotAction[];
     try {
       actions = this.behaviour.decide(this.view, this.rng, this.memory);

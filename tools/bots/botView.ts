@@ -63,6 +63,12 @@ export class BotView {
     return id ? this.entities.get(id) : undefined;
   }
 
+  /** Whether the bot's own avatar is alive as last decoded (false while it is dead or not yet seen). */
+  selfAlive(): boolean {
+    const me = this.self();
+    return me !== undefined && me.hp > 0 && me.anim !== 'dead';
+  }
+
   /** The nearest living entity of `kind` other than the bot itself, within `radius` world units of it. */
   nearest(kind: string, radius = Infinity): SeenEntity | undefined {
     const me = this.self();

@@ -1,0 +1,18 @@
+import type { ActorId } from './ids.ts';
+import type { World } from './world.ts';
+
+/**
+ * Whether actor `id` is shielded now (its behaviour says so: spawn protection): a shielded body takes no damage
+ * and its foes do not pick it as a target. Only players' avatars are ever shielded, so others cost one set lookup.
+ */
+export function isShielded(world: World, id: ActorId): boolean {
+  if (!world.players.has(id)) return false;
+  const a = world.actors.get(id);
+  return a !== undefined && a.behaviour.shielded !== undefined && a.behaviour.shielded(a.state, world.time);
+}
+
+/** Whether any player's avatar is shielded now (when none is, target searches need no extra check). */
+export function anyShielded(world: World): boolean {
+  for (const id of world.players) if (isShielded(world, id)) return true;
+  return false;
+}

@@ -1,0 +1,191 @@
+import type { ActorId, World } from '../actors/index.ts';
+import type { WorldGen } from '../procgen/index.ts';
+
+/** Extra distance (world units) kept beyond a hostile monster's perception. */
+export const SAFE_MARGIN = 4;
+/** Perception of a monster spawned without one (the monster behaviour's default). */
+const DEFAULT_PERCEPTION = 8;
+/** How close (world units) two players may be put. */
+const PLAYER_SPACING = 2;
+/** Farthest point of the spiral searched, as a number of candidates. */
+const CANDIDATES = 600;
+/** Spawn choices offered after a death are at least this far apart (world units). */
+const CHOICE_SPACING = 14;
+/** Ground no slower than this is preferred for spawning (grass 1, forest 1.5; swamp and shallows are slower). */
+const EASY_GROUND = 1.5;
+
+/** A safe point to (re)spawn a player at, with a name in words. */
+export interface SpawnPoint {
+  readonly id: string;
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+const BIOME_WORDS: Readonly<Record<string, string>> = {
+  grassland: 'meadow', forest: 'woods', swamp: 'marsh', desert: 'sands', hills: 'hills', snow: 'snowfield', beach: 'shore', shallowWater: 'shallows',
+};
+
+/** The hostile monsters' positions and the distance each must be kept at, read once per search. */
+interface Danger {
+  readonly reach: number;
+  readonly near: (x: number, y: number) => number;
+}
+
+/**
+ * Where players can spawn without a hostile monster noticing them: walkable, easy ground inside the world's
+ * populated region, farther from every living hostile monster than its perception plus {@link SAFE_MARGIN}, and
+ * not on top of another player. Candidates lie on a golden-angle spiral around the centre, so the answer depends
+ * only on the world (deterministic for a seed and the same inputs).
+ */
+export class SafeSpawns {
+  constructor(private readonly world: World, private readonly gen: WorldGen, private readonly worldSize: number) {}
+
+  /** A safe point for the `n`th join (later joins start farther along the spiral, so players spread out). */
+  forJoin(n: number): SpawnPoint {
+    const danger = this.danger();
+    let best: { p: SpawnPoint; clearance: number } | undefined;
+    for (let k = 0; k < CANDIDATES; k++) {
+      const p = this.candidate((n + k) % CANDIDATES);
+      if (!p) continue;
+      const clearance = this.clearance(p, danger);
+      if (clearance > 0 && !this.crowded(p, 0)) return p;
+      if (!best || clearance > best.clearance) best = { p, clearance };
+    }
+    return best?.p ?? this.fallback();
+  }
+
+  /**
+   * Up to `count` safe points far apart from each other, for a player choosing where to come back (`except`: its own
+   * avatar, which does not crowd them). The first is the default. Never empty: without a safe point, the least
+   * dangerous one is offered.
+   */
+  choices(count = 3, except: ActorId = 0): SpawnPoint[] {
+    const danger = this.danger();
+    const out: SpawnPoint[] = [];
+    let best: { p: SpawnPoint; clearance: number } | undefined;
+    for (let k = 0; k < CANDIDATES && out.length < count; k++) {
+      const p = this.candidate(k);
+      if (!p) continue;
+      const clearance = this.clearance(p, danger);
+      if (!best || clearance > best.clearance) best = { p, clearance };
+      if (clearance <= 0 || this.crowded(p, except)) continue;
+      if (out.some((o) => Math.hypot(o.x - p.x, o.y - p.y) < CHOICE_SPACING)) continue;
+      out.push(p);
+    }
+    if (out.length === 0) out.push(best?.p ?? this.fallback());
+    // Distinct ids even where two points share a name.
+    const seen = new Map<string, number>();
+    return out.map((p) => {
+      const n = (seen.get(p.id) ?? 0) + 1;
+      seen.set(p.id, n);
+      return n === 1 ? p : { ...p, id: `${p.id}-${n}`, name: `${p.name} ${n}` };
+    });
+  }
+
+  /** Whether a point is safe now (farther than every hostile monster's perception plus the margin). */
+  isSafe(x: number, y: number): boolean {
+    return this.clearance({ x, y }, this.danger()) > 0;
+  }
+
+  /** Distance to spare from the nearest hostile monster's reach (> 0: safe). */
+  private clearance(p: { x: number; y: number }, danger: Danger): number {
+    return danger.near(p.x, p.y);
+  }
+
+  /** The living hostile monsters, bucketed in cells as wide as the longest reach, so each check reads 3 × 3 cells. */
+  private danger(): Danger {
+    const xs: number[] = [], ys: number[] = [], reaches: number[] = [];
+    let reach = 0;
+    for (const a of this.world.actors.values()) {
+      const b = a.body;
+      if (a.kind !== 'monster' || !b?.alive || b.faction === 'players') continue;
+      const r = perceptionOf(a.params) + SAFE_MARGIN;
+      xs.push(b.x);
+      ys.push(b.y);
+      reaches.push(r);
+      reach = Math.max(reach, r);
+    }
+    const cells = new Map<string, number[]>();
+    const cellOf = (x: number, y: number) => `${Math.floor(x / reach)},${Math.floor(y / reach)}`;
+    for (let i = 0; i < xs.length; i++) {
+      const key = cellOf(xs[i]!, ys[i]!);
+      const list = cells.get(key);
+      if (list) list.push(i);
+      else cells.set(key, [i]);
+    }
+    return {
+      reach,
+      near: (x, y) => {
+        let spare = Number.POSITIVE_INFINITY;
+        if (reach === 0) return spare;
+        const cx = Math.floor(x / reach), cy = Math.floor(y / reach);
+        for (let gy = cy - 1; gy <= cy + 1; gy++) {
+          for (let gx = cx - 1; gx <= cx + 1; gx++) {
+            for (const i of cells.get(`${gx},${gy}`) ?? []) spare = Math.min(spare, Math.hypot(xs[i]! - x, ys[i]! - y) - reaches[i]!);
+          }
+        }
+        return spare;
+      },
+    };
+  }
+
+  private crowded(p: { x: number; y: number }, except: ActorId): boolean {
+    for (const id of this.world.players) {
+      if (id === except) continue;
+      const b = this.world.actors.get(id)?.body;
+      if (b?.alive && Math.hypot(b.x - p.x, b.y - p.y) < PLAYER_SPACING) return true;
+    }
+    return false;
+  }
+
+  /** The `k`th point of the spiral, snapped to the centre of a walkable tile of easy ground inside the region; undefined if none near. */
+  private candidate(k: number): SpawnPoint | undefined {
+    const angle = k * 2.399963; // golden angle: successive points spread evenly round the centre
+    const r = 2 + Math.sqrt(k) * 2.5;
+    const tx = Math.round(Math.cos(angle) * r), ty = Math.round(Math.sin(angle) * r);
+    const half = Math.floor(this.worldSize / 2) - 2;
+    for (const [dx, dy] of NEIGHBOURS) {
+      const x = tx + dx, y = ty + dy;
+      if (Math.abs(x) > half || Math.abs(y) > half) continue;
+      if (!this.gen.isWalkable(x, y) || this.gen.moveCost(x, y) > EASY_GROUND) continue;
+      return this.named(x + 0.5, y + 0.5);
+    }
+    return undefined;
+  }
+
+  /** The first walkable tile out from the centre, when nothing better exists. */
+  private fallback(): SpawnPoint {
+    for (let ring = 0; ring < 64; ring++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        for (let dy = -ring; dy <= ring; dy++) {
+          if (Math.max(Math.abs(dx), Math.abs(dy)) === ring && this.gen.isWalkable(dx, dy)) return this.named(dx + 0.5, dy + 0.5);
+        }
+      }
+    }
+    return this.named(0.5, 0.5);
+  }
+
+  private named(x: number, y: number): SpawnPoint {
+    const biome = BIOME_WORDS[this.gen.biomeAt(Math.floor(x), Math.floor(y))] ?? 'clearing';
+    const where = directionOf(x, y);
+    const name = `${where} ${biome}`;
+    return { id: name.toLowerCase().replace(/\s+/g, '-'), name: name[0]!.toUpperCase() + name.slice(1), x, y };
+  }
+}
+
+const NEIGHBOURS: readonly (readonly [number, number])[] = [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, 1], [1, -1], [-1, -1]];
+
+/** A monster's perception radius from its params. */
+function perceptionOf(params: unknown): number {
+  const p = (params as { perception?: unknown } | null)?.perception;
+  return typeof p === 'number' && Number.isFinite(p) ? p : DEFAULT_PERCEPTION;
+}
+
+/** Where a point lies from the world's centre, in words (y grows southward on screen). */
+function directionOf(x: number, y: number): string {
+  if (Math.hypot(x, y) < 6) return 'central';
+  const a = Math.atan2(y, x); // 0 = east
+  const sector = Math.round(a / (Math.PI / 4));
+  return ['eastern', 'south-eastern', 'southern', 'south-western', 'western', 'north-western', 'northern', 'north-eastern'][(sector + 8) % 8]!;
+}
