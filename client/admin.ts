@@ -61,12 +61,23 @@ export async function adminCall(fetchFn: Fetch, baseUrl: string, token: string, 
   return { ok: true, status: res.status, body: parsed };
 }
 
-/** Spawn a scenario into room `roomId`: `POST /admin/rooms/:roomId/spawn` with the scenario as the JSON body. */
-export async function spawnScenario(fetchFn: Fetch, baseUrl: string, token: string, roomId: string, scenarioText: string): Promise<AdminResult> {
+/**
+ * Spawn a scenario into room `roomId`: `POST /admin/rooms/:roomId/spawn` with the scenario as the JSON body, its
+ * origin at `at` (world units; e.g. where the camera looks) when given.
+ */
+export async function spawnScenario(fetchFn: Fetch, baseUrl: string, token: string, roomId: string, scenarioText: string, at?: { x: number; y: number }): Promise<AdminResult> {
   const scenario = parseScenarioText(scenarioText);
   if (!scenario.ok) return { ok: false, status: 0, error: scenario.error };
   if (!roomId) return { ok: false, status: 0, error: 'room: not joined to a room yet' };
-  return adminCall(fetchFn, baseUrl, token, 'POST', `/admin/rooms/${encodeURIComponent(roomId)}/spawn`, scenario.value);
+  const query = at ? `?x=${Math.round(at.x * 10) / 10}&y=${Math.round(at.y * 10) / 10}` : '';
+  return adminCall(fetchFn, baseUrl, token, 'POST', `/admin/rooms/${encodeURIComponent(roomId)}/spawn${query}`, scenario.value);
+}
+
+/** The words to show for a successful spawn: the server's `message`, else a count. */
+export function spawnedText(body: unknown): string {
+  const b = body as { message?: unknown; count?: unknown } | null;
+  if (typeof b?.message === 'string') return b.message;
+  return typeof b?.count === 'number' ? `Spawned ${b.count} actor${b.count === 1 ? '' : 's'}.` : 'Spawned.';
 }
 
 /** Details of one actor (traits, decision, memory, budget), if the admin API offers them: `GET /admin/rooms/:roomId/actors/:id`. */

@@ -1,8 +1,11 @@
-import { forkRoom, inspectActor, saveRoom, spawnScenario } from './admin.ts';
+import { forkRoom, inspectActor, saveRoom, spawnedText, spawnScenario } from './admin.ts';
 import { $ } from './byId.ts';
+import { LiveInspector } from './inspector.ts';
 import type { EntityMirror } from './mirror.ts';
+import { planLine, roleWords, sourceShort } from './plans.ts';
 import type { PackPlan } from './plans.ts';
 import { roleText } from './roles.ts';
+import { spawnExampleText } from './spawnExample.ts';
 
 /** What the designer panel needs from the page. */
 export interface DesignerHost {
@@ -11,6 +14,8 @@ export interface DesignerHost {
   /** The selected actor, if any. */
   readonly selected: number | undefined;
   readonly packPlans: readonly PackPlan[];
+  /** Where the view is centred (world units): spawns go there. */
+  readonly camera: { readonly x: number; readonly y: number };
   /** The server's HTTP origin (the admin API lives there). */
   httpBase(): string;
   nameOf(id: number): string | undefined;
@@ -18,9 +23,14 @@ export interface DesignerHost {
   join(req: { name: string; roomId: string }): Promise<void>;
 }
 
-/** The designer panel: inspector, pack plans, scenario spawning, save and fork. */
+/** The designer panel: live inspector, pack plans, scenario spawning, save and fork. */
 export class DesignerPanel {
-  constructor(private readonly host: DesignerHost) {}
+  readonly inspector: LiveInspector;
+  private shown = false;
+
+  constructor(private readonly host: DesignerHost) {
+    this.inspector = new LiveInspector($('inspector'), (actor) => inspectActor((url, init) => fetch(url, init), this.host.httpBase(), this.adminToken, this.host.roomId, actor));
+  }
 
   /** The admin token lives only in the password box: never stored, never in a URL. */
   private get adminToken(): string {
@@ -29,20 +39,30 @@ export class DesignerPanel {
 
   bind(): void {
     $('spawn-button').addEventListener('click', () => void this.spawn());
-    $('inspect-more').addEventListener('click', () => void this.inspectMore());
+    $('spawn-example').addEventListener('click', () => {
+      $<HTMLTextAreaElement>('scenario-text').value = spawnExampleText();
+    });
+    $('admin-token').addEventListener('change', () => this.selectionChanged());
     $('save-button').addEventListener('click', () => void this.save());
     $('fork-button').addEventListener('click', () => void this.fork());
   }
 
-  /** Show or hide the panel. */
+  /** Show or hide the panel (hiding it stops the live inspector). */
   show(on: boolean): void {
+    this.shown = on;
     $('designer').hidden = !on;
     $('mode-toggle').textContent = on ? 'Play mode' : 'Designer mode';
+    if (!on) this.inspector.close();
   }
 
-  /** A new actor was picked: hide the details of the previous one. */
+  /** A new actor was picked (or none): inspect it live when the admin token is there, else show what the client sees. */
   selectionChanged(): void {
-    $('inspect-details').hidden = true;
+    const selected = this.host.selected;
+    if (this.shown && selected !== undefined && this.adminToken.trim() && this.host.roomId) {
+      this.inspector.show(selected);
+      return;
+    }
+    this.inspector.close();
     this.renderInspector();
   }
 
@@ -78,21 +98,10 @@ export class DesignerPanel {
     const out = $('spawn-result');
     out.className = '';
     out.textContent = 'Spawning…';
-    const r = await spawnScenario((url, init) => fetch(url, init), this.host.httpBase(), this.adminToken, this.host.roomId, $<HTMLTextAreaElement>('scenario-text').value);
+    const at = { x: this.host.camera.x, y: this.host.camera.y };
+    const r = await spawnScenario((url, init) => fetch(url, init), this.host.httpBase(), this.adminToken, this.host.roomId, $<HTMLTextAreaElement>('scenario-text').value, at);
     out.className = r.ok ? 'ok' : 'error';
-    out.textContent = r.ok ? `Spawned: ${typeof r.body === 'string' ? r.body : JSON.stringify(r.body)}` : r.error;
-  }
-
-  private async inspectMore(): Promise<void> {
-    const selected = this.host.selected;
-    if (selected === undefined) return;
-    const pre = $('inspect-details');
-    pre.hidden = false;
-    pre.className = '';
-    pre.textContent = 'Loading…';
-    const r = await inspectActor((url, init) => fetch(url, init), this.host.httpBase(), this.adminToken, this.host.roomId, selected);
-    pre.className = r.ok ? '' : 'error';
-    pre.textContent = r.ok ? JSON.stringify(r.body, null, 2) : r.error;
+    out.textContent = r.ok ? spawnedText(r.body) : r.error;
   }
 
   renderPlans(): void {
@@ -107,35 +116,33 @@ export class DesignerPanel {
       const div = document.createElement('div');
       div.className = 'plan';
       div.dataset.pack = p.pack;
-      div.textContent = `${p.pack}: ${p.tactic} · from ${p.source}${p.detail ? ` (${p.detail})` : ''} · ${p.members.map((m) => `${this.host.nameOf(m.actor) ?? '#' + m.actor} ${m.role}`).join(', ')}`;
+      div.textContent = planLine(p, (id) => this.host.nameOf(id));
       list.append(div);
     }
   }
 
+  /** What the client itself knows of the selected actor, while the live inspector is not running. */
   renderInspector(): void {
+    if (this.inspector.open !== undefined) return; // the live inspector keeps the box up to date
     const box = $('inspector');
-    const more = $('inspect-more');
     const selected = this.host.selected;
     const e = selected !== undefined ? this.host.mirror.get(selected) : undefined;
     if (!e) {
       box.textContent = selected !== undefined ? `#${selected} is out of view.` : 'Click an actor.';
-      more.hidden = true;
       return;
     }
     const plan = this.host.packPlans.find((p) => p.members.some((m) => m.actor === e.id));
     const role = plan?.members.find((m) => m.actor === e.id);
     const rows: [string, string][] = [
-      ['id', String(e.id)],
-      ['name', e.name || '—'],
-      ['kind', e.kind],
-      ['species', e.species || '—'],
+      ['name', `${e.name || '—'} (#${e.id})`],
+      ['kind', [e.kind, e.species].filter(Boolean).join(' · ')],
       ['stance', roleText(e.role, e.stance) || '—'],
       ['hp', `${Math.round(e.hp)} / ${Math.round(e.maxHp)}`],
       ['doing', e.anim],
-      ['position', `${e.x.toFixed(1)}, ${e.y.toFixed(1)}`],
-      ['pack', e.pack || '—'],
-      ['plan', plan ? `${plan.tactic} (${plan.source})` : '—'],
-      ['role', role ? `${role.role}${role.target ? ' → #' + role.target : ''}` : '—'],
+      ['where', `(${e.x.toFixed(1)}, ${e.y.toFixed(1)})`],
+      ['pack', plan?.name ?? (e.pack ? 'in a pack' : '—')],
+      ['plan', plan ? `${plan.tactic} (${sourceShort(plan.source)})` : '—'],
+      ['role', role ? `${roleWords(role.role)}${role.target ? ` → ${this.host.nameOf(role.target) ?? 'a player'}` : ''}` : '—'],
     ];
     const dl = document.createElement('dl');
     for (const [k, v] of rows) {
@@ -145,7 +152,9 @@ export class DesignerPanel {
       dd.textContent = v;
       dl.append(dt, dd);
     }
-    box.replaceChildren(dl);
-    more.hidden = false;
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent = 'Type the admin token below for the live inspector (state, orders, decisions, memory).';
+    box.replaceChildren(dl, hint);
   }
 }

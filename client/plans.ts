@@ -27,6 +27,10 @@ export interface PackPlan {
   readonly members: readonly PlanMember[];
   /** Model, cache hit, notes (e.g. why a cloud plan was refused), when the state carries them. */
   readonly detail?: string;
+  /** The pack in words ("Grak's bandits"), when the state carries it. */
+  readonly name?: string;
+  /** Where the plan came from, in one sentence, when the state carries it. */
+  readonly sourceText?: string;
 }
 
 /** Field names tried, in order, at each level of the state's plan collection. */
@@ -49,6 +53,8 @@ export const PLAN_FIELDS = {
   model: ['model'],
   cached: ['cached'],
   note: ['note'],
+  name: ['packName', 'name'],
+  sourceText: ['sourceText'],
 } as const;
 
 type Bag = Record<string, unknown>;
@@ -128,6 +134,7 @@ export function readPlans(state: unknown): PackPlan[] {
     const target = id(pick(plan, PLAN_FIELDS.target));
     const model = str(pick(plan, PLAN_FIELDS.model)), note = str(pick(plan, PLAN_FIELDS.note));
     const detail = [model, pick(plan, PLAN_FIELDS.cached) === true ? 'cached' : '', note].filter(Boolean).join(' · ');
+    const name = str(pick(plan, PLAN_FIELDS.name)), sourceText = str(pick(plan, PLAN_FIELDS.sourceText));
     out.push({
       pack: str(pick(plan, PLAN_FIELDS.pack), key ?? `pack ${index}`),
       tactic: str(pick(plan, PLAN_FIELDS.tactic), 'plan'),
@@ -135,6 +142,8 @@ export function readPlans(state: unknown): PackPlan[] {
       ...(target && { target }),
       members,
       ...(detail && { detail }),
+      ...(name && { name }),
+      ...(sourceText && { sourceText }),
     });
   }
   return out.sort((a, b) => (a.pack < b.pack ? -1 : a.pack > b.pack ? 1 : 0));
@@ -181,12 +190,36 @@ export function planOverlay(plans: readonly PackPlan[], positionOf: (actor: numb
       sy += from.y;
       n++;
       top = Math.min(top, from.y);
-      labels.push({ at: { x: from.x, y: from.y + 1.45 }, text: m.role, colour, title: false }); // below the name
+      labels.push({ at: { x: from.x, y: from.y + 1.45 }, text: roleWords(m.role), colour, title: false }); // below the name
       const targetId = m.target ?? plan.target;
       const to = m.point ?? (targetId !== undefined ? positionOf(targetId) : undefined);
       if (to) arrows.push({ pack: plan.pack, from, to, role: m.role, colour });
     }
-    if (n > 0) labels.push({ at: { x: sx / n, y: top - 1.6 }, text: `${plan.tactic} · ${plan.source}`, colour, title: true });
+    if (n > 0) labels.push({ at: { x: sx / n, y: top - 1.6 }, text: `${plan.name ? `${plan.name}: ` : ''}${plan.tactic} · ${sourceShort(plan.source)}`, colour, title: true });
   }
   return { arrows, labels };
+}
+
+/** A role as people say it: `flankLeft` → "flank left". */
+export function roleWords(role: string): string {
+  return role.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+const PROVIDER_NAMES: Readonly<Record<string, string>> = { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Gemini', google: 'Gemini' };
+
+/** A plan's source in two or three words: "local tactician", "OpenAI". */
+export function sourceShort(source: string): string {
+  if (source === 'tactician' || source === 'local' || source === 'fallback' || source === '') return 'local tactician';
+  if (source === 'cache') return 'cached plan';
+  return PROVIDER_NAMES[source] ?? source;
+}
+
+/**
+ * A plan as one line of the plan list: "Grak's bandits: surround — Local tactician — the cloud was not asked: … ·
+ * Grak engage, Brenna flank left". Names come from `nameOf`; never a pack id.
+ */
+export function planLine(plan: PackPlan, nameOf: (actor: number) => string | undefined): string {
+  const who = plan.members.map((m) => `${nameOf(m.actor) ?? 'a member'} ${roleWords(m.role)}${m.target ? ` ${nameOf(m.target) ?? 'a player'}` : ''}`).join(', ');
+  const from = plan.sourceText ?? (sourceShort(plan.source) === 'local tactician' ? 'Local tactician' : `Cloud plan from ${sourceShort(plan.source)}`);
+  return `${plan.name ?? 'A pack'}: ${plan.tactic} — ${from}${who ? ` · ${who}` : ''}`;
 }

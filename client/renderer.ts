@@ -9,6 +9,7 @@ import { lookOf, tracePath } from './species.ts';
 import type { SpeechLine } from './speech.ts';
 import { wrapText } from './speech.ts';
 import type { TerrainLayer, TileEdit } from './terrainLayer.ts';
+import { placeLabels } from './planLabels.ts';
 
 /** Everything one frame draws. Positions in world units. */
 export interface Scene {
@@ -196,10 +197,26 @@ function drawOverlay(ctx: CanvasRenderingContext2D, cam: Camera, o: PlanOverlay)
     ctx.closePath();
     ctx.fill();
   }
-  for (const l of o.labels) {
-    const p = cam.toScreen(l.at.x, l.at.y);
-    ctx.font = l.title ? 'bold 13px system-ui, sans-serif' : '11px system-ui, sans-serif';
-    outlinedText(ctx, l.text, p.x, p.y, l.colour);
+  const font = (title: boolean): string => (title ? 'bold 13px system-ui, sans-serif' : '11px system-ui, sans-serif');
+  const requests = o.labels.map((l) => ({ text: l.text, colour: l.colour, title: l.title, anchor: cam.toScreen(l.at.x, l.at.y) }));
+  const placed = placeLabels(requests, (text, title) => {
+    ctx.font = font(title);
+    return ctx.measureText(text).width;
+  });
+  for (const l of placed) {
+    if (l.moved) {
+      // A leader line from the label back to where it belongs.
+      ctx.strokeStyle = l.colour;
+      ctx.globalAlpha = 0.6;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(l.x, l.box.y + (l.y > l.anchor.y ? 0 : l.box.h));
+      ctx.lineTo(l.anchor.x, l.anchor.y);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+    ctx.font = font(l.title);
+    outlinedText(ctx, l.text, l.x, l.y, l.colour);
   }
 }
 

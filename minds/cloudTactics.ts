@@ -161,7 +161,9 @@ export class CloudTactics implements Mind {
           ...(run.fellBack && { 'lairmind.workflow.failed_step': run.failure.step }),
         },
       });
-      const value: PlanReply = { plan, source };
+      // Why the local tactician's plan stands, when it does: the gateway's reason for not using the cloud.
+      const why = answer ? (answer.provider === 'local' ? answer.record.fallbackReason ?? answer.decision?.reason ?? 'local only' : undefined) : run.fellBack ? run.failure.reason : undefined;
+      const value: PlanReply = { plan, source, ...(why && { why: why.slice(0, 200) }) };
       return { requestId: r.requestId, ok: true, value };
     } catch (e) {
       return this.errorReply(r, span, e);

@@ -2,7 +2,7 @@ import { CloseCode, ErrorCode, Room, ServerError } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import type { Tracer } from '@opentelemetry/api';
 import { createHash, randomBytes } from 'node:crypto';
-import { coordinatorSpawn, decodeSnapshot, defaultRegistry, packPlans, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
+import { coordinatorSpawn, decodeSnapshot, defaultRegistry, packSpawns, planScenario, resolveSite, Simulation } from '../actors/index.ts';
 import type { ActorId, Mind, ReplyInput, Scenario, ScenarioPlan, SpeechChunk, StepReport, WorldInput } from '../actors/index.ts';
 import { createWorldGen } from '../procgen/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
@@ -14,9 +14,9 @@ import type { Player } from './playerMessages.ts';
 import { SafeSpawns } from './safeSpawns.ts';
 import { Interest } from './interest.ts';
 import { MindHost } from './mindHost.ts';
-import { inspectActor } from './actorInspection.ts';
 import type { ActorInspection } from './actorInspection.ts';
 import { DecisionLog } from './decisionLog.ts';
+import { RoomAdmin } from './roomAdmin.ts';
 import { decodeWindow, RoomDurability } from './durability.ts';
 import type { DurabilityService, RestoreTicket, SnapshotReason } from './durability.ts';
 import { feedEntries, roomMetaOf, roomWorldGen } from './recording.ts';
@@ -82,8 +82,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Spawn inputs from the admin API carry `ref` = this prefix + a sequence number. */
-const ADMIN_REF = 'admin:';
 
 /** An avatar restored from a snapshot, waiting for its player to come back with the resume key. */
 interface Orphan {
@@ -111,13 +109,14 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private readonly players = new Map<string, Player>();
   private replies: ReplyInput[] = [];
   private joins = 0;
-  /** While paused the simulation does not advance (the admin API steps it by hand). */
-  paused = false;
+  /** Pause, step, spawn, despawn and inspect: what the admin API does to this room. */
+  readonly admin = new RoomAdmin(() => this);
   /** The scenario the room was created from, placed in its world. */
   scenario: { readonly name: string; readonly scenario: Scenario; readonly plan: ScenarioPlan } | null = null;
   /** Recent mind answers per actor, for the inspector. */
   readonly decisions = new DecisionLog();
-  private adminSeq = 0;
+  /** Mind answers handed to the simulation before the step now running, to be judged after it. */
+  private delivered = 0;
   /** Snapshots, recorder and lease (with the durability service). */
   durability: RoomDurability | null = null;
   /** Restored avatars by the SHA-256 of their resume key, until their players come back or the grace ends. */
@@ -127,7 +126,6 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private leaseLost = false;
   /** Set once the room restored from a snapshot: the tick it was restored at. */
   restoredAt: number | null = null;
-  private readonly adminSpawns: { readonly refs: Set<string>; readonly ids: ActorId[]; readonly resolve: (ids: ActorId[]) => void; queuedAt: number }[] = [];
 
   /** Safe points for players to spawn at, away from hostile monsters. */
   spawns!: SafeSpawns;
@@ -243,7 +241,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       const sc = meta.scenario.document;
       this.scenario = { name: meta.scenario.name, scenario: sc, plan: planScenario(sc, resolveSite(sc, this.gen), { players: false }) };
     }
-    this.adminSeq = meta.adminSeq;
+    this.admin.seq = meta.adminSeq;
     this.joins = meta.joins;
     for (const p of meta.players) {
       if (!this.sim.world.actors.has(p.actor)) continue;
@@ -282,7 +280,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private stopLost(reason: string): void {
     this.services.observer?.log?.('error', 'room stopped: its lease is lost', { room: this.roomId, reason });
     this.leaseLost = true;
-    this.paused = true;
+    this.admin.pause();
     void this.disconnect(CloseCode.MAY_TRY_RECONNECT);
   }
 
@@ -300,7 +298,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       options: this.config,
       scenario: this.scenario ? { name: this.scenario.name, document: this.scenario.scenario } : null,
       players,
-      adminSeq: this.adminSeq,
+      adminSeq: this.admin.seq,
       joins: this.joins,
     };
   }
@@ -391,8 +389,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Advance the simulation by `dtMs` of wall time (whole fixed steps; leftover carried). */
   update(dtMs: number): void {
     if (this.paused) return;
-    for (const r of this.replies) this.sim.reply(r);
-    this.replies = [];
+    this.deliverReplies();
     let startedAt = performance.now();
     this.sim.advance(dtMs / 1000, (report) => {
       this.onStep(report, startedAt);
@@ -405,7 +402,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.interest.forget(report.removed);
     this.projection.apply(report);
     for (const { ref, id } of report.refs) if (ref.startsWith(AVATAR_REF)) this.bindAvatar(ref.slice(AVATAR_REF.length), id);
-    if (this.adminSpawns.length) this.bindAdminSpawns(report);
+    this.admin.afterStep(report);
+    if (this.delivered) {
+      this.decisions.judge(this.sim.world, this.delivered);
+      this.delivered = 0;
+    }
     if (report.attacks.length) sendHits(report, this.sim.world.tick, this.interest, (sessionId, type, body) => this.clients.getById(sessionId)?.send(type, body));
     this.life.afterStep(report);
     this.decisions.forget(report.removed);
@@ -515,7 +516,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   override onDispose(): void {
-    for (const b of this.adminSpawns.splice(0)) b.resolve(b.ids);
+    this.admin.close();
     if (this.orphanTimer) clearTimeout(this.orphanTimer);
     const d = this.durability;
     const service = this.services.durability;
@@ -529,79 +530,45 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.services.observer?.disposed?.(this.roomId);
   }
 
-  /** Stop advancing the simulation (clients stay connected; state patches stop changing). */
+  /** While paused the simulation does not advance (the admin API steps it by hand). */
+  get paused(): boolean {
+    return this.admin.paused;
+  }
+
   pause(): void {
-    this.paused = true;
+    this.admin.pause();
   }
 
   resume(): void {
-    this.paused = false;
+    this.admin.resume();
   }
 
   /** Run `n` steps now (paused or not), with the mind answers that have arrived. Returns the tick reached. */
   stepOnce(n = 1): number {
-    for (let i = 0; i < n; i++) {
-      for (const r of this.replies) this.sim.reply(r);
-      this.replies = [];
-      this.onStep(this.sim.step());
-    }
-    return this.sim.world.tick;
+    return this.admin.stepOnce(n);
   }
 
-  /**
-   * Queue already validated spawn inputs (from the admin API) for the next step; resolves with the new actors'
-   * ids once that step ran (a refused spawn has no id).
-   */
+  /** Queue validated spawn inputs for the next step; resolves with the new actors' ids (see {@link RoomAdmin.spawnInputs}). */
   spawnInputs(inputs: readonly WorldInput[]): Promise<ActorId[]> {
-    const refs = new Set<string>();
-    for (const input of inputs) {
-      if (input.type !== 'spawn') {
-        this.sim.input(input);
-        continue;
-      }
-      const ref = `${ADMIN_REF}${++this.adminSeq}`;
-      refs.add(ref);
-      this.sim.input({ ...input, ref });
-    }
-    return new Promise((resolve) => this.adminSpawns.push({ refs, ids: [], resolve, queuedAt: this.sim.world.tick }));
-  }
-
-  /** Stop an actor (and its children) on the next step; false when there is no such actor. */
-  despawn(id: ActorId): boolean {
-    if (!this.sim.world.actors.has(id)) return false;
-    this.sim.input({ type: 'stop', actor: id });
-    return true;
+    return this.admin.spawnInputs(inputs);
   }
 
   /** What the inspector shows of an actor, or null when it is not in the world. */
   inspect(id: ActorId): ActorInspection | null {
-    const world = this.sim.world;
-    const pack = world.actors.get(id)?.tags?.pack;
-    let plan: unknown;
-    if (pack !== undefined) {
-      for (const a of world.actors.values()) {
-        if (a.kind !== 'coordinator') continue;
-        plan = packPlans(a.state).find((p) => p.pack === String(pack));
-        break;
-      }
-    }
-    return inspectActor(world, id, this.decisions.of(id), plan ? { plan } : {});
+    return this.admin.inspect(id);
   }
 
-  private bindAdminSpawns(report: StepReport): void {
-    for (const { ref, id } of report.refs) {
-      if (!ref.startsWith(ADMIN_REF)) continue;
-      const batch = this.adminSpawns.find((b) => b.refs.has(ref));
-      batch?.ids.push(id);
-    }
-    const tick = this.sim.world.tick;
-    for (let i = this.adminSpawns.length - 1; i >= 0; i--) {
-      const b = this.adminSpawns[i] as (typeof this.adminSpawns)[number];
-      if (tick > b.queuedAt) {
-        this.adminSpawns.splice(i, 1);
-        b.resolve(b.ids);
-      }
-    }
+  /** Deliver the mind answers that have arrived, run one step and project it (the admin API's single step). */
+  stepNow(): void {
+    this.deliverReplies();
+    this.onStep(this.sim.step());
+  }
+
+  /** Hand the mind answers that have arrived to the simulation (for the next step). */
+  private deliverReplies(): void {
+    for (const r of this.replies) this.sim.reply(r);
+    if (this.replies.length) this.delivered = this.decisions.waiting;
+    this.replies = [];
   }
 
   /** Who a session is (undefined once it left). */

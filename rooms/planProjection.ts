@@ -1,6 +1,8 @@
 import { packPlans } from '../actors/index.ts';
 import type { PackPlanView, World } from '../actors/index.ts';
+import { packDisplayName } from '../shared/index.ts';
 import type { Audience } from './projection.ts';
+import { planSourceText } from './planWords.ts';
 import { AssignmentState, PlanState } from './state.ts';
 import type { WorldState } from './state.ts';
 
@@ -45,14 +47,17 @@ export function projectPlans(world: World, state: WorldState, coordinator: numbe
     live.add(v.pack);
     const old = plans.get(v.pack);
     if (old && old.seq === v.seq) {
-      if (old.note !== v.note) old.note = v.note;
+      if (old.note !== v.note) {
+        old.note = v.note;
+        old.sourceText = planSourceText(old.source, old.model, old.cached, v.note);
+      }
       continue;
     }
     if (old) {
-      writePlan(old, v, dt);
+      writePlan(old, v, dt, world);
       audience?.planned(old);
     } else {
-      const p = writePlan(new PlanState(), v, dt);
+      const p = writePlan(new PlanState(), v, dt, world);
       plans.set(v.pack, p);
       audience?.planned(p);
     }
@@ -65,8 +70,9 @@ export function projectPlans(world: World, state: WorldState, coordinator: numbe
   return id;
 }
 
-/** Write plan `v` into `p`, field by field (only what differs), its assignments anew. Returns `p`. */
-function writePlan(p: PlanState, v: PackPlanView, dt: number): PlanState {
+/** Write plan `v` into `p`, field by field (only what differs), its assignments anew; names from `world`. Returns `p`. */
+function writePlan(p: PlanState, v: PackPlanView, dt: number, world: World): PlanState {
+  const tags = world.actors.get(v.leader)?.tags;
   const fields = {
     pack: v.pack,
     leader: v.leader,
@@ -80,6 +86,8 @@ function writePlan(p: PlanState, v: PackPlanView, dt: number): PlanState {
     cached: v.source.cached,
     repairs: Math.min(65535, v.repairs.length),
     note: v.note,
+    packName: packDisplayName(typeof tags?.name === 'string' ? tags.name : '', typeof tags?.species === 'string' ? tags.species : ''),
+    sourceText: planSourceText(v.source.provider, v.source.model, v.source.cached, v.note),
   };
   for (const k of Object.keys(fields) as (keyof typeof fields)[]) {
     if (p[k] !== fields[k]) (p as Record<keyof typeof fields, unknown>)[k] = fields[k];

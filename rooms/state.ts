@@ -106,6 +106,10 @@ export const PlanState = schema({
   repairs: t.uint16().default(0),
   /** The last cloud outcome (accepted, refused and why, stale …). */
   note: t.string().default(''),
+  /** The pack in words: its leader's name and species, e.g. `Grak's bandits`. */
+  packName: t.string().default(''),
+  /** Where the plan came from, in one sentence (source, model and note in plain words). */
+  sourceText: t.string().default(''),
 }, 'Plan');
 export type PlanState = SchemaType<typeof PlanState>;
 

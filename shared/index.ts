@@ -8,3 +8,4 @@ export type { TerrainQuery, TerrainBounds } from './terrain.ts';
 export { ValidationError, formatIssues, formatPath, parseWith } from './validation.ts';
 export type { Issue, SafeParser } from './validation.ts';
 export type { HitMessage, DiedMessage, Killer } from './combatMessages.ts';
+export { countOf, packDisplayName, plural } from './words.ts';

@@ -396,7 +396,10 @@ function onPlanReply(state: CoordinatorState, message: ReplyMessage, ctx: Ctx): 
   const reply = message.value as Partial<PlanReply> | null;
   const source = sourceOf(reply?.source);
   if (!source) return { state: put({ ...rec, note: 'cloud answer without a source' }, bump(state.stats, 'cloudRejected')) };
-  if (source.provider === 'local') return { state: put({ ...rec, note: 'gateway answered locally (tier, budget or outage): tactician plan stands' }, bump(state.stats, 'cloudLocal')) };
+  if (source.provider === 'local') {
+    const why = typeof reply?.why === 'string' && reply.why ? reply.why.slice(0, 160) : 'tier, budget or outage';
+    return { state: put({ ...rec, note: `gateway answered locally (${why}): tactician plan stands` }, bump(state.stats, 'cloudLocal')) };
+  }
   const isAlive = alive(ctx);
   const living = rec.members.filter(isAlive);
   const stale = !pending ? 'no request pending' : living.length < pending.alive ? 'a member fell since asking' : !pending.players.some((id) => rec.players.includes(id)) ? 'the players it planned against left' : null;

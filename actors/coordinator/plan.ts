@@ -90,6 +90,8 @@ export interface PlanRequest {
 export interface PlanReply {
   readonly plan: unknown;
   readonly source: PlanSource;
+  /** When the gateway answered locally: why the cloud was not used (its fallback or routing reason). */
+  readonly why?: string;
 }
 
 /** A member's order, as a pack member receives it (signal topic {@link ORDER_TOPIC}). Positions absolute. */

@@ -19,6 +19,7 @@ import { tuningResponse } from './llmTuning.ts';
 import { issuePlayerToken } from './playerTokenRequest.ts';
 import { roomLlmReport } from './roomLlm.ts';
 import { parseSpawnRequest } from './spawnRequest.ts';
+import { spawnMessage } from './spawnSummary.ts';
 import type { RoomKeeper } from '../roomKeeper.ts';
 
 /** What the admin API needs from the server. */
@@ -186,8 +187,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const seq = (spawnSeq.get(room.roomId) ?? 0) + 1;
     const instance = `a${seq}`;
     let plan;
+    let site;
     try {
-      plan = planScenario(scenario, resolveSite(scenario, room.gen, request.at), { instance, players: false, seed: `${String(room.config.seed)}/${instance}` });
+      site = resolveSite(scenario, room.gen, request.at);
+      plan = planScenario(scenario, site, { instance, players: false, seed: `${String(room.config.seed)}/${instance}` });
     } catch (err) {
       if (err instanceof ValidationError) throw badRequest('scenario', err.issues);
       throw err;
@@ -195,26 +198,29 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const issues = inputIssues(room.sim.world.registry, plan.inputs);
     if (issues.length) throw badRequest('scenario', issues);
     spawnSeq.set(room.roomId, seq);
-    const ids = await room.spawnInputs(plan.inputs);
-    res.json({ roomId: room.roomId, instance, spawned: ids, count: ids.length, packs: Object.fromEntries(plan.packs), tick: room.sim.world.tick, paused: room.paused });
+    const ids = await room.admin.spawnInputs(plan.inputs);
+    res.json({
+      message: spawnMessage(room.sim.world, ids, site.origin),
+      roomId: room.roomId, instance, spawned: ids, count: ids.length, packs: Object.fromEntries(plan.packs), tick: room.sim.world.tick, paused: room.paused,
+    });
   }));
 
   router.delete('/rooms/:roomId/actors/:actorId', route((req, res) => {
     const room = needRoom(req);
     const id = needActorId(req);
-    if (!room.despawn(id)) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
+    if (!room.admin.despawn(id)) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
     res.json({ roomId: room.roomId, despawned: id });
   }));
 
   router.post('/rooms/:roomId/pause', route((req, res) => {
     const room = needRoom(req);
-    room.pause();
+    room.admin.pause();
     res.json({ roomId: room.roomId, paused: true, tick: room.sim.world.tick });
   }));
 
   router.post('/rooms/:roomId/resume', route((req, res) => {
     const room = needRoom(req);
-    room.resume();
+    room.admin.resume();
     res.json({ roomId: room.roomId, paused: false, tick: room.sim.world.tick });
   }));
 
@@ -223,14 +229,14 @@ export function createAdminRouter(deps: AdminDeps): Router {
     const body = StepSchema.safeParse(bodyOf(req));
     if (!body.success) throw badRequest('step request', body.error.issues);
     if (!room.paused) throw new AdminError(409, `room '${room.roomId}' is running; pause it before stepping`);
-    const tick = room.stepOnce(body.data.ticks);
+    const tick = room.admin.stepOnce(body.data.ticks);
     res.json({ roomId: room.roomId, paused: true, tick });
   }));
 
   router.get('/rooms/:roomId/actors/:actorId', route((req, res) => {
     const room = needRoom(req);
     const id = needActorId(req);
-    const inspection = room.inspect(id);
+    const inspection = room.admin.inspect(id);
     if (!inspection) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
     res.json({ roomId: room.roomId, tick: room.sim.world.tick, actor: inspection });
   }));

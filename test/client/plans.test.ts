@@ -70,9 +70,9 @@ describe('planOverlay', () => {
       [{ x: 2, y: 0 }, { x: -5, y: 0 }, 'bait'],
     ]);
     expect(o.arrows.every((a) => a.colour === sourceColour('gemini'))).toBe(true);
-    expect(o.labels.filter((l) => !l.title).map((l) => l.text)).toEqual(['flankLeft', 'bait']);
+    expect(o.labels.filter((l) => !l.title).map((l) => l.text)).toEqual(['flank left', 'bait']);
     const title = o.labels.find((l) => l.title)!;
-    expect(title.text).toBe('surround · gemini');
+    expect(title.text).toBe('surround · Gemini');
     expect(title.at.x).toBe(1);
     expect(title.at.y).toBeLessThan(0);
   });

@@ -28,7 +28,7 @@ describe('NPC roles in the designer overlay', () => {
     const plans = planOverlay([{ pack: 'p', tactic: 'surround', source: 'tactician', members: [{ actor: 7, role: 'bait' }] }], () => ({ x: 20, y: 20 }));
     const o = withRoleLabels(plans, drawn);
     expect(o.arrows).toBe(plans.arrows);
-    expect(o.labels.map((l) => l.text)).toEqual(['bait', 'surround · tactician', 'blacksmith · peaceful', 'village guard · guard']);
+    expect(o.labels.map((l) => l.text)).toEqual(['bait', 'surround · local tactician', 'blacksmith · peaceful', 'village guard · guard']);
     expect(withRoleLabels(plans, [])).toBe(plans);
   });
 

@@ -63,7 +63,7 @@ describe('cloud tactics (plan port through the LLM gateway)', () => {
   it('falls back to the local tactician when the tier refuses cloud calls (no request reaches the provider)', async () => {
     const { mind } = setup();
     const [r] = await mind.serve([request(2, { tier: 'free' })]);
-    expect(r).toMatchObject({ ok: true, value: { source: { provider: 'local', model: 'tactics' }, plan: localTactician(context) } });
+    expect(r).toMatchObject({ ok: true, value: { source: { provider: 'local', model: 'tactics' }, plan: localTactician(context), why: expect.stringMatching(/^tier free: no cloud calls for /) } });
     expect(openai.requests).toHaveLength(0);
   });
 
@@ -81,6 +81,8 @@ describe('cloud tactics (plan port through the LLM gateway)', () => {
     expect(mind.stats.overBudget).toBeGreaterThanOrEqual(98);
     const refused = gw.telemetry.recent(200).find((r) => r.provider === 'local')!;
     expect(refused.fallbackReason).toMatch(/budget exceeded: room r1 cost/);
+    // The reply says why the tactician's plan stands, for the designer's plan list.
+    expect(replies.some((r) => r.ok && /budget exceeded: room r1 cost/.test(String((r.value as { why?: string }).why)))).toBe(true);
   });
 
   it('charges the nearest player whose tier allows cloud tactics, and the room itself when none does', async () => {
