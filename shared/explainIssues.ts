@@ -1,0 +1,171 @@
+import type { z } from 'zod';
+import { describeSchema } from './describeSchema.ts';
+import { objectKeys, schemaAt } from './schemaAt.ts';
+import { showValue } from './showValue.ts';
+import { nearest } from './suggest.ts';
+import { formatPath } from './validation.ts';
+import type { Issue } from './validation.ts';
+
+/** A zod issue, as much of it as the explainer reads (zod's own `$ZodIssue` fits). */
+export interface RawIssue {
+  readonly code?: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  /** `unrecognized_keys`: the unknown keys. */
+  readonly keys?: readonly string[];
+  /** `invalid_union`: the issues of each branch, paths relative to the union. */
+  readonly errors?: readonly (readonly RawIssue[])[];
+  /** `invalid_value`: the allowed values. */
+  readonly values?: readonly unknown[];
+  /** `invalid_type`: the expected type. */
+  readonly expected?: string;
+  /**
+   * `custom`: what the refinement knows. `allowed`: the values a string at `path` may take (a near miss is then
+   * suggested); `concerns`: keys of the object at `path` whose absence caused the issue (a misspelt one then
+   * explains it, and the issue is dropped in favour of the unknown key's).
+   */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** How {@link explainIssues} words its messages. */
+export interface ExplainOptions {
+  /** A message for unknown keys people put in by habit (`apiKey` → where keys come from instead). */
+  readonly keyHints?: Readonly<Record<string, string>>;
+  /** Whether the value at `path` may be shown; by default values under secret-looking keys are not. */
+  readonly showValueAt?: (path: readonly PropertyKey[]) => boolean;
+}
+
+const SECRET = /(secret|password|passwd|token|api_?key)$/i;
+const defaultShowValueAt = (path: readonly PropertyKey[]): boolean => !path.some((p) => typeof p === 'string' && SECRET.test(p));
+
+/** Where `path` leads in `input`: whether something is there, and what. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): { present: boolean; value: unknown; parentIsObject: boolean } {
+  let v = input;
+  for (let k = 0; k < path.length; k++) {
+    const p = path[k] as PropertyKey;
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, p)) {
+      return { present: false, value: undefined, parentIsObject: k === path.length - 1 && v !== null && typeof v === 'object' && !Array.isArray(v) };
+    }
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return { present: v !== undefined, value: v, parentIsObject: false };
+}
+
+/** A union's issues as those of the branch the value was evidently meant for; all of them when no branch fits. */
+function flatten(i: RawIssue, prefix: readonly PropertyKey[], out: RawIssue[]): void {
+  const path = [...prefix, ...i.path];
+  if (i.code === 'invalid_union' && i.errors?.length) {
+    const rootMismatch = (x: RawIssue): boolean => x.path.length === 0 && (x.code === 'invalid_type' || x.code === 'invalid_value');
+    const fitting = i.errors.filter((b) => b.length > 0 && !b.every(rootMismatch));
+    if (fitting.length) {
+      const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
+      for (const x of best) flatten(x, path, out);
+      return;
+    }
+  }
+  out.push({ ...i, path });
+}
+
+const didYouMean = (s: string | undefined): string => (s === undefined ? '' : `; did you mean ${JSON.stringify(s)}?`);
+
+/** A hint for a value of the wrong type that is evidently the right one in quotes (`"3"` for 3, `"true"` for true). */
+function quotedHint(value: unknown, expected: string): string {
+  if (typeof value !== 'string') return '';
+  const t = value.trim();
+  if (/^(a number|an integer)/.test(expected) && t !== '' && Number.isFinite(Number(t))) return `; did you mean ${Number(t)} (without quotes)?`;
+  if (expected === 'true or false' && (t === 'true' || t === 'false')) return `; did you mean ${t} (without quotes)?`;
+  return '';
+}
+
+/**
+ * zod's issues as messages a person can act on, each naming its path: the bad value (cut to a readable length),
+ * what was expected (the allowed values when there are few, else the type and range), and the nearest valid key
+ * or value when one is close (`did you mean "wolf"?`). A missing field says `required`. One mistake gives one
+ * issue: a union reports only the branch the value was meant for, and a misspelt key absorbs the "missing" and
+ * refinement issues its misspelling caused. `input` is what was validated (values are read from it by path).
+ */
+export function explainIssues(root: z.ZodType, issues: readonly RawIssue[], input: unknown, options: ExplainOptions = {}): Issue[] {
+  const flat: RawIssue[] = [];
+  for (const i of issues) flatten(i, [], flat);
+  const shows = options.showValueAt ?? defaultShowValueAt;
+  const show = (path: readonly PropertyKey[], v: unknown): string => (shows(path) ? showValue(v) : 'a value not shown here');
+
+  // Unknown keys first: a near miss of a key that is absent explains the issues its absence caused.
+  const misspelt = new Map<string, Set<string>>();
+  const unknownKeyIssues = new Map<RawIssue, Issue[]>();
+  for (const i of flat) {
+    if (i.code !== 'unrecognized_keys') continue;
+    const obj = valueAt(input, i.path).value;
+    const allowed = objectKeys(schemaAt(root, i.path));
+    const absent = allowed.filter((k) => !(obj && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, k)));
+    unknownKeyIssues.set(i, (i.keys ?? []).map((key) => {
+      const hint = options.keyHints?.[key];
+      const guess = hint ? undefined : nearest(key, absent);
+      if (guess !== undefined) {
+        const at = formatPath(i.path);
+        misspelt.set(at, (misspelt.get(at) ?? new Set()).add(guess));
+      }
+      return { path: [...i.path, key], message: `unknown key${hint ? `: ${hint}` : didYouMean(guess)}${allowed.length ? ` (allowed here: ${allowed.join(', ')})` : ''}` };
+    }));
+  }
+  const explainedByMisspelling = (i: RawIssue, present: boolean): boolean => {
+    if (i.code === 'custom') {
+      const guesses = misspelt.get(formatPath(i.path));
+      const concerns = i.params?.concerns;
+      return !!guesses && Array.isArray(concerns) && concerns.some((k) => guesses.has(k as string));
+    }
+    const last = i.path[i.path.length - 1];
+    return !present && typeof last === 'string' && !!misspelt.get(formatPath(i.path.slice(0, -1)))?.has(last);
+  };
+
+  const out: Issue[] = [];
+  const seen = new Set<string>();
+  const push = (issue: Issue): void => {
+    const key = `${formatPath(issue.path)}\n${issue.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(issue);
+  };
+  for (const i of flat) {
+    const known = unknownKeyIssues.get(i);
+    if (known) {
+      known.forEach(push);
+      continue;
+    }
+    const at = valueAt(input, i.path);
+    if (explainedByMisspelling(i, at.present)) continue;
+    push({ path: i.path, message: explainOne(root, i, at, show) });
+  }
+  return out;
+}
+
+/** The message of one issue (not an unknown key). */
+function explainOne(root: z.ZodType, i: RawIssue, at: { present: boolean; value: unknown; parentIsObject: boolean }, show: (path: readonly PropertyKey[], v: unknown) => string): string {
+  const schema = schemaAt(root, i.path);
+  const expected = schema ? describeSchema(schema) : i.expected;
+  if (i.code === 'custom') {
+    const allowed = i.params?.allowed;
+    const guess = typeof at.value === 'string' && Array.isArray(allowed) ? nearest(at.value, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+    return i.message + didYouMean(guess);
+  }
+  if (!at.present && (at.parentIsObject || i.path.length === 0)) return `required${expected ? `; expected ${expected}` : ''}`;
+  const got = show(i.path, at.value);
+  switch (i.code) {
+    case 'invalid_type':
+    case 'invalid_union':
+    case 'too_big':
+    case 'too_small':
+      return expected ? `got ${got}; expected ${expected}${quotedHint(at.value, expected)}` : `got ${got}; ${i.message}`;
+    case 'invalid_value': {
+      const values = (i.values ?? []).filter((v): v is string => typeof v === 'string');
+      const guess = typeof at.value === 'string' ? nearest(at.value, values) : undefined;
+      return `got ${got}; expected ${expected ?? 'one of the allowed values'}${didYouMean(guess)}`;
+    }
+    case 'invalid_format': {
+      const own = !/^Invalid/.test(i.message);
+      return `got ${got}; ${own ? i.message : `expected ${i.message.replace(/^Invalid \w+: /, '')}`}`;
+    }
+    default:
+      return `got ${got}; ${i.message}`;
+  }
+}
