@@ -11,8 +11,8 @@ function numberRange(checks: readonly CheckDef[]): string {
   const hi = checks.find((c) => c.check === 'less_than');
   if (lo?.inclusive && hi?.inclusive) return ` from ${lo.value} to ${hi.value}`;
   const parts: string[] = [];
-  if (lo) parts.push(`${lo.inclusive ? 'at least' : 'greater than'} ${lo.value}`);
-  if (hi) parts.push(`${hi.inclusive ? 'at most' : 'less than'} ${hi.value}`);
+  if (lo) parts.push(`${lo.inclusive ? 'of at least' : 'greater than'} ${lo.value}`);
+  if (hi) parts.push(`${hi.inclusive ? (lo ? 'at most' : 'of at most') : 'less than'} ${hi.value}`);
   return parts.length ? ' ' + parts.join(' and ') : '';
 }
 
