@@ -31,7 +31,7 @@ export function parseScenarioText(text: string, file = 'scenario.yaml'): { ok: t
     try {
       return { ok: true, value: JSON.parse(text) as unknown };
     } catch (err) {
-      return { ok: false, issues: [jsonSyntaxIssue(text, err)] };
+      return { ok: false, issues: [jsonSyntaxIssue(text, err, parseDocument(text).errors[0]?.pos[0])] };
     }
   }
   const doc = parseDocument(text, { prettyErrors: false });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { describeSchema } from './describeSchema.ts';
-import { objectKeys, schemaAt } from './schemaAt.ts';
+import { defOf, objectKeys, schemaAt, unwrapSchema } from './schemaAt.ts';
 import { showValue } from './showValue.ts';
 import { nearest } from './suggest.ts';
 import { formatPath } from './validation.ts';
@@ -19,6 +19,8 @@ export interface RawIssue {
   readonly values?: readonly unknown[];
   /** `invalid_type`: the expected type. */
   readonly expected?: string;
+  /** `too_big`, `too_small`: the kind of value (`string`, `number`, `array`, …). */
+  readonly origin?: string;
   /**
    * `custom`: what the refinement knows. `allowed`: the values a string at `path` may take (a near miss is then
    * suggested); `concerns`: keys of the object at `path` whose absence caused the issue (a misspelt one then
@@ -51,19 +53,33 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): { present: boole
   return { present: v !== undefined, value: v, parentIsObject: false };
 }
 
-/** A union's issues as those of the branch the value was evidently meant for; all of them when no branch fits. */
-function flatten(i: RawIssue, prefix: readonly PropertyKey[], out: RawIssue[]): void {
+/** An issue with its absolute path and, inside a union's branch, that branch's schema (at `prefix`). */
+interface FlatIssue extends RawIssue {
+  readonly branch?: { readonly schema: z.ZodType; readonly prefix: readonly PropertyKey[] };
+}
+
+/** A union's issues as those of the branch the value was evidently meant for; the union's own issue when no branch fits. */
+function flatten(root: z.ZodType, i: RawIssue, prefix: readonly PropertyKey[], branch: FlatIssue['branch'], out: FlatIssue[]): void {
   const path = [...prefix, ...i.path];
   if (i.code === 'invalid_union' && i.errors?.length) {
     const rootMismatch = (x: RawIssue): boolean => x.path.length === 0 && (x.code === 'invalid_type' || x.code === 'invalid_value');
-    const fitting = i.errors.filter((b) => b.length > 0 && !b.every(rootMismatch));
-    if (fitting.length) {
-      const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
-      for (const x of best) flatten(x, path, out);
+    let best = -1;
+    i.errors.forEach((b, k) => {
+      if (b.length > 0 && !b.every(rootMismatch) && (best < 0 || b.length < (i.errors?.[best]?.length ?? Infinity))) best = k;
+    });
+    const union = schemaIn(root, branch, path);
+    const option = union && defOf(union).type === 'union' ? defOf(union).options?.[best] : undefined;
+    if (best >= 0) {
+      for (const x of i.errors[best] ?? []) flatten(root, x, path, option ? { schema: option, prefix: path } : branch, out);
       return;
     }
   }
-  out.push({ ...i, path });
+  out.push({ ...i, path, ...(branch && { branch }) });
+}
+
+/** The schema at `path`: inside the branch when there is one, else from the root. */
+function schemaIn(root: z.ZodType, branch: FlatIssue['branch'], path: readonly PropertyKey[]): z.ZodType | undefined {
+  return branch ? schemaAt(branch.schema, path.slice(branch.prefix.length)) : schemaAt(root, path);
 }
 
 const didYouMean = (s: string | undefined): string => (s === undefined ? '' : `; did you mean ${JSON.stringify(s)}?`);
@@ -85,18 +101,18 @@ function quotedHint(value: unknown, expected: string): string {
  * refinement issues its misspelling caused. `input` is what was validated (values are read from it by path).
  */
 export function explainIssues(root: z.ZodType, issues: readonly RawIssue[], input: unknown, options: ExplainOptions = {}): Issue[] {
-  const flat: RawIssue[] = [];
-  for (const i of issues) flatten(i, [], flat);
+  const flat: FlatIssue[] = [];
+  for (const i of issues) flatten(root, i, [], undefined, flat);
   const shows = options.showValueAt ?? defaultShowValueAt;
   const show = (path: readonly PropertyKey[], v: unknown): string => (shows(path) ? showValue(v) : 'a value not shown here');
 
   // Unknown keys first: a near miss of a key that is absent explains the issues its absence caused.
   const misspelt = new Map<string, Set<string>>();
-  const unknownKeyIssues = new Map<RawIssue, Issue[]>();
+  const unknownKeyIssues = new Map<FlatIssue, Issue[]>();
   for (const i of flat) {
     if (i.code !== 'unrecognized_keys') continue;
     const obj = valueAt(input, i.path).value;
-    const allowed = objectKeys(schemaAt(root, i.path));
+    const allowed = objectKeys(schemaIn(root, i.branch, i.path));
     const absent = allowed.filter((k) => !(obj && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, k)));
     unknownKeyIssues.set(i, (i.keys ?? []).map((key) => {
       const hint = options.keyHints?.[key];
@@ -139,9 +155,16 @@ export function explainIssues(root: z.ZodType, issues: readonly RawIssue[], inpu
   return out;
 }
 
+/** Of a union, the option an issue about a size (`too_big` of a string, say) or a format came from. */
+function narrow(schema: z.ZodType | undefined, i: RawIssue): z.ZodType | undefined {
+  if (!schema || defOf(schema).type !== 'union') return schema;
+  const origin = i.code === 'invalid_format' ? 'string' : i.origin;
+  return (origin && defOf(schema).options?.find((o) => defOf(unwrapSchema(o)).type === origin)) || schema;
+}
+
 /** The message of one issue (not an unknown key). */
-function explainOne(root: z.ZodType, i: RawIssue, at: { present: boolean; value: unknown; parentIsObject: boolean }, show: (path: readonly PropertyKey[], v: unknown) => string): string {
-  const schema = schemaAt(root, i.path);
+function explainOne(root: z.ZodType, i: FlatIssue, at: { present: boolean; value: unknown; parentIsObject: boolean }, show: (path: readonly PropertyKey[], v: unknown) => string): string {
+  const schema = narrow(schemaIn(root, i.branch, i.path), i);
   const expected = schema ? describeSchema(schema) : i.expected;
   if (i.code === 'custom') {
     const allowed = i.params?.allowed;

@@ -7,9 +7,10 @@ const WIDTH = 72;
 function window(line: string, col: number): { text: string; caret: number } {
   if (line.length <= WIDTH) return { text: line, caret: col - 1 };
   let start = Math.max(0, Math.min(col - 1 - Math.floor(WIDTH / 2), line.length - WIDTH));
-  if (start > 0) {
-    const space = line.lastIndexOf(' ', start);
-    start = space >= 0 && start - space < 16 ? space + 1 : start;
+  if (start > 0 && line[start - 1] !== ' ') {
+    // Start on a whole word: the next one, as long as the column stays in view.
+    const space = line.indexOf(' ', start);
+    if (space >= 0 && space + 1 <= col - 1 && space - start < 16) start = space + 1;
   }
   let end = Math.min(line.length, start + WIDTH);
   if (end < line.length) {
@@ -74,11 +75,19 @@ export function yamlSyntaxIssue(text: string, errors: readonly YamlErrorLike[]):
   return syntaxIssue('YAML', text, pos.line, col, what);
 }
 
-/** A `JSON.parse` error as one issue with line, column and excerpt (its message names a character offset). */
-export function jsonSyntaxIssue(text: string, err: unknown): Issue {
+/**
+ * A `JSON.parse` error as one issue with line, column and excerpt. Its offset comes from the message
+ * (`… at position 45`); messages without one (`Unexpected token '}', …"pawns": [ } " is not valid JSON`) take
+ * `fallbackOffset` (a YAML parser's position for the same text, say), else the end of the text. The engine's own
+ * excerpt, cut mid-token, is left out.
+ */
+export function jsonSyntaxIssue(text: string, err: unknown, fallbackOffset?: number): Issue {
   const message = err instanceof Error ? err.message : String(err);
   const m = /position (\d+)/.exec(message);
-  const { line, col } = lineCol(text, m ? Number(m[1]) : text.length);
-  const what = message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/^JSON\.parse: /, '') || 'invalid JSON';
+  const { line, col } = lineCol(text, m ? Number(m[1]) : (fallbackOffset ?? text.length));
+  const what = message
+    .replace(/\s*(in JSON )?at position \d+.*$/, '')
+    .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/^JSON\.parse: /, '') || 'invalid JSON';
   return syntaxIssue('JSON', text, line, col, what);
 }
