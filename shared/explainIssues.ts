@@ -152,7 +152,30 @@ export function explainIssues(root: z.ZodType, issues: readonly RawIssue[], inpu
     if (explainedByMisspelling(i, at.present)) continue;
     push({ path: i.path, message: explainOne(root, i, at, show) });
   }
+  return inDocumentOrder(out, input);
+}
+
+/** Where `path` sits in `input`: the index of each key among its siblings (a missing key after them all). */
+function position(input: unknown, path: readonly PropertyKey[]): number[] {
+  const out: number[] = [];
+  let v = input;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') break;
+    const k = Array.isArray(v) ? Number(p) : Object.keys(v).indexOf(String(p));
+    out.push(k < 0 || Number.isNaN(k) ? Number.MAX_SAFE_INTEGER : k);
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
   return out;
+}
+
+/** Issues in the order their fields appear in the input (a file's order, top to bottom); ties keep their order. */
+function inDocumentOrder(issues: readonly Issue[], input: unknown): Issue[] {
+  const keyed = issues.map((issue, k) => ({ issue, k, at: position(input, issue.path) }));
+  keyed.sort((a, b) => {
+    for (let d = 0; d < Math.min(a.at.length, b.at.length); d++) if (a.at[d] !== b.at[d]) return (a.at[d] as number) - (b.at[d] as number);
+    return a.k - b.k;
+  });
+  return keyed.map((x) => x.issue);
 }
 
 /** Of a union, the option an issue about a size (`too_big` of a string, say) or a format came from. */

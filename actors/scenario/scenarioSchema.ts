@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BIOME_NAMES, DEFAULT_SPECIES } from '../../procgen/index.ts';
-import { explainIssues, ValidationError } from '../../shared/index.ts';
+import { explainIssues, formatPath, ValidationError } from '../../shared/index.ts';
 import { MAX_PACK_SIZE } from '../coordinator/plan.ts';
 import { NpcPersonaSchema, NpcStanceSchema } from '../behaviours/npc.ts';
 import { TraitOverridesParamSchema } from '../behaviours/traitOverrides.ts';
@@ -258,7 +258,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
   const note = (id: string | undefined, path: (string | number)[]): void => {
     if (id === undefined) return;
-    const where = path.join('.');
+    const where = formatPath(path);
     if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `id '${id}' is already used (at ${seen.get(id)})` });
     else seen.set(id, where);
   };

@@ -77,10 +77,10 @@ describe('scenario definition', () => {
     };
     s.spawns.push({ pack: { id: 'd', species: 'wolf', size: 2, lairRoom: 1 } as never });
     expect(errors(s)).toEqual([
-      "npcs[0].id: id 'a' is already used (at spawns.0.pack)",
+      'spawns[3].pack.lairRoom: lairRoom needs world.lair: true',
+      "npcs[0].id: id 'a' is already used (at spawns[0].pack)",
       'triggers[0].when.packBelow.pack: no pack \'ghosts\' (packs: a, boss, c, d)',
       'outcome.win[0].packDefeated: no pack \'nobody\' (packs: a, boss, c, d)',
-      'spawns[3].pack.lairRoom: lairRoom needs world.lair: true',
     ]);
   });
 
@@ -99,8 +99,8 @@ describe('scenario definition', () => {
     expect(s.npcs.map((n) => n.stance)).toEqual(['peaceful', 'guard', undefined]);
     expect(s.spawns[0]!.npc!.stance).toBe('guard');
     expect(errors({ name: 'x', npcs: [npc({ stance: 'berserk' })], spawns: [{ npc: npc({ stance: 3 }) }] })).toEqual([
-      'spawns[0].npc.stance: got 3; expected one of peaceful, guard',
       'npcs[0].stance: got "berserk"; expected one of peaceful, guard',
+      'spawns[0].npc.stance: got 3; expected one of peaceful, guard',
     ]);
     const schema = JSON.parse(scenarioJsonSchema()) as { properties: { npcs: { items: { properties: Record<string, { enum?: string[] }> } } } };
     expect(schema.properties.npcs.items.properties.stance?.enum).toEqual(['peaceful', 'guard']);
