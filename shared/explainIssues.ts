@@ -33,7 +33,7 @@ export interface RawIssue {
 export interface ExplainOptions {
   /** A message for unknown keys people put in by habit (`apiKey` → where keys come from instead). */
   readonly keyHints?: Readonly<Record<string, string>>;
-  /** Whether the value at `path` may be shown; by default values under secret-looking keys are not. */
+  /** Whether the value at `path` may be shown (a hidden one is not hinted at either); by default values under secret-looking keys are not. */
   readonly showValueAt?: (path: readonly PropertyKey[]) => boolean;
 }
 
@@ -104,7 +104,7 @@ export function explainIssues(root: z.ZodType, issues: readonly RawIssue[], inpu
   const flat: FlatIssue[] = [];
   for (const i of issues) flatten(root, i, [], undefined, flat);
   const shows = options.showValueAt ?? defaultShowValueAt;
-  const show = (path: readonly PropertyKey[], v: unknown): string => (shows(path) ? showValue(v) : 'a value not shown here');
+  const show = (path: readonly PropertyKey[], v: unknown): string | undefined => (shows(path) ? showValue(v) : undefined);
 
   // Unknown keys first: a near miss of a key that is absent explains the issues its absence caused.
   const misspelt = new Map<string, Set<string>>();
@@ -186,7 +186,7 @@ function narrow(schema: z.ZodType | undefined, i: RawIssue): z.ZodType | undefin
 }
 
 /** The message of one issue (not an unknown key). */
-function explainOne(root: z.ZodType, i: FlatIssue, at: { present: boolean; value: unknown; parentIsObject: boolean }, show: (path: readonly PropertyKey[], v: unknown) => string): string {
+function explainOne(root: z.ZodType, i: FlatIssue, at: { present: boolean; value: unknown; parentIsObject: boolean }, show: (path: readonly PropertyKey[], v: unknown) => string | undefined): string {
   const schema = narrow(schemaIn(root, i.branch, i.path), i);
   const expected = schema ? describeSchema(schema) : i.expected;
   if (i.code === 'custom') {
@@ -195,23 +195,24 @@ function explainOne(root: z.ZodType, i: FlatIssue, at: { present: boolean; value
     return i.message + didYouMean(guess);
   }
   if (!at.present && (at.parentIsObject || i.path.length === 0)) return `required${expected ? `; expected ${expected}` : ''}`;
-  const got = show(i.path, at.value);
+  const shown = show(i.path, at.value);
+  const got = shown === undefined ? '' : `got ${shown}; `;
   switch (i.code) {
     case 'invalid_type':
     case 'invalid_union':
     case 'too_big':
     case 'too_small':
-      return expected ? `got ${got}; expected ${expected}${quotedHint(at.value, expected)}` : `got ${got}; ${i.message}`;
+      return expected ? `${got}expected ${expected}${shown === undefined ? '' : quotedHint(at.value, expected)}` : `${got}${i.message}`;
     case 'invalid_value': {
       const values = (i.values ?? []).filter((v): v is string => typeof v === 'string');
       const guess = typeof at.value === 'string' ? nearest(at.value, values) : undefined;
-      return `got ${got}; expected ${expected ?? 'one of the allowed values'}${didYouMean(guess)}`;
+      return `${got}expected ${expected ?? 'one of the allowed values'}${didYouMean(guess)}`;
     }
     case 'invalid_format': {
       const own = !/^Invalid/.test(i.message);
-      return `got ${got}; ${own ? i.message : `expected ${i.message.replace(/^Invalid \w+: /, '')}`}`;
+      return `${got}${own ? i.message : `expected ${i.message.replace(/^Invalid \w+: /, '')}`}`;
     }
     default:
-      return `got ${got}; ${i.message}`;
+      return `${got}${i.message}`;
   }
 }

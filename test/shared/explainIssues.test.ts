@@ -70,8 +70,14 @@ describe('explainIssues: errors that teach', () => {
   it('never shows a value under a secret-looking key', () => {
     const Auth = z.object({ user: z.string(), apiToken: z.string().min(32) });
     const text = explain(Auth, { user: 'me', apiToken: 'sk-very-secret' });
-    expect(text).toEqual(['apiToken: got a value not shown here; expected text of at least 32 characters']);
+    expect(text).toEqual(['apiToken: expected text of at least 32 characters']);
     expect(text.join()).not.toContain('sk-very-secret');
+    const Env = z.object({ PORT: z.coerce.number().int().max(65535), MODE: z.enum(['dev', 'prod']) });
+    const env = { PORT: '70000', MODE: 'prd' };
+    const r = Env.safeParse(env);
+    expect(r.success).toBe(false);
+    const hidden = explainIssues(Env, r.success ? [] : r.error.issues, env, { showValueAt: () => false }).map(formatIssue);
+    expect(hidden).toEqual(['PORT: expected an integer of at most 65535', 'MODE: expected one of dev, prod; did you mean "prod"?']);
   });
 
   it('parseWith throws a ValidationError with the explained issues', () => {
