@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ValidationError } from '../shared/index.ts';
+import { explainIssues, ValidationError, yamlSyntaxIssue } from '../shared/index.ts';
 
 const Price = z.object({
   /** USD per 1M input tokens. */
@@ -47,19 +47,16 @@ export interface ModelRegistry {
 
 /** Parse and validate a registry from YAML or JSON text; errors name the bad field (`models[2].price.input`). */
 export function parseRegistry(text: string, source = 'model registry'): ModelRegistry {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text); // YAML is a superset of JSON
-  } catch (e) {
-    throw new ValidationError(source, [{ path: [], message: `not YAML/JSON: ${(e as Error).message}` }], { cause: e });
-  }
-  return registryFrom(raw, source);
+  const doc = parseDocument(text, { prettyErrors: false }); // YAML is a superset of JSON
+  const syntax = yamlSyntaxIssue(text, doc.errors);
+  if (syntax) throw new ValidationError(source, [syntax], { cause: doc.errors[0] });
+  return registryFrom(doc.toJS() as unknown, source);
 }
 
 /** Validate an already-parsed registry object. */
 export function registryFrom(raw: unknown, source = 'model registry'): ModelRegistry {
   const r = RegistryFile.safeParse(raw);
-  if (!r.success) throw new ValidationError(source, r.error.issues.map((i) => ({ path: i.path, message: i.message })));
+  if (!r.success) throw new ValidationError(source, explainIssues(RegistryFile, r.error.issues, raw));
   const seen = new Set<string>();
   const models: ModelInfo[] = [];
   for (const [k, m] of r.data.models.entries()) {

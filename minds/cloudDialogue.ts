@@ -1,7 +1,7 @@
 import type { ChatReply, Mind, MindHooks, MindRequest, ReplyInput } from '../actors/index.ts';
 import { BudgetExceededError, RateLimitedError, untrusted } from '../llm/index.ts';
 import type { ChatMessage, LlmGateway } from '../llm/index.ts';
-import type { ChatMind, PreparedChat } from './minds.ts';
+import type { ChatMind, PreparedChat } from './chatMind.ts';
 import { echoIndex, finishReply, replyProblem } from './replyChecks.ts';
 import type { ReplyCheckContext, ReplyProblem } from './replyChecks.ts';
 import type { ReplyContext } from './replyGrammar.ts';

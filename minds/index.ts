@@ -1,8 +1,10 @@
 // Public face of minds/: local implementations of the mind ports (layers 2 and 3) on small ONNX models.
 export { MindService } from './mindService.ts';
 export type { MindServiceOptions, MindServiceStatus } from './mindService.ts';
-export { ThinkMind, PersonalityMind, ChatMind } from './minds.ts';
-export type { MindStats } from './minds.ts';
+export { ThinkMind } from './thinkMind.ts';
+export { PersonalityMind } from './personalityMind.ts';
+export { ChatMind } from './chatMind.ts';
+export type { MindStats } from './mindStats.ts';
 export { MindsConfigSchema, parseMindsConfig, mindsConfigFromEnv, BUILTIN_MODELS_DIR } from './config.ts';
 export type { MindsConfig, MindsConfigInput } from './config.ts';
 export { ModelFolderError } from './modelFolder.ts';
@@ -36,4 +38,4 @@ export type { CloudDialogueOptions, CloudDialogueStats, DialogueFallback } from 
 export { replyProblem, finishReply, echoIndex, MAX_REPLY_CHARS } from './replyChecks.ts';
 export type { ReplyCheckContext, ReplyProblem } from './replyChecks.ts';
 export { withoutNumbers } from './replyGrammar.ts';
-export type { PreparedChat } from './minds.ts';
+export type { PreparedChat } from './chatMind.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from '../shared/index.ts';
+import { explainIssues, formatIssues } from '../shared/index.ts';
 
 /** Longest chat line a client may send, in characters. */
 export const MAX_TALK_LENGTH = 280;
@@ -33,14 +33,15 @@ export type ClientMessage<K extends ClientMessageType> = z.output<(typeof Client
 
 export const CLIENT_MESSAGE_TYPES = Object.keys(ClientMessageSchemas) as ClientMessageType[];
 
-/** A message is valid, or the reason it is not, naming the field (e.g. `move.dir.x: Too big: …`). */
+/** A message is valid, or the reason it is not, naming the field and the bad value (e.g. `move.dir.x: got 2; expected a number from -1 to 1`). */
 export type Checked<K extends ClientMessageType> = { ok: true; value: ClientMessage<K> } | { ok: false; error: string };
 
 /** Validate a client message of a known type. */
 export function checkClientMessage<K extends ClientMessageType>(type: K, payload: unknown): Checked<K> {
   const r = ClientMessageSchemas[type].safeParse(payload);
   if (r.success) return { ok: true, value: r.data as ClientMessage<K> };
-  return { ok: false, error: formatIssues(r.error.issues.map((i) => ({ ...i, path: [type, ...i.path] }))) };
+  const issues = explainIssues(ClientMessageSchemas[type], r.error.issues, payload);
+  return { ok: false, error: formatIssues(issues.map((i) => ({ ...i, path: [type, ...i.path] }))) };
 }
 
 /** Collapse whitespace and strip control characters from player text; cap its length. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../shared/index.ts';
+import { explainIssues, ValidationError } from '../shared/index.ts';
 
 /** The samplers OTEL_TRACES_SAMPLER may name. */
 export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
@@ -101,7 +101,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (v !== undefined && v !== '') picked[key] = v;
   }
   const r = ServerConfigSchema.safeParse(picked);
-  if (!r.success) throw new ValidationError('environment', r.error.issues);
+  // What each variable should be, never its value (a variable may hold a secret); near misses of allowed values only.
+  if (!r.success) throw new ValidationError('environment', explainIssues(ServerConfigSchema, r.error.issues, picked, { showValueAt: () => false }));
   if (r.data.AUTH_REQUIRED && !r.data.AUTH_SECRET) {
     throw new ValidationError('environment', [{ path: ['AUTH_REQUIRED'], message: 'needs AUTH_SECRET: without a secret no player token can be checked, so no one could join' }]);
   }

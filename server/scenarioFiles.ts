@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { checkScenario } from '../actors/index.ts';
 import type { Scenario } from '../actors/index.ts';
-import { ValidationError } from '../shared/index.ts';
+import { jsonSyntaxIssue, ValidationError, yamlSyntaxIssue } from '../shared/index.ts';
 import type { Issue } from '../shared/index.ts';
 
 /** The scenarios folder of this checkout. */
@@ -24,19 +24,26 @@ export type ScenarioFileCheck = { readonly ok: true; readonly scenario: Scenario
 
 /**
  * Parse scenario text: JSON when `file` ends in `.json`, YAML otherwise (YAML is a superset of JSON). A syntax
- * error becomes one issue at the root naming the line and column.
+ * error becomes one issue naming the line and column, with an excerpt and a caret under the spot.
  */
 export function parseScenarioText(text: string, file = 'scenario.yaml'): { ok: true; value: unknown } | { ok: false; issues: Issue[] } {
   if (extname(file).toLowerCase() === '.json') {
     try {
       return { ok: true, value: JSON.parse(text) as unknown };
     } catch (err) {
-      return { ok: false, issues: [{ path: [], message: `not valid JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+      return { ok: false, issues: [jsonSyntaxIssue(text, err, parseDocument(text).errors[0]?.pos[0])] };
     }
   }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) return { ok: false, issues: doc.errors.map((e) => ({ path: [], message: `not valid YAML: ${e.message.split('\n')[0]}` })) };
+  const doc = parseDocument(text, { prettyErrors: false });
+  const syntax = yamlSyntaxIssue(text, doc.errors);
+  if (syntax) return { ok: false, issues: [syntax] };
   return { ok: true, value: doc.toJS() as unknown };
+}
+
+/** A scenario without a `name` is named after its file (`wolf-ambush.yaml` → `wolf-ambush`). */
+function namedAfter(value: unknown, file: string): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || 'name' in value) return value;
+  return { name: basename(file, extname(file)).slice(0, 64) || 'scenario', ...value };
 }
 
 /** Read and validate a scenario file; every problem comes back as an issue (never throws for bad content). */
@@ -49,7 +56,7 @@ export function checkScenarioFile(file: string): ScenarioFileCheck {
   }
   const parsed = parseScenarioText(text, file);
   if (!parsed.ok) return parsed;
-  const r = checkScenario(parsed.value);
+  const r = checkScenario(namedAfter(parsed.value, file));
   return r.ok ? r : { ok: false, issues: r.issues };
 }
 

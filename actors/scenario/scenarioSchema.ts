@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BIOME_NAMES, DEFAULT_SPECIES } from '../../procgen/index.ts';
-import { ValidationError } from '../../shared/index.ts';
+import { explainIssues, formatPath, ValidationError } from '../../shared/index.ts';
 import { MAX_PACK_SIZE } from '../coordinator/plan.ts';
 import { NpcPersonaSchema, NpcStanceSchema } from '../behaviours/npc.ts';
 import { TraitOverridesParamSchema } from '../behaviours/traitOverrides.ts';
@@ -66,7 +66,8 @@ function exactlyOne(keys: readonly string[], what: string) {
   return (v: Record<string, unknown>, ctx: z.RefinementCtx): void => {
     const present = keys.filter((k) => v[k] !== undefined);
     if (present.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: present.length > 1 ? [present[1] as string] : [], message: `${what}: give exactly one of ${keys.join(', ')}${present.length ? ` (got ${present.join(', ')})` : ''}` });
+      const message = `${what}: give exactly one of ${keys.join(', ')}${present.length ? ` (got ${present.join(', ')})` : ' (got none)'}`;
+      ctx.addIssue({ code: 'custom', path: present.length > 1 ? [present[1] as string] : [], message, params: { concerns: present.length ? [] : keys } });
     }
   };
 }
@@ -87,7 +88,7 @@ export const PackSpawnSchema = z.object({
   traits: TraitOverridesSchema.optional(),
   tuning: MonsterTuningSchema.optional(),
 }).strict().superRefine(exactlyOne(['at', 'region', 'lairRoom'], 'placement')).superRefine((p, ctx) => {
-  if (p.count > 1 && !p.region) ctx.addIssue({ code: 'custom', path: ['count'], message: 'more than one pack needs a region to scatter them over' });
+  if (p.count > 1 && !p.region) ctx.addIssue({ code: 'custom', path: [], message: `count ${p.count}: more than one pack needs a region to scatter them over`, params: { concerns: ['region'] } });
 });
 
 /** One monster. */
@@ -204,7 +205,8 @@ export const ScenarioWorldSchema = z.object({
 export const ScenarioSchema = z.object({
   /** Editors' hint to the JSON Schema; ignored. */
   $schema: z.string().max(512).optional(),
-  name: z.string().min(1).max(64),
+  /** Shown in reports and recordings; a file without one is named after the file (else `scenario`). */
+  name: z.string().min(1).max(64).default('scenario'),
   description: z.string().max(2000).optional(),
   world: ScenarioWorldSchema.default({ seed: 'scenario', size: 256, lair: false, monsterDensity: 0, tickRate: 20 }),
   spawns: z.array(SpawnSchema).max(5000).default([]),
@@ -256,7 +258,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   const seen = new Map<string, string>();
   const note = (id: string | undefined, path: (string | number)[]): void => {
     if (id === undefined) return;
-    const where = path.join('.');
+    const where = formatPath(path);
     if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `id '${id}' is already used (at ${seen.get(id)})` });
     else seen.set(id, where);
   };
@@ -268,7 +270,7 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   const packs = definedPacks(s);
   const known = (): string => (packs.size ? [...packs.keys()].join(', ') : 'none defined');
   const ref = (id: string, path: (string | number)[]): void => {
-    if (!packs.has(id)) ctx.addIssue({ code: 'custom', path, message: `no pack '${id}' (packs: ${known()})` });
+    if (!packs.has(id)) ctx.addIssue({ code: 'custom', path, message: `no pack '${id}' (packs: ${known()})`, params: { allowed: [...packs.keys()] } });
   };
   s.triggers.forEach((t, i) => {
     if (t.when.packBelow) ref(t.when.packBelow.pack, ['triggers', i, 'when', 'packBelow', 'pack']);
@@ -307,14 +309,17 @@ function checkReferences(s: Scenario, ctx: z.RefinementCtx): void {
   if (monsters > MAX_SCENARIO_MONSTERS) ctx.addIssue({ code: 'custom', path: ['spawns'], message: `spawns ${monsters} monsters; at most ${MAX_SCENARIO_MONSTERS}` });
 }
 
-/** Validate a scenario; returns every issue (path and rule) instead of throwing. */
+/**
+ * Validate a scenario; returns every issue instead of throwing, each naming its path, the bad value, what was
+ * expected and a near miss when there is one (see {@link explainIssues}); one issue per mistake.
+ */
 export function checkScenario(value: unknown): { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] } {
   const r = ScenarioSchema.safeParse(value);
   if (r.success) return { ok: true, scenario: r.data };
-  return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+  return { ok: false, issues: explainIssues(ScenarioSchema, r.error.issues, value) };
 }
 
-/** Validate a scenario; throws a {@link ValidationError} naming every bad field, e.g. `spawns[2].pack.size: Too big: …`. */
+/** Validate a scenario; throws a {@link ValidationError} naming every bad field, e.g. `spawns[2].pack.size: expected an integer from 1 to 24, got 30`. */
 export function parseScenario(value: unknown): Scenario {
   const r = checkScenario(value);
   if (!r.ok) throw new ValidationError('scenario', r.issues);

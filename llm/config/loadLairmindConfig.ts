@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { formatPath, ValidationError } from '../../shared/index.ts';
+import { formatPath, ValidationError, yamlSyntaxIssue } from '../../shared/index.ts';
 import type { Issue } from '../../shared/index.ts';
 import { DEFAULT_REGISTRY_PATH, defaultModelRegistry, loadRegistry, registryFrom } from '../registry.ts';
 import type { ModelRegistry } from '../registry.ts';
@@ -33,8 +33,9 @@ export type ConfigCheck = { readonly ok: true; readonly loaded: LoadedConfig } |
 
 /** Validate an already-parsed configuration; `baseDir` resolves a relative `models.registry`. */
 export function checkConfigValue(raw: unknown, source: string, baseDir: string): ConfigCheck {
-  const r = LairmindConfigSchema.safeParse(raw ?? {}); // an empty file is the default configuration
-  if (!r.success) return { ok: false, source, issues: configIssues(LairmindConfigSchema, r.error.issues) };
+  const value = raw ?? {}; // an empty file is the default configuration
+  const r = LairmindConfigSchema.safeParse(value);
+  if (!r.success) return { ok: false, source, issues: configIssues(LairmindConfigSchema, r.error.issues, value) };
   const config = r.data;
   const issues: Issue[] = [];
   let registry: ModelRegistry = defaultModelRegistry();
@@ -68,16 +69,11 @@ export function checkConfigValue(raw: unknown, source: string, baseDir: string):
   return { ok: true, loaded: { source, config, registry, registrySource } };
 }
 
-/** Parse and validate configuration text (YAML; JSON is YAML too). A syntax error is one issue with its line and column. */
+/** Parse and validate configuration text (YAML; JSON is YAML too). A syntax error is one issue with its line, column and excerpt. */
 export function checkConfigText(text: string, source: string, baseDir: string): ConfigCheck {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const e = doc.errors[0];
-  if (e) {
-    const at = e.linePos?.[0];
-    const what = e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? e.code;
-    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more after it)` : '';
-    return { ok: false, source, issues: [{ path: [], message: `YAML syntax error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${what}${more}` }] };
-  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const syntax = yamlSyntaxIssue(text, doc.errors);
+  if (syntax) return { ok: false, source, issues: [syntax] };
   return checkConfigValue(doc.toJS({ maxAliasCount: 100 }) as unknown, source, baseDir);
 }
 

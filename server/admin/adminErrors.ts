@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { formatPath } from '../../shared/index.ts';
+import { formatIssues, formatPath } from '../../shared/index.ts';
 import type { Issue } from '../../shared/index.ts';
 
 /** An admin request that cannot be served: its HTTP status, a message, and (for 400) the issues with their paths. */
@@ -12,7 +12,7 @@ export class AdminError extends Error {
 
 /** A 400 naming every bad field: `{ error: 'invalid scenario: spawns[2].pack.size: …', issues: [{ path, message }] }`. */
 export function badRequest(what: string, issues: readonly Issue[]): AdminError {
-  const text = issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ');
+  const text = formatIssues(issues);
   return new AdminError(400, `invalid ${what}: ${text}`, issues);
 }
 

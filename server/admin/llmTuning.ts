@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { suggestTuning } from '../../llm/index.ts';
 import type { LlmGateway, ModelInfo, TuningReport } from '../../llm/index.ts';
+import { explainIssues } from '../../shared/index.ts';
 import { badRequest } from './adminErrors.ts';
 
 /** Most call records one report reads. */
@@ -23,7 +24,7 @@ export interface TuningResponse extends TuningReport {
  */
 export function tuningResponse(llm: LlmGateway, models: readonly ModelInfo[], query: unknown): TuningResponse {
   const q = QuerySchema.safeParse(query);
-  if (!q.success) throw badRequest('tuning query', q.error.issues);
+  if (!q.success) throw badRequest('tuning query', explainIssues(QuerySchema, q.error.issues, query));
   const records = llm.telemetry.recent(q.data.limit ?? MAX_TUNING_SCAN);
   const n = q.data.minSamples;
   const report = suggestTuning(records, (op) => llm.preset(op), models, n === undefined ? {} : { minSamples: n, modelMinCalls: n });

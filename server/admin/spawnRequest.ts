@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkScenario, PointSchema, SpawnSchema } from '../../actors/index.ts';
 import type { Point, Scenario } from '../../actors/index.ts';
+import { explainIssues } from '../../shared/index.ts';
 import type { Issue } from '../../shared/index.ts';
 import { badRequest } from './adminErrors.ts';
 
@@ -37,12 +38,12 @@ export function parseSpawnRequest(body: unknown, query: Record<string, unknown>)
     return { scenario: r.scenario, at: queryAt };
   }
   const w = WrapperSchema.safeParse(body);
-  if (!w.success) throw badRequest('spawn request', w.error.issues);
+  if (!w.success) throw badRequest('spawn request', explainIssues(WrapperSchema, w.error.issues, body));
   if ((w.data.scenario === undefined) === (w.data.entity === undefined)) throw badRequest('spawn request', [{ path: [], message: 'give exactly one of scenario, entity' }]);
   const at = w.data.at ?? queryAt;
   if (w.data.entity !== undefined) {
     const e = SpawnSchema.safeParse(w.data.entity);
-    if (!e.success) throw badRequest('spawn request', prefix(e.error.issues, 'entity'));
+    if (!e.success) throw badRequest('spawn request', prefix(explainIssues(SpawnSchema, e.error.issues, w.data.entity), 'entity'));
     const r = checkScenario({ name: 'entity', spawns: [w.data.entity] });
     if (!r.ok) throw badRequest('spawn request', r.issues.map((i) => ({ path: ['entity', ...i.path.slice(2)], message: i.message })));
     return { scenario: r.scenario, at: at ?? { x: 0, y: 0 } };

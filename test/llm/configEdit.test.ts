@@ -92,7 +92,7 @@ describe('editConfigText', () => {
 
   it('never returns an invalid file: each problem with its path', () => {
     const big = edit(EXAMPLE, { path: ['presets', 'tactics', 'maxTokens'], value: 2_000_000 });
-    expect(big).toEqual({ ok: false, issues: [{ path: ['presets', 'tactics', 'maxTokens'], message: 'Too big: expected number to be <=1000000' }] });
+    expect(big).toEqual({ ok: false, issues: [{ path: ['presets', 'tactics', 'maxTokens'], message: 'got 2000000; expected an integer from 1 to 1000000' }] });
     const model = edit(EXAMPLE, { path: ['presets', 'tactics', 'model'], value: 'gemini:gemini-2.5-flash' });
     expect(model).toEqual({ ok: false, issues: [{ path: ['presets', 'tactics', 'model'], message: 'model gemini:gemini-2.5-flash is not in the model registry (models.entries)' }] });
     const syntax = edit('presets:\n  tactics: { maxTokens: 1\n', { path: ['presets', 'tactics', 'maxTokens'], value: 300 });

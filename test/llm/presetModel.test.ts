@@ -48,7 +48,7 @@ describe('presets.<op>.model: the preferred model of one operation', () => {
 
   it('the config file: a model of a provider nobody configured, one the registry lacks or disables, is an error at its path', () => {
     expect(problems('presets:\n  tactics: { model: "grok:grok-4" }\n')).toEqual([expect.stringMatching(/^presets\.tactics\.model: unknown provider "grok"/)]);
-    expect(problems('presets:\n  tactics: { model: gpt-4o-mini }\n')).toEqual(['presets.tactics.model: expected a model id provider:model']);
+    expect(problems('presets:\n  tactics: { model: gpt-4o-mini }\n')).toEqual(['presets.tactics.model: got "gpt-4o-mini"; expected a model id provider:model']);
     const models = `models:\n  entries:\n    - ${entry('openai', 'a')}\n    - ${entry('openai', 'b', false)}\n`;
     expect(problems(`${models}presets:\n  dialogue: { model: "openai:c" }\n`)).toEqual(['presets.dialogue.model: model openai:c is not in the model registry (models.entries)']);
     expect(problems(`${models}presets:\n  dialogue: { model: "openai:b" }\n`)).toEqual(['presets.dialogue.model: model openai:b is disabled in the model registry']);

@@ -31,7 +31,7 @@ describe('model registry', () => {
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as Error).message).toMatch(/^invalid models\.yaml: models\[0\]\.price\.input: /);
     expect(() => parseRegistry('models:\n  - provider: openai\n    model: a\n    qualty: 1\n')).toThrow(/models\[0\]/);
-    expect(() => parseRegistry('{"models": [}')).toThrow(/not YAML\/JSON/);
+    expect(() => parseRegistry('{"models": [}')).toThrow(/YAML syntax error at line 1, column 13: .*\n {2}1 \| \{"models": \[\}\n {4}\| {13}\^/);
   });
 
   it('accepts JSON and rejects duplicates and a listed local provider', () => {

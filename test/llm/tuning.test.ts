@@ -217,6 +217,6 @@ describe('the report', () => {
     expect(parseTuningRecords({ records: [call('tactics', at('ok'))] }, 'f')).toHaveLength(1);
     expect(() => parseTuningRecords([{ operation: 'tactics', cached: 'no', attempts: [{ provider: 'openai', model: 'm' }] }], 'f.json')).toThrow(ValidationError);
     expect(() => parseTuningRecords([{ operation: 'tactics', cached: 'no', attempts: [{ provider: 'openai', model: 'm' }] }], 'f.json')).toThrow(/invalid f\.json: \[0\]\.cached: .*; \[0\]\.attempts\[0\]\.outcome: /);
-    expect(() => parseTuningRecords({ calls: [] }, 'f.json')).toThrow('invalid f.json: (root): expected an array of call records, or { records: [...] }');
+    expect(() => parseTuningRecords({ calls: [] }, 'f.json')).toThrow('invalid f.json: expected an array of call records, or { records: [...] }');
   });
 });

@@ -17,7 +17,7 @@ describe('parseWorldParams', () => {
     [{ seed: 1, chunkSize: 60, noise: { coarseStep: 8 } }, 'noise.coarseStep: must divide chunkSize'],
     [{ seed: 1, biomes: { deepWater: 0.3, seaLevel: 0.2, beach: 0.41, hills: 0.62, mountains: 0.72, snowLine: 0.84, snowTemperature: 0.2, desertTemperature: 0.6, desertMoisture: 0.38, swampMoisture: 0.68, forestMoisture: 0.52, lapse: 0.35 } }, 'biomes.seaLevel: must be >= deepWater'],
     [{ seed: 1, lairs: { regionSize: 128, chance: 0.5, attempts: 4, rooms: [6, 2] } }, 'lairs.rooms:'],
-    [{ seed: 1, features: { jungle: { trees: 1, rocks: 0, ruins: 0 } } }, 'features: Unrecognized key: "jungle"'],
+    [{ seed: 1, features: { jungle: { trees: 1, rocks: 0, ruins: 0 } } }, 'features.jungle: unknown key'],
     [{ seed: 1, spawns: { densityScale: 'lots' } }, 'spawns.densityScale:'],
     [{ seed: 1, colour: 'blue' }, 'colour'],
     [{}, 'seed:'],

@@ -51,7 +51,7 @@ describe('GET /admin/llm/tuning: suggestions from this process\'s telemetry', ()
     expect(bad.body.issues.map((i: { path: string }) => i.path)).toEqual(['limit', 'minSamples']);
     const unknown = await get(s.url, '/admin/llm/tuning?minsamples=5');
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toMatch(/^invalid tuning query: \(root\): Unrecognized key: "minsamples"/);
+    expect(unknown.body.error).toMatch(/^invalid tuning query: minsamples: unknown key; did you mean "minSamples"\?/);
     expect((await get(s.url, '/admin/llm/tuning', null)).status).toBe(401);
     expect(s.gw.preset('tactics')).toMatchObject({ maxTokens: 600, temperature: 0.4 });
   });

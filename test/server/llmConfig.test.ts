@@ -23,7 +23,7 @@ function writeConfig(name: string, text: string): string {
 
 describe('a bad lairmind.config.yaml refuses to start the server, with the reason', () => {
   const cases: [string, string, RegExp][] = [
-    ['negative.yaml', 'budgets:\n  player: { costUsd: { hard: -1 } }\n', /budgets\.player\.costUsd\.hard: Too small: expected number to be >=0/],
+    ['negative.yaml', 'budgets:\n  player: { costUsd: { hard: -1 } }\n', /budgets\.player\.costUsd\.hard: got -1; expected a number of at least 0/],
     ['tier.yaml', 'tiers:\n  gold: { layers: {} }\ndefaultTier: whale\n', /defaultTier: unknown tier "whale" \(tiers: gold\)/],
   ];
   it.each(cases)('%s', async (name, text, reason) => {

@@ -154,7 +154,7 @@ describe('lairmind llm tune --records: offline, from a file of call records', ()
     const broken = copy((t) => t.replace('cache:\n  enabled: true', 'cache:\n  enabled: maybe'));
     const r = await cli('llm', 'tune', '--records', records, '--config', broken, '--write', '--yes');
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`${broken}: 1 error; fix the file first (npx lairmind config check ${broken})\n  cache.enabled: Invalid input: expected boolean, received string`);
+    expect(r.err).toBe(`${broken}: 1 error; fix the file first (npx lairmind config check ${broken})\n  cache.enabled: got "maybe"; expected true or false`);
   });
 });
 

@@ -144,7 +144,7 @@ describe('scenario run --llm: the gateway from the config file and the environme
     const file = scenarioFile('bad-config', '[openai]');
     const r = await cli('scenario', 'run', file, '--ticks', '10', '--minds', 'none', '--llm');
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`invalid lairmind config ${bad}: budgets.room.costUsd.hard: Too small: expected number to be >=0`);
+    expect(r.err).toContain(`invalid lairmind config ${bad}: budgets.room.costUsd.hard: got -1; expected a number of at least 0`);
     const both = await cli('scenario', 'run', file, '--ticks', '10', '--llm', '--replay', join(dir, 'any.json'));
     expect(both.code).toBe(1);
     expect(both.err).toContain('--llm and --replay do not go together');

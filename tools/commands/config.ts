@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkConfigFile, CONFIG_ENV, CONFIG_FILE, CONFIG_SCHEMA_FILE, configJsonSchema, configPath, defaultConfig, gatewaySetup, redactedUrl } from '../../llm/index.ts';
 import type { LoadedConfig } from '../../llm/index.ts';
-import { formatPath } from '../../shared/index.ts';
+import { issueListing } from '../issueListing.ts';
 
 /** A short account of what a valid configuration sets up with this environment (never keys or webhook paths). */
 export function configSummary(loaded: LoadedConfig, env: Readonly<Record<string, string | undefined>> = process.env): string[] {
@@ -50,8 +50,7 @@ export function registerConfig(program: Command): void {
       }
       const r = checkConfigFile(path);
       if (!r.ok) {
-        console.error(`${path}: ${r.issues.length} error${r.issues.length === 1 ? '' : 's'}`);
-        for (const i of r.issues) console.error(`  ${formatPath(i.path)}: ${i.message}`);
+        console.error(issueListing(path, r.issues));
         process.exitCode = 1;
         return;
       }

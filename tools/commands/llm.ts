@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { checkConfigFile, CONFIG_ENV, CONFIG_FILE, configPath, defaultConfig, editConfigText, parseTuningRecords, resolvePreset, suggestTuning } from '../../llm/index.ts';
 import type { ConfigChange, LoadedConfig, OperationSummary, Suggestion, TuningReport } from '../../llm/index.ts';
-import { formatPath } from '../../shared/index.ts';
+import { issueLines, issueListing } from '../issueListing.ts';
 import { adminRequest, adminToken, describeFailure, httpBase } from '../adminClient.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -75,8 +75,7 @@ function positiveInt(v: string | undefined, flag: string): number | undefined {
 function readConfig(path: string, io: TuneIo): LoadedConfig | undefined {
   const r = checkConfigFile(path);
   if (r.ok) return r.loaded;
-  io.error(`${r.source}: ${r.issues.length} error${r.issues.length === 1 ? '' : 's'}; fix the file first (npx lairmind config check ${path})`);
-  for (const i of r.issues) io.error(`  ${formatPath(i.path)}: ${i.message}`);
+  io.error(issueListing(r.source, r.issues, `; fix the file first (npx lairmind config check ${path})`));
   return undefined;
 }
 
@@ -167,7 +166,7 @@ export async function runTune(o: TuneOptions, io: TuneIo): Promise<number> {
   const edit = editConfigText(before, changes, file, dirname(file));
   if (!edit.ok) {
     io.error(`${file}: not written: the edited file would be invalid`);
-    for (const i of edit.issues) io.error(`  ${formatPath(i.path)}: ${i.message}`);
+    for (const line of issueLines(edit.issues)) io.error(line);
     return 1;
   }
   const tmp = `${file}.${process.pid}.tmp`;

@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { EventLog, Mind } from '../../actors/index.ts';
 import { MindService } from '../../minds/index.ts';
-import { checkScenarioFile, loadScenarioFile } from '../../server/index.ts';
-import { formatPath } from '../../shared/index.ts';
+import { checkScenarioFile } from '../../server/index.ts';
+import { issueListing } from '../issueListing.ts';
 import { formatSummary } from '../scenario/runReport.ts';
 import type { RunReport } from '../scenario/runReport.ts';
 import { readRecordingText, replayContradictions } from '../scenario/replayCheck.ts';
@@ -57,8 +57,7 @@ export function registerScenario(program: Command): void {
           continue;
         }
         bad++;
-        console.error(`${file}: ${r.issues.length} error${r.issues.length === 1 ? '' : 's'}`);
-        for (const i of r.issues) console.error(`  ${formatPath(i.path)}: ${i.message}`);
+        console.error(issueListing(file, r.issues));
       }
       if (bad) process.exitCode = 1;
     });
@@ -78,7 +77,9 @@ export function registerScenario(program: Command): void {
       const ticks = o.ticks === undefined ? undefined : ticksOf(o.ticks, '--ticks');
       if (o.minds !== 'local' && o.minds !== 'none') throw new Error(`--minds must be local or none, got '${o.minds}'`);
       if (o.llm && o.replay) throw new Error('--llm and --replay do not go together: a replay takes every answer from its log');
-      const scn = loadScenarioFile(file);
+      const checked = checkScenarioFile(file);
+      if (!checked.ok) throw new Error(issueListing(file, checked.issues));
+      const scn = checked.scenario;
       if (o.replay) {
         const text = readFileSync(o.replay, 'utf8');
         const rec = readRecordingText(o.replay, text);

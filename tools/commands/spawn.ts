@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseScenarioText } from '../../server/index.ts';
-import { formatPath } from '../../shared/index.ts';
+import { issueListing } from '../issueListing.ts';
 import { adminRequest, adminToken, describeFailure, httpBase } from '../adminClient.ts';
 
 /** `lairmind spawn --url URL --room ID FILE [--at X,Y]`: spawn a scenario file into a live room through the admin API. */
@@ -15,7 +15,7 @@ export function registerSpawn(program: Command): void {
     .option('--at <x,y>', 'origin of the scenario in world units (default: the scenario places itself)')
     .action(async (file: string, o: { url: string; room: string; at?: string }) => {
       const parsed = parseScenarioText(readFileSync(file, 'utf8'), file);
-      if (!parsed.ok) throw new Error(`${file}: ${parsed.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ')}`);
+      if (!parsed.ok) throw new Error(issueListing(file, parsed.issues));
       let at: { x: number; y: number } | undefined;
       if (o.at !== undefined) {
         const [x, y] = o.at.split(',').map(Number);
