@@ -206,8 +206,8 @@ function llmLines(l: LlmReport): string[] {
   ];
 }
 
-/** The human summary printed after a run. */
-export function formatSummary(r: RunReport): string {
+/** The human summary printed after a run; with `details` (the default) the timeline, survivors and players too. */
+export function formatSummary(r: RunReport, details = true): string {
   const lines = [
     `scenario ${r.scenario} (seed ${String(r.seed)}): ${r.ticks} ticks, ${r.seconds} s simulated`,
     `outcome: ${r.outcome.result}${r.outcome.result === 'none' ? '' : ` at tick ${r.outcome.tick}`} (${outcomeText(r)})`,
@@ -217,7 +217,7 @@ export function formatSummary(r: RunReport): string {
     `plans: ${r.plans.total} (${fmt(r.plans.bySource)}); decisions: ${Object.entries(r.decisions).map(([p, s]) => `${p} ${sum(s)}`).join(', ') || 'none'}`,
     ...llmLines(r.llm),
     `tick timing: p50 ${r.timing.stepMs.p50} ms, p99 ${r.timing.stepMs.p99} ms, max ${r.timing.stepMs.max} ms; minds ${Math.round(r.timing.mindMs)} ms; wall ${Math.round(r.timing.wallMs)} ms`,
-    ...detailLines(r),
+    ...(details ? detailLines(r) : []),
     r.replay?.until !== undefined ? `state hash at tick ${r.ticks}: ${r.finalHash}` : `final state hash: ${r.finalHash}`,
   ];
   if (r.replay) lines.push(replayLine(r.replay, r));

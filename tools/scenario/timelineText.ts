@@ -12,7 +12,7 @@ export function entryText(e: TimelineEntry): string {
     case 'trigger':
       return `trigger '${e.trigger}' fired${e.when ? ` (${e.when})` : ''}: ${e.actions.join('; ') || 'no actions'}`;
     case 'plan':
-      return `${e.pack} adopt ${/^[aeiou]/.test(e.formation) ? 'an' : 'a'} ${e.formation} plan from ${e.source}${e.battleCry ? `: "${e.battleCry}"` : ''}`;
+      return `${e.pack}: ${/^[aeiou]/.test(e.formation) ? 'an' : 'a'} ${e.formation} plan from ${e.source}${e.battleCry ? `: "${e.battleCry}"` : ''}`;
     case 'outcome':
       return e.result === 'none' ? `end: ${e.reason}` : `${e.result.toUpperCase()}: ${e.reason}`;
   }
