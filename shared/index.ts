@@ -7,3 +7,4 @@ export { dist, dist2, clamp, headingOf } from './geometry.ts';
 export type { TerrainQuery, TerrainBounds } from './terrain.ts';
 export { ValidationError, formatIssues, formatPath, parseWith } from './validation.ts';
 export type { Issue, SafeParser } from './validation.ts';
+export { DEFAULT_SEED } from './defaultSeed.ts';
