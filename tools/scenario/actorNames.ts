@@ -12,7 +12,7 @@ export function actorName(kind: string, tags: Tags): string {
   const name = str(tags?.name);
   const label = (str(tags?.label) ?? str(tags?.species))?.toLowerCase();
   if (kind === 'player') return `${name ?? 'a player'} (player)`;
-  if (name && label) return name.toLowerCase().includes(label) ? name : name.includes(' the ') ? `${name} (${label})` : `${name} the ${label}`;
+  if (name && label) return name.toLowerCase().includes(label) ? name : name.includes(' the ') ? `${name}, ${label}` : `${name} the ${label}`;
   return name ?? (label ? `a ${label}` : `a ${kind}`);
 }
 
