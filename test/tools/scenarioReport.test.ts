@@ -10,6 +10,7 @@ import { renderScenarioHtml, scenarioCharts } from '../../tools/scenario/htmlRun
 import { formatSummary } from '../../tools/scenario/runReport.ts';
 import type { RunReport } from '../../tools/scenario/runReport.ts';
 import { runScenario } from '../../tools/scenario/runScenario.ts';
+import { detailLines } from '../../tools/scenario/timelineText.ts';
 import { cli } from './runCli.ts';
 
 afterEach(() => {
@@ -105,6 +106,21 @@ describe('headless scenario report', () => {
     expect(text).toContain(`  ${String(report.outcome.tick).padStart(4)}  outcome  LOSE: every player dead (lose condition 1)`);
     expect(text).toMatch(/survivors per pack:\n {2}pack +species +side +alive +hp left\n {2}wolves +wolf +wild +\d\/4 /);
     expect(text).toContain(`  pilgrim (player): dead (killed by ${report.players[0]!.killedBy})`);
+  });
+
+  it('lists on the terminal the packs that lost something when there are many, and counts the untouched rest', async () => {
+    const { report } = await run();
+    const pack = (k: number, alive: number, hp: number) => ({ pack: `wolves #${k}`, species: 'Wolf', side: 'wild', alive, total: 4, hp, maxHp: 160 });
+    const many: RunReport = { ...report, survivors: [pack(1, 4, 160), pack(2, 3, 90), ...Array.from({ length: 23 }, (_, k) => pack(k + 3, 4, 160))] };
+    const lines = detailLines(many);
+    const from = lines.indexOf('survivors per pack:');
+    expect(lines.slice(from + 1, from + 4)).toEqual([
+      '  pack       species  side  alive  hp left',
+      '  wolves #2  wolf     wild  3/4    90/160 (56 %)',
+      '  24 other packs untouched (every member alive at full hp)',
+    ]);
+    const few = detailLines({ ...report, survivors: [pack(1, 4, 160)] });
+    expect(few).toContain('  wolves #1  wolf     wild  4/4    160/160 (100 %)');
   });
 
   it('samples living actors and damage per side over the ticks for the charts', async () => {

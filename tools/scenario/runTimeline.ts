@@ -71,6 +71,8 @@ export class RunTimeline {
   private readonly damageBySide = new Map<string, number>();
   private readonly activeTriggers = new Map<ActorId, ReadonlySet<string>>();
   private readonly planSeq = new Map<ActorId, number>();
+  /** Directors and coordinators: the actors whose state tells of triggers fired and plans adopted. */
+  private readonly watched: ActorId[] = [];
   private readonly ticks: number[] = [];
   private readonly alive = new Map<string, number[]>();
   private readonly damage = new Map<string, number[]>();
@@ -86,7 +88,11 @@ export class RunTimeline {
   /** Take in one finished step. */
   step(report: StepReport, sim: Simulation): void {
     const w = sim.world;
-    for (const id of report.spawned) this.know(w.actors.get(id));
+    for (const id of report.spawned) {
+      const a = w.actors.get(id);
+      if (a?.kind === 'director' || a?.kind === 'coordinator') this.watched.push(id);
+      else this.know(a);
+    }
     for (const a of report.attacks) {
       const att = this.know(w.actors.get(a.attacker));
       const tgt = this.know(w.actors.get(a.target));
@@ -101,9 +107,10 @@ export class RunTimeline {
       const pack = tgt?.packTag ? packName(tgt.packTag, tgt.species, this.packIds) : undefined;
       this.push({ tick: w.tick, kind: 'death', victim: tgt?.name ?? 'something unseen', victimSide: tgt?.side ?? 'unknown', ...(pack && { pack }), killer, killerSide: side, damage: r1(a.damage) });
     }
-    for (const a of w.actors.values()) {
-      if (a.kind === 'director') this.triggers(a, w.tick);
-      else if (a.kind === 'coordinator') this.plans(a, w.tick, sim);
+    for (const id of this.watched) {
+      const a = w.actors.get(id);
+      if (a?.kind === 'director') this.triggers(a, w.tick);
+      else if (a?.kind === 'coordinator') this.plans(a, w.tick, sim);
     }
     if (w.tick % this.stride === 0) this.sample(sim);
   }

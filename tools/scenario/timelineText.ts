@@ -30,6 +30,21 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), ...rows.map(line)];
 }
 
+/** Packs listed in full on the terminal; beyond, untouched packs are counted and the rest cut. */
+const TERMINAL_PACKS = 20;
+
+function survivorLines(r: RunReport): string[] {
+  if (r.survivors.length === 0) return ['  no packs'];
+  const many = r.survivors.length > TERMINAL_PACKS;
+  const touched = many ? r.survivors.filter((p) => p.alive < p.total || p.hp < p.maxHp) : r.survivors;
+  const shown = touched.slice(0, 2 * TERMINAL_PACKS);
+  const lines = shown.length ? table(['pack', 'species', 'side', 'alive', 'hp left'], shown.map((p) => [p.pack, p.species.toLowerCase(), p.side, `${p.alive}/${p.total}`, `${p.hp}/${p.maxHp} (${pct(p.hp, p.maxHp)})`])) : [];
+  if (touched.length > shown.length) lines.push(`  … ${touched.length - shown.length} more packs that lost hp or members (all of them in --report and --html)`);
+  const untouched = r.survivors.length - touched.length;
+  if (untouched > 0) lines.push(`  ${untouched} other packs untouched (every member alive at full hp)`);
+  return lines;
+}
+
 /** The terminal's timeline, survivors per pack and the players' end state. */
 export function detailLines(r: RunReport): string[] {
   const entries = r.timeline;
@@ -40,9 +55,7 @@ export function detailLines(r: RunReport): string[] {
     : [...entries.slice(0, 40).map(row), `  … ${entries.length - 60} more entries (all of them in --report and --html) …`, ...entries.slice(-20).map(row)];
   const lines = [`timeline (tick, what):`, ...shown];
   if (r.timelineDropped) lines.push(`  (${r.timelineDropped} later entries were not kept)`);
-  lines.push('survivors per pack:');
-  if (r.survivors.length === 0) lines.push('  no packs');
-  else lines.push(...table(['pack', 'species', 'side', 'alive', 'hp left'], r.survivors.map((p) => [p.pack, p.species.toLowerCase(), p.side, `${p.alive}/${p.total}`, `${p.hp}/${p.maxHp} (${pct(p.hp, p.maxHp)})`])));
+  lines.push('survivors per pack:', ...survivorLines(r));
   lines.push('players:');
   if (r.players.length === 0) lines.push('  none');
   for (const p of r.players) {
