@@ -48,7 +48,7 @@ export function scenarioCharts(r: RunReport): ChartSpec[] {
 
 /** The timeline as a strip: one mark per entry at its tick, coloured by kind, with its text as a tooltip. */
 export function timelineSvg(r: RunReport): string {
-  const W = 1120, H = 90, L = 70, R = 20;
+  const W = 1120, H = 90, L = 70, R = 24;
   const end = Math.max(1, r.ticks);
   const x = (t: number): number => L + ((W - L - R) * t) / end;
   const rows: TimelineEntry['kind'][] = ['plan', 'trigger', 'death', 'outcome'];
@@ -62,7 +62,7 @@ export function timelineSvg(r: RunReport): string {
   const labels = rows.map((k) => `<text x="4" y="${y(k) + 4}" font-size="12">${ENTRY_LABEL[k]}s</text>`);
   const axis = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const t = Math.round(end * f);
-    return `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="4" y2="${H - 16}" stroke="#ddd"/><text x="${x(t).toFixed(1)}" y="${H - 3}" font-size="11" text-anchor="middle">tick ${t}</text>`;
+    return `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="4" y2="${H - 16}" stroke="#ddd"/><text x="${x(t).toFixed(1)}" y="${H - 3}" font-size="11" text-anchor="${f === 1 ? 'end' : 'middle'}">tick ${t}</text>`;
   });
   return `<svg class="timeline" style="max-width:100%;height:auto" role="img" aria-label="timeline of the run" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg">${axis.join('')}${labels.join('')}${marks.join('')}</svg>`;
 }
