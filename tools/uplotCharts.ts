@@ -77,7 +77,7 @@ for (const c of charts) {
     axes: [{ label: c.xLabel }, { label: c.unit }],
     series: [{ label: c.xLabel }, ...c.lines.map((l) => ({
       label: l.label, stroke: l.color, width: 2, spanGaps: true,
-      ...(l.dash && { dash: [8, 6] }), ...(l.stepped && { paths: uPlot.paths.stepped({ align: 1 }) }),
+      ...(l.dash && { dash: [8, 6], points: { show: false } }), ...(l.stepped && { paths: uPlot.paths.stepped({ align: 1 }) }),
     }))],
   }, c.data, el);
 }
