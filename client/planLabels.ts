@@ -5,13 +5,11 @@
  * left out; the plan list says the same in full.
  */
 
-/** A box on screen, in CSS pixels (x, y its top-left corner). */
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-}
+import { overlaps } from './labels.ts';
+import type { Box } from './labels.ts';
+
+export type { Box };
+export { overlaps };
 
 /** A label to place: its text and where it belongs on screen (the centre of its baseline). */
 export interface LabelRequest {
@@ -36,10 +34,6 @@ const LABEL_H = 13;
 const GAP = 2;
 /** Rings of candidate spots tried around the anchor, and how far apart they are. */
 const RINGS = 6;
-
-export function overlaps(a: Box, b: Box): boolean {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
 
 /** The candidate offsets around an anchor, nearest first: above and below before the sides. */
 function candidates(w: number, h: number): { dx: number; dy: number }[] {

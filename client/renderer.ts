@@ -9,7 +9,7 @@ import { lookOf, tracePath } from './species.ts';
 import type { SpeechLine } from './speech.ts';
 import { wrapText } from './speech.ts';
 import type { TerrainLayer, TileEdit } from './terrainLayer.ts';
-import { placeLabels } from './planLabels.ts';
+import { placeLabels as placePlanLabels } from './planLabels.ts';
 
 /** Everything one frame draws. Positions in world units. */
 export interface Scene {
@@ -123,7 +123,7 @@ export function drawScene(ctx: CanvasRenderingContext2D, s: Scene): void {
 
   if (s.hits) drawFloaters(ctx, s.hits.floaters, byId, r, s.self);
 
-  if (s.overlay) drawOverlay(ctx, cam, s.overlay);
+  if (s.overlay) drawOverlay(ctx, cam, s.overlay, placedNames.map((l) => l.box));
 
   const bodies = new Map(s.entities.map((d) => [d.e.id, d]));
   const placed: Box[] = [];
@@ -174,7 +174,8 @@ function outlinedText(ctx: CanvasRenderingContext2D, text: string, x: number, y:
   ctx.fillText(text, x, y);
 }
 
-function drawOverlay(ctx: CanvasRenderingContext2D, cam: Camera, o: PlanOverlay): void {
+/** The pack plans: routes, arrows and labels, the labels kept off each other and off the names in `avoid`. */
+function drawOverlay(ctx: CanvasRenderingContext2D, cam: Camera, o: PlanOverlay, avoid: readonly Box[]): void {
   ctx.lineWidth = 2.5;
   for (const a of o.arrows) {
     const f = cam.toScreen(a.from.x, a.from.y), t = cam.toScreen(a.to.x, a.to.y);
@@ -199,10 +200,10 @@ function drawOverlay(ctx: CanvasRenderingContext2D, cam: Camera, o: PlanOverlay)
   }
   const font = (title: boolean): string => (title ? 'bold 13px system-ui, sans-serif' : '11px system-ui, sans-serif');
   const requests = o.labels.map((l) => ({ text: l.text, colour: l.colour, title: l.title, anchor: cam.toScreen(l.at.x, l.at.y) }));
-  const placed = placeLabels(requests, (text, title) => {
+  const placed = placePlanLabels(requests, (text, title) => {
     ctx.font = font(title);
     return ctx.measureText(text).width;
-  });
+  }, avoid);
   for (const l of placed) {
     if (l.moved) {
       // A leader line from the label back to where it belongs.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues, parseWith } from '../shared/index.ts';
+import { DEFAULT_SEED, formatIssues, parseWith } from '../shared/index.ts';
 
 /** Seconds a seat reserved by matchmaking is held for its client (Colyseus' default is 15). */
 export const DEFAULT_SEAT_RESERVATION_SECONDS = 8;
@@ -7,7 +7,7 @@ export const DEFAULT_SEAT_RESERVATION_SECONDS = 8;
 /** Options of a `world` room (from the creating client, merged over the server's defaults). */
 export const WorldRoomOptionsSchema = z.object({
   /** World seed. */
-  seed: z.union([z.string().min(1).max(128), z.number().int().safe()]).default('lairmind'),
+  seed: z.union([z.string().min(1).max(128), z.number().int().safe()]).default(DEFAULT_SEED),
   /** Side in tiles of the square region, centred on (0, 0), whose generated monster packs are spawned. */
   worldSize: z.number().int().min(32).max(8192).default(512),
   /** Multiplies the generated monster density (0 spawns no wild packs). */

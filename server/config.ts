@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { explainIssues, ValidationError } from '../shared/index.ts';
+import { DEFAULT_SEED, explainIssues, ValidationError } from '../shared/index.ts';
 
 /** The samplers OTEL_TRACES_SAMPLER may name. */
 export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
@@ -40,7 +40,7 @@ export const ServerConfigSchema = z.object({
   AUTH_REQUIRED: z.enum(['0', '1']).default('0').transform((v) => v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Defaults of the `world` room (a creating client may override them). */
-  SEED: z.string().min(1).default('lairmind'),
+  SEED: z.string().min(1).default(DEFAULT_SEED),
   WORLD_SIZE: int(32, 8192).default(512),
   /** Multiplies the generated monster density. */
   MONSTER_DENSITY: z.coerce.number().min(0).max(100).default(1),

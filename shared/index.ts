@@ -17,3 +17,4 @@ export type { YamlErrorLike } from './syntaxIssue.ts';
 export type { Issue, SafeParser } from './validation.ts';
 export type { HitMessage, DiedMessage, Killer } from './combatMessages.ts';
 export { countOf, packDisplayName, plural } from './words.ts';
+export { DEFAULT_SEED } from './defaultSeed.ts';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -14,10 +15,18 @@ import { registerModels } from './commands/models.ts';
 import { registerLlm } from './commands/llm.ts';
 import { registerReplay } from './commands/replay.ts';
 
+/** The package's version (from its package.json). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string') throw new Error('package.json has no version');
+  return pkg.version;
+}
+
 /** Build the `lairmind` command line. Each command lives in tools/commands/ and registers itself here. */
 export function buildCli(): Command {
   const program = new Command('lairmind')
     .description('Lairmind: an authoritative game-simulation server for worlds full of AI-driven creatures')
+    .version(packageVersion(), '-v, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError();
   registerServe(program);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsDelta, bucketsOf, histogramQuantile, parsePromText, readScrape, sumOf, windowBetween } from '../../tools/loadtest/index.ts';
+import { bucketsDelta, bucketsOf, histogramQuantile, llmSince, parsePromText, readScrape, sumOf, windowBetween } from '../../tools/loadtest/index.ts';
 
 const TEXT = (tickCounts: number[], cpu: number) => `# HELP lairmind_tick_duration_seconds x
 # TYPE lairmind_tick_duration_seconds histogram
@@ -38,7 +38,7 @@ describe('reading /metrics', () => {
     expect(histogramQuantile({ le: [0.01], counts: [0] }, 0.5)).toBeNaN();
   });
 
-  it('turns two scrapes into a window: tick ms, CPU %, RSS MB, decisions/s, LLM totals', () => {
+  it('turns two scrapes into a window: tick ms, CPU %, RSS MB, decisions/s', () => {
     const a = readScrape(TEXT([100, 100, 100, 100], 10), 0);
     const b = readScrape(TEXT([100, 200, 200, 200], 10.5), 1000);
     const w = windowBetween(a, b);
@@ -46,6 +46,17 @@ describe('reading /metrics', () => {
     expect(w.cpuPct).toBeCloseTo(50, 6);
     expect(w.rssMb).toBe(100);
     expect(w.mindDecisionsPerS).toBe(0);
-    expect([w.llmCalls, w.llmCacheHits, w.llmCostUsd]).toEqual([3, 2, 0.25]);
+  });
+
+  it('counts LLM calls, cache hits and cost from the test\'s first scrape, not since the server started', () => {
+    const first = readScrape(TEXT([100, 100, 100, 100], 10), 0);
+    expect([first.llmCalls, first.llmCacheHits, first.llmCostUsd]).toEqual([3, 2, 0.25]);
+    expect(llmSince(null, first)).toEqual({ llmCalls: 0, llmCacheHits: 0, llmCostUsd: 0 });
+    expect(llmSince(first, first)).toEqual({ llmCalls: 0, llmCacheHits: 0, llmCostUsd: 0 });
+    const later = readScrape(TEXT([100, 100, 100, 100], 10).replace('outcome="ok"} 3', 'outcome="ok"} 7').replace('"hit"} 2', '"hit"} 5').replace('operation="plan"} 0.25', 'operation="plan"} 0.75'), 1000);
+    const d = llmSince(first, later);
+    expect(d.llmCalls).toBe(4);
+    expect(d.llmCacheHits).toBe(3);
+    expect(d.llmCostUsd).toBeCloseTo(0.5, 9);
   });
 });

@@ -12,6 +12,7 @@ interface LoadtestFlags {
   seed: string;
   pingEvery: string;
   sampleEvery: string;
+  tickRate: string;
   allowRemote?: boolean;
   tickP99Budget?: string;
   maxErrors?: string;
@@ -35,6 +36,7 @@ export function registerLoadtest(program: Command): void {
     .option('--ping-every <ms>', 'milliseconds between each bot\'s pings', '1000')
     .option('--sample-every <s>', 'seconds between samples and /metrics scrapes', '1')
     .option('--allow-remote', 'allow a server that is not on this machine')
+    .option('--tick-rate <hz>', "the server's tick rate (its TICK_RATE), drawn as the tick budget on the report's tick chart", '20')
     .option('--tick-p99-budget <ms>', 'fail when the server tick p99 is over this')
     .option('--max-errors <n>', 'fail when bots report more errors than this')
     .option('--out <prefix>', 'report path prefix', 'loadtest-results/loadtest')
@@ -42,7 +44,7 @@ export function registerLoadtest(program: Command): void {
     .action(async (f: LoadtestFlags) => {
       const report = await runLoadtest({
         url: f.url, room: f.room, bots: f.bots, ramp: f.ramp, duration: f.duration, mix: f.mix, workers: f.workers, seed: f.seed,
-        pingEvery: f.pingEvery, sampleEvery: f.sampleEvery, allowRemote: Boolean(f.allowRemote), out: f.out, progress: f.progress,
+        pingEvery: f.pingEvery, sampleEvery: f.sampleEvery, tickRate: f.tickRate, allowRemote: Boolean(f.allowRemote), out: f.out, progress: f.progress,
         ...(f.tickP99Budget !== undefined && { tickP99Budget: f.tickP99Budget }),
         ...(f.maxErrors !== undefined && { maxErrors: f.maxErrors }),
       });

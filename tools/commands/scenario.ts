@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { EventLog, Mind } from '../../actors/index.ts';
 import { MindService } from '../../minds/index.ts';
-import { checkScenarioFile } from '../../server/index.ts';
+import { checkScenarioFile, loadScenarioFile } from '../../server/index.ts';
+import { formatPath } from '../../shared/index.ts';
 import { issueListing } from '../issueListing.ts';
+import { renderScenarioHtml } from '../scenario/htmlRunReport.ts';
 import { formatSummary } from '../scenario/runReport.ts';
 import type { RunReport } from '../scenario/runReport.ts';
 import { readRecordingText, replayContradictions } from '../scenario/replayCheck.ts';
@@ -18,6 +20,7 @@ interface RunFlags {
   record?: string;
   replay?: string;
   report?: string;
+  html?: string;
   minds: string;
   llm?: boolean;
 }
@@ -34,9 +37,13 @@ function ticksOf(raw: string, flag: string): number {
 }
 
 /** Print a finished run's summary, write its files, and fail the command when a replay did not match. */
-function finish(report: RunReport, o: { report?: string }): void {
+function finish(report: RunReport, o: { report?: string; html?: string }): void {
   console.log(formatSummary(report));
   if (o.report) writeFileSync(o.report, JSON.stringify(report, null, 2) + '\n');
+  if (o.html) {
+    writeFileSync(o.html, renderScenarioHtml(report));
+    console.log(`wrote ${o.html} (timeline, survivors, players and charts; opens offline)`);
+  }
   if (report.replay?.matches === false) process.exitCode = 1;
 }
 
@@ -64,13 +71,14 @@ export function registerScenario(program: Command): void {
 
   scenario
     .command('run')
-    .description('run a scenario headless and print a summary: deaths, damage, plans by source, cloud asks and fallbacks, LLM spend, tick timing (no network unless --llm)')
+    .description('run a scenario headless and print a summary and a timeline: deaths with their killers, triggers fired, plans adopted, survivors per pack, the end state of each player, damage, plans by source, cloud asks and fallbacks, LLM spend, tick timing (no network unless --llm)')
     .argument('<file>', 'scenario file')
     .option('--ticks <n>', 'most steps to run (a win or lose condition may end sooner); with --replay optional, and it must agree with the recording')
     .option('--seed <seed>', "override the scenario's world seed; with --replay it must agree with the recording")
     .option('--record <log>', 'write the event log (inputs and every mind reply) to this file')
     .option('--replay <log>', "replay a recorded log instead of asking minds: its own scenario (which must be <file>), seed and ticks; checks the final state hash (exit status 1 if it differs)")
     .option('--report <out>', 'write the JSON report to this file')
+    .option('--html <file>', 'write the HTML report (timeline, survivors per pack, players, charts) to this file')
     .option('--minds <which>', 'local (the built-in models) or none (no local models: reflexes, and the tactician for plans)', 'local')
     .option('--llm', "cloud tactics through the LLM gateway configured as the server's (LAIRMIND_CONFIG or ./lairmind.config.yaml, keys from the environment), limited to the scenario's llm.providers")
     .action(async (file: string, o: RunFlags) => {
@@ -111,7 +119,8 @@ export function registerScenario(program: Command): void {
     .argument('<log>', 'recorded event log')
     .option('--until <tick>', 'stop after this tick and print the state there (tick, hash, actors); the final hash is then not compared')
     .option('--report <out>', 'write the JSON report to this file')
-    .action(async (logFile: string, o: { until?: string; report?: string }) => {
+    .option('--html <file>', 'write the HTML report (timeline, survivors per pack, players, charts) to this file')
+    .action(async (logFile: string, o: { until?: string; report?: string; html?: string }) => {
       const until = o.until === undefined ? undefined : ticksOf(o.until, '--until');
       const text = readFileSync(logFile, 'utf8');
       const rec = readRecordingText(logFile, text);

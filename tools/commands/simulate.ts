@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { defaultRegistry, packSpawns, Simulation } from '../../actors/index.ts';
 import { createWorldGen } from '../../procgen/index.ts';
+import { DEFAULT_SEED } from '../../shared/index.ts';
 
 /** Options of `lairmind simulate`. */
 interface ServeOptions {
@@ -24,7 +25,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a procedurally generated world headless and print a status line each second')
-    .option('--seed <seed>', 'world seed', process.env.SEED ?? 'lairmind')
+    .option('--seed <seed>', 'world seed', process.env.SEED ?? DEFAULT_SEED)
     .option('--size <tiles>', 'side of the square region (centred on 0, 0) whose monsters are spawned', process.env.WORLD_SIZE ?? '512')
     .option('--tick-rate <hz>', 'simulation steps per second', process.env.TICK_RATE ?? '20')
     .option('--seconds <n>', 'stop after this many seconds (default: run until interrupted)')

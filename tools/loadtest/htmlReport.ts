@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { LoadtestReport, SeriesPoint } from './report.ts';
 import { summaryText } from './report.ts';
-
-const require = createRequire(import.meta.url);
-
-/** uPlot's built script and stylesheet, read once (inlined so the page opens offline). */
-let uplot: { js: string; css: string } | undefined;
-function uplotAssets(): { js: string; css: string } {
-  uplot ??= {
-    js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-    css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-  };
-  return uplot;
-}
+import { chartsHtml, escapeHtml, scriptJson, uplotAssets } from '../uplotCharts.ts';
+import type { ChartLine, ChartSpec } from '../uplotCharts.ts';
 
 interface Chart {
   readonly title: string;
   readonly unit: string;
   readonly lines: readonly { readonly label: string; readonly key: keyof SeriesPoint; readonly color: string; readonly scale?: number }[];
+  /** See {@link ChartSpec.minTop}. */
+  readonly minTop?: number;
 }
 
 /** The charts of the report, one per figure family of the time series. */
@@ -32,33 +22,47 @@ const CHARTS: readonly Chart[] = [
   { title: 'CPU', unit: '% of a core', lines: [{ label: 'server', key: 'serverCpuPct', color: '#1f77b4' }, { label: 'busiest generator worker', key: 'generatorCpuPct', color: '#bcbd22' }] },
   { title: 'Server RSS', unit: 'MB', lines: [{ label: 'rss', key: 'serverRssMb', color: '#17becf' }] },
   { title: 'Mind decisions per second', unit: 'decisions/s', lines: [{ label: 'layer-3 decisions', key: 'mindDecisionsPerS', color: '#e377c2' }] },
-  { title: 'LLM gateway (totals)', unit: 'calls', lines: [{ label: 'calls', key: 'llmCalls', color: '#1f77b4' }, { label: 'cache hits', key: 'llmCacheHits', color: '#2ca02c' }] },
-  { title: 'LLM cost (total)', unit: 'USD', lines: [{ label: 'cost', key: 'llmCostUsd', color: '#ff7f0e' }] },
+  { title: 'LLM gateway calls during the test', unit: 'calls', minTop: 5, lines: [{ label: 'calls', key: 'llmCalls', color: '#1f77b4' }, { label: 'cache hits', key: 'llmCacheHits', color: '#2ca02c' }] },
+  { title: 'LLM cost during the test', unit: 'USD', minTop: 0.01, lines: [{ label: 'cost', key: 'llmCostUsd', color: '#ff7f0e' }] },
   { title: 'Bot errors per sample', unit: 'errors', lines: [{ label: 'errors', key: 'errors', color: '#d62728' }] },
 ];
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-/** JSON safe inside a <script> element. */
-const scriptJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? null : x)).replace(/</g, '\\u003c');
+/** Budget lines of the tick chart: the tick interval at the server's tick rate, and the p99 budget when one was set. */
+function tickBudgets(report: LoadtestReport, n: number): ChartLine[] {
+  const hz = report.options.tickRate ?? 20;
+  const interval = Math.round((1000 / hz) * 100) / 100;
+  const lines: ChartLine[] = [{ label: `tick budget ${interval} ms (${hz} Hz)`, color: '#000000', dash: true, values: new Array<number>(n).fill(interval) }];
+  const p99 = report.options.tickP99Budget;
+  if (p99 !== undefined) lines.push({ label: `p99 target ${p99} ms`, color: '#b00000', dash: true, values: new Array<number>(n).fill(p99) });
+  return lines;
+}
+
+/**
+ * The report's charts with their data: every time series, LLM calls and cost counted over the test's own window,
+ * the cost axis fitted to the spend, and the tick chart with its budget lines.
+ */
+export function loadtestCharts(report: LoadtestReport): ChartSpec[] {
+  const t = report.series.map((p) => p.t);
+  return CHARTS.map((c) => {
+    const lines: ChartLine[] = c.lines.map((l) => ({
+      label: l.label,
+      color: l.color,
+      values: report.series.map((p) => {
+        const v = p[l.key] as number;
+        return Number.isFinite(v) ? v * (l.scale ?? 1) : null;
+      }),
+    }));
+    if (c.title === 'Server tick') lines.push(...tickBudgets(report, t.length));
+    return { title: c.title, unit: c.unit, xLabel: 's', x: t, lines, ...(c.minTop !== undefined && { minTop: c.minTop }) };
+  });
+}
 
 /** A self-contained HTML page: the summary, errors by kind, and uPlot charts of every time series. */
 export function renderHtmlReport(report: LoadtestReport): string {
-  const { js, css } = uplotAssets();
-  const t = report.series.map((p) => p.t);
-  const charts = CHARTS.map((c) => ({
-    title: c.title,
-    unit: c.unit,
-    labels: c.lines.map((l) => l.label),
-    colors: c.lines.map((l) => l.color),
-    data: [t, ...c.lines.map((l) => report.series.map((p) => {
-      const v = p[l.key] as number;
-      return Number.isFinite(v) ? v * (l.scale ?? 1) : null;
-    }))],
-  }));
   const errors = Object.entries(report.errorsByKind);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lairmind load test ${escapeHtml(report.startedAt)}</title>
-<style>${css}
+<style>${uplotAssets().css}
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}pre{background:#f6f6f6;padding:12px;overflow:auto}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{border:1px solid #ddd;padding:8px}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}
@@ -72,23 +76,8 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 8px;text-
 ${errors.length ? `<table><tr><th>kind</th><th>count</th></tr>${errors.map(([k, n]) => `<tr><td>${escapeHtml(k)}</td><td>${n}</td></tr>`).join('')}</table>` : '<p>none</p>'}
 ${report.errorExamples.length ? `<ul>${report.errorExamples.map((e) => `<li>${escapeHtml(e.kind)}: ${escapeHtml(e.message)}</li>`).join('')}</ul>` : ''}
 <h2>Time series</h2>
-<p>x axis: seconds since the bots started (ramp ${report.options.ramp} s, then ${report.options.duration} s steady).</p>
-<div class="charts" id="charts"></div>
-<script>${js}</script>
-<script>
-const charts = ${scriptJson(charts)};
-const root = document.getElementById('charts');
-for (const c of charts) {
-  const el = document.createElement('div');
-  el.className = 'chart';
-  root.appendChild(el);
-  new uPlot({
-    title: c.title + ' (' + c.unit + ')', width: 560, height: 240, scales: { x: { time: false } },
-    axes: [{ label: 's' }, { label: c.unit }],
-    series: [{ label: 't (s)' }, ...c.labels.map((label, i) => ({ label, stroke: c.colors[i], width: 2, spanGaps: true }))],
-  }, c.data, el);
-}
-</script>
+<p>x axis: seconds since the bots started (ramp ${report.options.ramp} s, then ${report.options.duration} s steady). LLM calls and cost count from the test's first scrape of the server, not since the server started.</p>
+${chartsHtml(loadtestCharts(report))}
 <h2>Report data</h2>
 <details><summary>JSON</summary><pre id="json"></pre></details>
 <script>document.getElementById('json').textContent = JSON.stringify(${scriptJson(report)}, null, 2);</script>

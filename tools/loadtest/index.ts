@@ -4,9 +4,9 @@ export { LoadtestOptionsSchema, parseLoadtestOptions, parseDuration, httpBase, M
 export type { LoadtestOptions, LoadtestOptionsInput } from './options.ts';
 export { reportJson, summaryText } from './report.ts';
 export type { LoadtestReport, LoadtestSummary, SeriesPoint } from './report.ts';
-export { renderHtmlReport } from './htmlReport.ts';
+export { loadtestCharts, renderHtmlReport } from './htmlReport.ts';
 export { parsePromText, bucketsOf, bucketsDelta, histogramQuantile, sumOf } from './promText.ts';
-export { readScrape, scrapeServer, windowBetween } from './serverScrape.ts';
+export { llmSince, readScrape, scrapeServer, windowBetween } from './serverScrape.ts';
 export { startServerProcess } from './serverProcess.ts';
 export type { ServerProcess, ServerProcessOptions } from './serverProcess.ts';
 export { runSmoke, SMOKE_TICK_P99_BUDGET_MS } from './smoke.ts';

@@ -61,6 +61,8 @@ export const LoadtestOptionsSchema = z.object({
   sampleEvery: z.coerce.number().min(0.2).max(60).default(1),
   /** Allow a server that is not on this machine. */
   allowRemote: z.boolean().default(false),
+  /** The server's tick rate in Hz (its TICK_RATE): the report's tick chart draws the tick interval as the budget. */
+  tickRate: count(1, 120).default(20),
   /** Fail the run when the server's tick p99 (ms) is above this. */
   tickP99Budget: z.coerce.number().positive().max(10_000).optional(),
   /** Fail the run when bots report more errors than this (or more bots fail to join). */

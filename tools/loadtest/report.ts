@@ -26,7 +26,7 @@ export interface SeriesPoint {
   readonly serverRssMb: number;
   /** Layer-3 mind decisions requested per second. */
   readonly mindDecisionsPerS: number;
-  /** LLM gateway totals so far: calls, cache hits, cost in USD. */
+  /** LLM gateway calls, cache hits and cost in USD since the test's first scrape of the server (not since it started). */
   readonly llmCalls: number;
   readonly llmCacheHits: number;
   readonly llmCostUsd: number;

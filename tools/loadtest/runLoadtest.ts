@@ -10,7 +10,7 @@ import type { LoadtestOptions } from './options.ts';
 import { quantile } from './quantile.ts';
 import { reportJson } from './report.ts';
 import type { LoadtestReport, LoadtestSummary, SeriesPoint } from './report.ts';
-import { scrapeServer, windowBetween } from './serverScrape.ts';
+import { llmSince, scrapeServer, windowBetween } from './serverScrape.ts';
 import type { ServerScrape } from './serverScrape.ts';
 import type { FromWorker, ToWorker, WorkerBot, WorkerSample } from './workerProtocol.ts';
 
@@ -89,7 +89,7 @@ export async function runLoadtest(input: unknown, hooks: RunHooks = {}): Promise
     let last = await scrapeServer(base);
     let scrapeErrors = 0;
     if ('error' in last) scrapeErrors++;
-    const firstScrape = 'error' in last ? null : last;
+    let firstScrape = 'error' in last ? null : last;
     let steadyScrape: ServerScrape | null = null;
 
     const shares: WorkerBot[][] = workers.map(() => []);
@@ -137,11 +137,14 @@ export async function runLoadtest(input: unknown, hooks: RunHooks = {}): Promise
       const now = performance.now();
       const scrape = await scrapeServer(base);
       let win = null;
+      let llm = null;
       if ('error' in scrape) {
         scrapeErrors++;
         if (scrapeErrors === 1) countErrors('scrape', 0, scrape.error);
       } else {
         win = windowBetween('error' in last ? null : last, scrape);
+        firstScrape ??= scrape;
+        llm = llmSince(firstScrape, scrape);
         last = scrape;
         if (!steadyScrape && now >= rampEnd) steadyScrape = scrape;
       }
@@ -163,7 +166,7 @@ export async function runLoadtest(input: unknown, hooks: RunHooks = {}): Promise
         bytesPerBotS: botSeconds > 0 ? bytes / botSeconds : 0,
         tickP50Ms: win?.tickP50Ms ?? NaN, tickP99Ms: win?.tickP99Ms ?? NaN, patchP99Ms: win?.patchP99Ms ?? NaN,
         serverCpuPct: win?.cpuPct ?? NaN, serverRssMb: win?.rssMb ?? NaN, mindDecisionsPerS: win?.mindDecisionsPerS ?? NaN,
-        llmCalls: win?.llmCalls ?? NaN, llmCacheHits: win?.llmCacheHits ?? NaN, llmCostUsd: win?.llmCostUsd ?? NaN,
+        llmCalls: llm?.llmCalls ?? NaN, llmCacheHits: llm?.llmCacheHits ?? NaN, llmCostUsd: llm?.llmCostUsd ?? NaN,
         errors, generatorCpuPct,
       };
       series.push(point);

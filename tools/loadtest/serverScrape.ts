@@ -32,9 +32,6 @@ export interface ServerWindow {
   readonly rssMb: number;
   readonly mindDecisionsPerS: number;
   readonly serverBytesPerS: number;
-  readonly llmCalls: number;
-  readonly llmCacheHits: number;
-  readonly llmCostUsd: number;
 }
 
 const zeroIfNaN = (x: number): number => (Number.isNaN(x) ? 0 : x);
@@ -73,9 +70,19 @@ export function windowBetween(a: ServerScrape | null, b: ServerScrape): ServerWi
     rssMb: b.rssBytes / 2 ** 20,
     mindDecisionsPerS: rate(b.mindDecisions, a?.mindDecisions),
     serverBytesPerS: rate(b.bytesSent, a?.bytesSent),
-    llmCalls: b.llmCalls,
-    llmCacheHits: b.llmCacheHits,
-    llmCostUsd: b.llmCostUsd,
+  };
+}
+
+/**
+ * LLM calls, cache hits and cost between the test's first scrape `base` and scrape `b`: the gateway's counters
+ * run since the server started, a load test reports its own window. Null `base`: `b` is the first, so all zero.
+ */
+export function llmSince(base: ServerScrape | null, b: ServerScrape): { llmCalls: number; llmCacheHits: number; llmCostUsd: number } {
+  const from = base ?? b;
+  return {
+    llmCalls: Math.max(0, b.llmCalls - from.llmCalls),
+    llmCacheHits: Math.max(0, b.llmCacheHits - from.llmCacheHits),
+    llmCostUsd: Math.max(0, b.llmCostUsd - from.llmCostUsd),
   };
 }
 

@@ -3,6 +3,9 @@ import type { LlmGateway, ProviderStatus } from '../../llm/index.ts';
 import type { DecisionLog } from '../../rooms/index.ts';
 import type { LlmTally } from './llmTally.ts';
 import type { RunStats } from './runScenario.ts';
+import type { PackSurvivors, PlayerEndState, RunSeries, RunTimeline, TimelineEntry } from './runTimeline.ts';
+import { detailLines } from './timelineText.ts';
+import { outcomeWords } from './outcomeWords.ts';
 
 /** The JSON report of a headless scenario run (`--report OUT.json`). Times in milliseconds, money in USD. */
 export interface RunReport {
@@ -29,6 +32,18 @@ export interface RunReport {
   readonly llm: LlmReport;
   readonly timing: { readonly stepMs: { p50: number; p95: number; p99: number; max: number; mean: number }; readonly mindMs: number; readonly wallMs: number };
   readonly problems: Record<string, number>;
+  /**
+   * What happened, in tick order, with actors and packs named in words: deaths (with the killer), triggers fired,
+   * plans adopted (pack, source) and the outcome. At most 5,000 entries; `timelineDropped` counts the rest.
+   */
+  readonly timeline: readonly TimelineEntry[];
+  readonly timelineDropped: number;
+  /** Every pack of the run: members alive of all it had, hp left. */
+  readonly survivors: readonly PackSurvivors[];
+  /** The simulated players' end state. */
+  readonly players: readonly PlayerEndState[];
+  /** Living actors and damage dealt (cumulative) per side over the run's ticks, sampled (at most 600 points). */
+  readonly series: RunSeries;
   /** The first speech lines (narrator, NPCs, barks). */
   readonly events: readonly { tick: number; actor: number; kind: string; text: string }[];
 }
@@ -63,6 +78,7 @@ export interface ReportInputs {
   readonly seed: string | number;
   readonly sim: Simulation;
   readonly stats: RunStats;
+  readonly timeline: RunTimeline;
   readonly decisions: DecisionLog;
   readonly outcome: Outcome | null;
   readonly finalHash: string;
@@ -99,13 +115,14 @@ export function buildRunReport(i: ReportInputs): RunReport {
   const plans = decisions.plan ?? {};
   const problems: Record<string, number> = {};
   for (const [k, v] of Object.entries(w.stats.problems)) if (v > 0) problems[k] = v;
+  const outcome: RunReport['outcome'] = i.outcome ? { result: i.outcome.result, reason: i.outcome.reason, tick: i.outcome.tick } : { result: 'none', reason: 'no condition met', tick: w.tick };
   return {
     format: 'lairmind-scenario-report',
     scenario: i.scenario.name,
     seed: i.seed,
     ticks: w.tick,
     seconds: r3(w.time),
-    outcome: i.outcome ? { result: i.outcome.result, reason: i.outcome.reason, tick: i.outcome.tick } : { result: 'none', reason: 'no condition met', tick: w.tick },
+    outcome,
     finalHash: i.finalHash,
     ...(i.replay && { replay: replayReport(i.replay, i.finalHash) }),
     actors: { spawned: w.stats.spawned, alive, aliveByKind, planned: i.plan.counts },
@@ -120,6 +137,11 @@ export function buildRunReport(i: ReportInputs): RunReport {
       wallMs: r3(i.wallMs),
     },
     problems,
+    timeline: [...i.timeline.entries, outcome.result === 'none' ? { tick: outcome.tick, kind: 'outcome', result: 'none', reason: `no condition met in ${w.tick} ticks` } : { tick: outcome.tick, kind: 'outcome', result: outcome.result, reason: outcomeWords(i.scenario, outcome) }],
+    timelineDropped: i.timeline.dropped,
+    survivors: i.timeline.survivors(i.sim),
+    players: i.timeline.players(i.sim),
+    series: i.timeline.series(),
     events: i.stats.events,
   };
 }
@@ -184,21 +206,28 @@ function llmLines(l: LlmReport): string[] {
   ];
 }
 
-/** The human summary printed after a run. */
-export function formatSummary(r: RunReport): string {
+/** The human summary printed after a run; with `details` (the default) the timeline, survivors and players too. */
+export function formatSummary(r: RunReport, details = true): string {
   const lines = [
     `scenario ${r.scenario} (seed ${String(r.seed)}): ${r.ticks} ticks, ${r.seconds} s simulated`,
-    `outcome: ${r.outcome.result}${r.outcome.result === 'none' ? '' : ` at tick ${r.outcome.tick}`} (${r.outcome.reason})`,
+    `outcome: ${r.outcome.result}${r.outcome.result === 'none' ? '' : ` at tick ${r.outcome.tick}`} (${outcomeText(r)})`,
     `actors: ${r.actors.spawned} spawned, ${r.actors.alive} alive (planned: ${r.actors.planned.monsters} monsters, ${r.actors.planned.npcs} npcs, ${r.actors.planned.players} players)`,
     `deaths: ${r.deaths.total} (${fmt(r.deaths.byFaction)})`,
     `damage dealt: ${r.damage.total} (${fmt(r.damage.byFaction)})`,
     `plans: ${r.plans.total} (${fmt(r.plans.bySource)}); decisions: ${Object.entries(r.decisions).map(([p, s]) => `${p} ${sum(s)}`).join(', ') || 'none'}`,
     ...llmLines(r.llm),
     `tick timing: p50 ${r.timing.stepMs.p50} ms, p99 ${r.timing.stepMs.p99} ms, max ${r.timing.stepMs.max} ms; minds ${Math.round(r.timing.mindMs)} ms; wall ${Math.round(r.timing.wallMs)} ms`,
+    ...(details ? detailLines(r) : []),
     r.replay?.until !== undefined ? `state hash at tick ${r.ticks}: ${r.finalHash}` : `final state hash: ${r.finalHash}`,
   ];
   if (r.replay) lines.push(replayLine(r.replay, r));
   return lines.join('\n');
+}
+
+/** The outcome's reason in words (from the timeline's last entry), or as the run recorded it. */
+function outcomeText(r: RunReport): string {
+  const last = r.timeline[r.timeline.length - 1];
+  return last?.kind === 'outcome' ? last.reason : r.outcome.reason;
 }
 
 function replayLine(p: NonNullable<RunReport['replay']>, r: RunReport): string {

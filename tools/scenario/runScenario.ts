@@ -7,6 +7,7 @@ import { DecisionLog } from '../../rooms/index.ts';
 import { stableHash } from '../../shared/index.ts';
 import { LlmTally } from './llmTally.ts';
 import { buildRunReport } from './runReport.ts';
+import { RunTimeline } from './runTimeline.ts';
 import type { RunReport } from './runReport.ts';
 
 /** What a recorded run stores as its setup: enough to rebuild the world for a replay, and to tell which run it was. */
@@ -109,6 +110,7 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
   const plan: ScenarioPlan = planScenario(scenario, resolveSite(scenario, gen), { seed });
   const decisions = new DecisionLog();
   const stats = new RunStats();
+  const timeline = new RunTimeline(plan.packs);
   const maxTicks = recorded ? (opts.until ?? recorded.ran) : opts.ticks;
   let outcome: Outcome | null = null;
   let mindMs = 0;
@@ -134,6 +136,7 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
       const t0 = performance.now();
       const report = sim.step();
       stats.step(report, sim, performance.now() - t0);
+      timeline.step(report, sim);
       decisions.asked(report.requests);
       opts.onStep?.(report, sim);
       if (!log && report.requests.length) {
@@ -157,10 +160,11 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
   } finally {
     unsubscribe?.();
   }
+  timeline.finish(sim);
   const finalHash = sim.hash();
   const kept = sim.log ? Object.assign(sim.log, { finalHash }) : null;
   const report = buildRunReport({
-    scenario, seed, sim, stats, decisions, outcome, finalHash, plan,
+    scenario, seed, sim, stats, timeline, decisions, outcome, finalHash, plan,
     llm: opts.llm, llmTally: tally, llmSetup: opts.llmSetup, mindMs, wallMs: performance.now() - started,
     replay: recorded ? { expectedHash: recorded.finalHash ?? undefined, recordedTicks: recorded.ran, ...(opts.until !== undefined && { until: opts.until }) } : undefined,
   });
