@@ -22,7 +22,7 @@ export type { TraceTicks, TickTracingOptions, BatchTrace } from './tickTracing.t
 export { DecisionLog, summarise } from './decisionLog.ts';
 export type { DecisionRecord } from './decisionLog.ts';
 export { inspectActor } from './actorInspection.ts';
-export type { ActorInspection } from './actorInspection.ts';
+export type { ActorInspection, InspectionSections } from './actorInspection.ts';
 export { SnapshotStoreError } from './snapshotStore.ts';
 export type { SnapshotStore, StoredSnapshot, RoomRecord, RoomRecordMeta, SnapshotEntry, StoredRecording, SnapshotToSave, SnapshotStoreErrorCode } from './snapshotStore.ts';
 export { RESUME_KEY } from './WorldRoom.ts';

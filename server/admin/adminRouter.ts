@@ -7,7 +7,7 @@ import type { Scenario } from '../../actors/index.ts';
 import { PRIORITY_CLASSES } from '../../llm/index.ts';
 import type { LlmGateway, ModelRegistry } from '../../llm/index.ts';
 import { WorldRoom } from '../../rooms/index.ts';
-import { ValidationError } from '../../shared/index.ts';
+import { explainIssues, ValidationError } from '../../shared/index.ts';
 import type { Clock } from '../../shared/index.ts';
 import { hasAdminToken } from '../adminAuth.ts';
 import type { ScenarioLibrary } from '../scenarioFiles.ts';
@@ -111,8 +111,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
   }));
 
   router.post('/rooms', route(async (req, res) => {
-    const body = CreateRoomSchema.safeParse(bodyOf(req));
-    if (!body.success) throw badRequest('create request', body.error.issues);
+    const input = bodyOf(req);
+    const body = CreateRoomSchema.safeParse(input);
+    if (!body.success) throw badRequest('create request', explainIssues(CreateRoomSchema, body.error.issues, input));
     if ('fromSnapshot' in body.data) {
       const keeper = needKeeper();
       const from = body.data.fromSnapshot;
@@ -226,8 +227,9 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   router.post('/rooms/:roomId/step', route((req, res) => {
     const room = needRoom(req);
-    const body = StepSchema.safeParse(bodyOf(req));
-    if (!body.success) throw badRequest('step request', body.error.issues);
+    const raw = bodyOf(req);
+    const body = StepSchema.safeParse(raw);
+    if (!body.success) throw badRequest('step request', explainIssues(StepSchema, body.error.issues, raw));
     if (!room.paused) throw new AdminError(409, `room '${room.roomId}' is running; pause it before stepping`);
     const tick = room.admin.stepOnce(body.data.ticks);
     res.json({ roomId: room.roomId, paused: true, tick });

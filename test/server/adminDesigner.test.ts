@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { SPAWN_EXAMPLE } from '../../client/spawnExample.ts';
+import { cli } from '../tools/runCli.ts';
 import { idList } from '../../server/admin/spawnSummary.ts';
 import { join, serverRoom, startTestServer, waitFor } from '../rooms/serverHarness.ts';
 import type { RunningServer } from '../../server/index.ts';
@@ -62,6 +66,47 @@ describe('the admin API for the designer panel', () => {
       await new Promise((r) => setTimeout(r, 300));
       const second = await call('GET', `/admin/rooms/${roomId}/actors/${wolf}`);
       expect(second.body.actor.sections.summary.tick).toBeGreaterThan(s.summary.tick);
+    } finally {
+      await a.room.leave();
+    }
+  });
+
+  it('the CLI spawns in words and prints an inspection as sections, not JSON', async () => {
+    const a = await join(server.url, { name: 'cli' }, 'new');
+    const before = process.env.ADMIN_TOKEN;
+    process.env.ADMIN_TOKEN = TOKEN;
+    try {
+      const roomId = a.room.roomId;
+      const file = joinPath(mkdtempSync(joinPath(tmpdir(), 'lairmind-spawn-')), 'wolves.json');
+      writeFileSync(file, JSON.stringify(SPAWN_EXAMPLE));
+      const spawned = await cli('spawn', '--url', http, '--room', roomId, '--at', '20,5', file);
+      expect(spawned.err).toBe('');
+      expect(spawned.out).toMatch(/^Spawned 3 wolves \(#(\d+)–#\d+\) and Lute the bard \(#\d+\) near \(20, 5\) into room /);
+      const wolf = /#(\d+)–/.exec(spawned.out)![1]!;
+      const text = await cli('inspect', '--url', http, '--room', roomId, '--actor', wolf);
+      expect(text.err).toBe('');
+      expect(text.code).toBe(0);
+      expect(text.out).toMatch(new RegExp(`^.+ \\(#${wolf}\\) · monster, wolf · hp `));
+      for (const heading of ['State', 'Order and plan', 'Recent decisions', 'Memory', 'Persona', 'Failures']) expect(text.out).toContain(`\n${heading}\n`);
+      expect(text.out).not.toContain('{');
+      const json = await cli('inspect', '--url', http, '--room', roomId, '--actor', wolf, '--json');
+      expect(JSON.parse(json.out).actor.sections.summary.id).toBe(Number(wolf));
+    } finally {
+      if (before === undefined) delete process.env.ADMIN_TOKEN;
+      else process.env.ADMIN_TOKEN = before;
+      await a.room.leave();
+    }
+  });
+
+  it('explains a bad step or create request: the path, the bad value and what was expected', async () => {
+    const a = await join(server.url, { name: 'stepper' }, 'new');
+    try {
+      const step = await call('POST', `/admin/rooms/${a.room.roomId}/step`, { tick: 3 });
+      expect(step.status).toBe(400);
+      expect(step.body.error).toMatch(/tick: unknown key; did you mean "ticks"\?/);
+      const create = await call('POST', '/admin/rooms', { scenari: 'goblin-lair' });
+      expect(create.status).toBe(400);
+      expect(create.body.error).toMatch(/did you mean "scenario"\?/);
     } finally {
       await a.room.leave();
     }

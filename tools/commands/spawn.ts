@@ -29,7 +29,7 @@ export function registerSpawn(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const b = r.body as { spawned: number[]; instance: string; tick: number };
-      console.log(`spawned ${b.spawned.length} actors into room ${o.room} as '${b.instance}' at tick ${b.tick}: ${b.spawned.join(', ')}`);
+      const b = r.body as { spawned: number[]; instance: string; tick: number; message?: string };
+      console.log(`${b.message ?? `Spawned ${b.spawned.length} actors`} into room ${o.room} as '${b.instance}' at tick ${b.tick} (ids ${b.spawned.join(', ')})`);
     });
 }
