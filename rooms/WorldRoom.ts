@@ -450,7 +450,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.state.players.set(client.sessionId, player);
     client.view = this.interest.open(client.sessionId, 0, player);
     this.countBytes(client);
-    const { x, y } = this.spawns.forJoin(this.joins++);
+    this.joins++;
+    const { x, y } = this.spawns.forJoin();
     this.sim.input({
       type: 'spawn',
       ref: AVATAR_REF + client.sessionId,

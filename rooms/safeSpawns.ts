@@ -7,6 +7,8 @@ export const SAFE_MARGIN = 4;
 const DEFAULT_PERCEPTION = 8;
 /** How close (world units) two players may be put. */
 const PLAYER_SPACING = 2;
+/** How long (ticks) a join point handed out counts as taken, covering the ticks before its avatar exists. */
+const HANDED_TICKS = 40;
 /** Farthest point of the spiral searched, as a number of candidates. */
 const CANDIDATES = 600;
 /** Spawn choices offered after a death are at least this far apart (world units). */
@@ -39,20 +41,60 @@ interface Danger {
  * only on the world (deterministic for a seed and the same inputs).
  */
 export class SafeSpawns {
+  /** Join points handed out recently, with the tick: taken until their avatars exist. */
+  private handed: { readonly x: number; readonly y: number; readonly tick: number }[] = [];
+
   constructor(private readonly world: World, private readonly gen: WorldGen, private readonly worldSize: number) {}
 
-  /** A safe point for the `n`th join (later joins start farther along the spiral, so players spread out). */
-  forJoin(n: number): SpawnPoint {
+  /**
+   * A safe point for a join. Players gather: the safe points are ranked by their distance from the living player
+   * nearest the first safe point out from the centre (or from that point when no one is in the world), and the
+   * nearest one no player stands on is taken. So friends who join one after the other land within sight of each
+   * other; points handed out in the last {@link HANDED_TICKS} ticks count as taken, so two joins in one tick (before
+   * either avatar exists) get different points.
+   */
+  forJoin(): SpawnPoint {
     const danger = this.danger();
+    const safe: SpawnPoint[] = [];
     let best: { p: SpawnPoint; clearance: number } | undefined;
     for (let k = 0; k < CANDIDATES; k++) {
-      const p = this.candidate((n + k) % CANDIDATES);
+      const p = this.candidate(k);
       if (!p) continue;
       const clearance = this.clearance(p, danger);
-      if (clearance > 0 && !this.crowded(p, 0)) return p;
-      if (!best || clearance > best.clearance) best = { p, clearance };
+      if (clearance > 0) safe.push(p);
+      else if (!best || clearance > best.clearance) best = { p, clearance };
     }
-    return best?.p ?? this.fallback();
+    const tick = this.world.tick;
+    this.handed = this.handed.filter((h) => tick - h.tick <= HANDED_TICKS);
+    const first = safe[0];
+    if (!first) return this.hand(best?.p ?? this.fallback());
+    const anchor = this.nearestPlayer(first) ?? first;
+    const d = (q: SpawnPoint): number => (q.x - anchor.x) ** 2 + (q.y - anchor.y) ** 2;
+    // Stable: equal distances keep spiral order, so the choice depends only on the world and the points handed out.
+    const ranked = safe.map((p, i) => ({ p, i, d: d(p) })).sort((a, b) => a.d - b.d || a.i - b.i).map((r) => r.p);
+    const free = ranked.find((p) => !this.crowded(p, 0) && !this.handed.some((h) => Math.hypot(h.x - p.x, h.y - p.y) < PLAYER_SPACING));
+    return this.hand(free ?? ranked[0]!);
+  }
+
+  private hand(p: SpawnPoint): SpawnPoint {
+    this.handed.push({ x: p.x, y: p.y, tick: this.world.tick });
+    return p;
+  }
+
+  /** The living player nearest to `p`, if any. */
+  private nearestPlayer(p: { x: number; y: number }): { x: number; y: number } | undefined {
+    let found: { x: number; y: number } | undefined;
+    let bestD = Number.POSITIVE_INFINITY;
+    for (const id of this.world.players) {
+      const b = this.world.actors.get(id)?.body;
+      if (!b?.alive) continue;
+      const dd = (b.x - p.x) ** 2 + (b.y - p.y) ** 2;
+      if (dd < bestD) {
+        bestD = dd;
+        found = { x: b.x, y: b.y };
+      }
+    }
+    return found;
   }
 
   /**

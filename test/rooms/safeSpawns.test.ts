@@ -28,7 +28,7 @@ describe('safe spawn points', () => {
     const { gen, sim, spawns } = roomWorld(seed);
     const monsters = [...sim.world.actors.values()].filter((a) => a.kind === 'monster').length;
     expect(monsters).toBeGreaterThan(20);
-    const points = [...Array.from({ length: 8 }, (_, n) => spawns.forJoin(n)), ...spawns.choices(3)];
+    const points = [...Array.from({ length: 8 }, () => spawns.forJoin()), ...spawns.choices(3)];
     for (const p of points) {
       expect(gen.isWalkable(Math.floor(p.x), Math.floor(p.y)), `${p.name} walkable`).toBe(true);
       expect(spare(sim, p.x, p.y), `${p.name} at ${p.x}, ${p.y}`).toBeGreaterThan(SAFE_MARGIN);
@@ -36,7 +36,19 @@ describe('safe spawn points', () => {
     }
     // Deterministic: the same seed gives the same points.
     const again = roomWorld(seed).spawns;
-    expect(Array.from({ length: 8 }, (_, n) => again.forJoin(n))).toEqual(points.slice(0, 8));
+    expect(Array.from({ length: 8 }, () => again.forJoin())).toEqual(points.slice(0, 8));
+  });
+
+  it.each(['test-world', 'lairmind', 'meadow-7', 'crags', 'seed-42'])('players who join one after the other land apart but within sight of each other (seed %s)', (seed) => {
+    const { spawns } = roomWorld(seed);
+    const points = Array.from({ length: 6 }, () => spawns.forJoin());
+    for (let i = 0; i < points.length; i++) {
+      for (let j = i + 1; j < points.length; j++) {
+        const d = Math.hypot(points[i]!.x - points[j]!.x, points[i]!.y - points[j]!.y);
+        expect(d, `join ${i} and ${j}`).toBeGreaterThanOrEqual(1);
+        expect(d, `join ${i} and ${j}`).toBeLessThan(24); // the client's view radius
+      }
+    }
   });
 
   it('offers up to three choices far apart, with distinct ids, the first being the default', () => {
@@ -53,7 +65,7 @@ describe('safe spawn points', () => {
     const { sim, spawns } = roomWorld('lairmind', 256, 1); // the default seed
     const m = [...sim.world.actors.values()].find((a) => a.kind === 'monster' && a.body?.alive)!.body!;
     expect(spawns.isSafe(m.x + 1, m.y)).toBe(false);
-    const p = spawns.forJoin(0);
+    const p = spawns.forJoin();
     expect(spawns.isSafe(p.x, p.y)).toBe(true);
     // Where every player used to spawn, a pack sees you: the first join goes elsewhere.
     expect(spawns.isSafe(2.5, 0.5)).toBe(false);
