@@ -135,38 +135,26 @@ export class SafeSpawns {
     return danger.near(p.x, p.y);
   }
 
-  /** The living hostile monsters, bucketed in cells as wide as the longest reach, so each check reads 3 × 3 cells. */
+  /**
+   * The hostile monsters' reach, answered from the world's spatial hash (as of the last step): one pass finds the
+   * longest reach, then each check visits only the bodies within it.
+   */
   private danger(): Danger {
-    const xs: number[] = [], ys: number[] = [], reaches: number[] = [];
+    const world = this.world;
     let reach = 0;
-    for (const a of this.world.actors.values()) {
-      const b = a.body;
-      if (a.kind !== 'monster' || !b?.alive || b.faction === 'players') continue;
-      const r = perceptionOf(a.params) + SAFE_MARGIN;
-      xs.push(b.x);
-      ys.push(b.y);
-      reaches.push(r);
-      reach = Math.max(reach, r);
-    }
-    const cells = new Map<string, number[]>();
-    const cellOf = (x: number, y: number) => `${Math.floor(x / reach)},${Math.floor(y / reach)}`;
-    for (let i = 0; i < xs.length; i++) {
-      const key = cellOf(xs[i]!, ys[i]!);
-      const list = cells.get(key);
-      if (list) list.push(i);
-      else cells.set(key, [i]);
+    for (const a of world.actors.values()) {
+      if (a.kind === 'monster' && a.body?.alive && a.body.faction !== 'players') reach = Math.max(reach, perceptionOf(a.params) + SAFE_MARGIN);
     }
     return {
       reach,
       near: (x, y) => {
         let spare = Number.POSITIVE_INFINITY;
         if (reach === 0) return spare;
-        const cx = Math.floor(x / reach), cy = Math.floor(y / reach);
-        for (let gy = cy - 1; gy <= cy + 1; gy++) {
-          for (let gx = cx - 1; gx <= cx + 1; gx++) {
-            for (const i of cells.get(`${gx},${gy}`) ?? []) spare = Math.min(spare, Math.hypot(xs[i]! - x, ys[i]! - y) - reaches[i]!);
-          }
-        }
+        world.spatial.forEachWithin(x, y, reach, (b, d2) => {
+          const a = world.actors.get(b.id);
+          if (a?.kind !== 'monster' || !b.alive || b.faction === 'players') return;
+          spare = Math.min(spare, Math.sqrt(d2) - (perceptionOf(a.params) + SAFE_MARGIN));
+        });
         return spare;
       },
     };
