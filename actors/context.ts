@@ -11,7 +11,7 @@ const playerPredicates = new WeakMap<World, (b: Body) => boolean>();
 function isPlayerKind(world: World): (b: Body) => boolean {
   let f = playerPredicates.get(world);
   if (!f) {
-    f = (b: Body) => world.players.has(b.id);
+    f = (b: Body) => world.players.has(b.id) || world.ghosts.players.has(b.id);
     playerPredicates.set(world, f);
   }
   return f;
@@ -69,7 +69,8 @@ export class WorldContext implements ActorContext<unknown> {
   }
 
   bodyOf(id: ActorId): Readonly<Body> | undefined {
-    return this.world.actors.get(id)?.body ?? undefined;
+    const a = this.world.actors.get(id);
+    return a ? a.body ?? undefined : this.world.ghosts.get(id)?.body;
   }
 
   nearest(radius: number, accept: (candidate: Readonly<Body>, self: Readonly<Body>) => boolean): Readonly<Body> | undefined {
@@ -96,10 +97,12 @@ export class WorldContext implements ActorContext<unknown> {
   nearestPlayer(radius: number): Readonly<Body> | undefined {
     const me = this.current.body;
     const players = this.world.players;
-    if (!me || players.size === 0) return undefined;
+    const ghosts = this.world.ghosts;
+    const count = players.size + ghosts.players.size;
+    if (!me || count === 0) return undefined;
     // A far actor has no player within the level-of-detail radius.
     if (this.current.far && radius <= this.world.config.lodRadius) return undefined;
-    if (players.size > 32) return this.world.spatial.nearest(me, radius, isPlayerKind(this.world));
+    if (count > 32) return this.world.spatial.nearest(me, radius, isPlayerKind(this.world));
     let best: Body | undefined;
     let bestD2 = radius * radius;
     for (const id of players) {
@@ -109,6 +112,17 @@ export class WorldContext implements ActorContext<unknown> {
       if (d2 < bestD2 || (d2 === bestD2 && best && b.id < best.id)) {
         best = b;
         bestD2 = d2;
+      }
+    }
+    if (ghosts.players.size > 0) {
+      for (const id of ghosts.players) {
+        const b = ghosts.get(id)?.body;
+        if (!b || !b.alive) continue;
+        const d2 = (b.x - me.x) ** 2 + (b.y - me.y) ** 2;
+        if (d2 < bestD2 || (d2 === bestD2 && best && b.id < best.id)) {
+          best = b;
+          bestD2 = d2;
+        }
       }
     }
     return best;
@@ -124,14 +138,20 @@ export class WorldContext implements ActorContext<unknown> {
       const b = this.world.actors.get(id)?.body;
       if (b && b.alive) out.push(b);
     }
+    for (const id of this.world.ghosts.players) {
+      const b = this.world.ghosts.get(id)?.body;
+      if (b && b.alive) out.push(b);
+    }
     return out.sort((a, b) => a.id - b.id);
   }
 
   tagsOf(id: ActorId): Readonly<Record<string, string | number | boolean>> {
-    return this.world.actors.get(id)?.tags ?? NO_TAGS;
+    const a = this.world.actors.get(id);
+    return (a ? a.tags : this.world.ghosts.get(id)?.tags) ?? NO_TAGS;
   }
 
   kindOf(id: ActorId): string {
-    return this.world.actors.get(id)?.kind ?? '';
+    const a = this.world.actors.get(id);
+    return (a ? a.kind : this.world.ghosts.get(id)?.kind) ?? '';
   }
 }

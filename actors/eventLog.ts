@@ -17,13 +17,17 @@ export interface EventLog {
   readonly dt: number;
   readonly setup: unknown;
   /** World settings that shape the run besides seed and dt. */
-  readonly world?: { readonly mailboxCapacity: number; readonly cellSize: number; readonly lodRadius: number; readonly lodStride: number; readonly pathExpansionsPerStep: number };
+  readonly world?: {
+    readonly mailboxCapacity: number; readonly cellSize: number; readonly lodRadius: number; readonly lodStride: number; readonly pathExpansionsPerStep: number;
+    /** A zone's id range (absent: the defaults). */
+    readonly idBase?: number; readonly idEnd?: number;
+  };
   readonly entries: LogEntry[];
   ticks: number;
 }
 
 const EntrySchema = z.union([
-  z.object({ tick: z.number().int().positive(), input: z.object({ type: z.enum(['spawn', 'stop', 'send']) }).passthrough() }),
+  z.object({ tick: z.number().int().positive(), input: z.object({ type: z.enum(['spawn', 'stop', 'send', 'release', 'adopt', 'ghosts', 'damage']) }).passthrough() }),
   z.object({ tick: z.number().int().positive(), reply: z.object({ requestId: z.number().int(), ok: z.boolean() }).passthrough() }),
 ]);
 
@@ -40,6 +44,8 @@ export const EventLogSchema = z.object({
     lodRadius: z.number().nonnegative(),
     lodStride: z.number().int().positive(),
     pathExpansionsPerStep: z.number().int().positive(),
+    idBase: z.number().int().positive().optional(),
+    idEnd: z.number().int().positive().optional(),
   }).optional(),
   entries: z.array(EntrySchema),
   ticks: z.number().int().nonnegative(),

@@ -3,7 +3,7 @@ export { NO_ACTOR } from './ids.ts';
 export type {
   Message, TickMessage, ReplyMessage, HitMessage, DiedMessage, ChildFailedMessage, CommandMessage, TimerMessage, SignalMessage,
 } from './messages.ts';
-export { TICK, messageProblem } from './messages.ts';
+export { TICK, MOVED, messageProblem } from './messages.ts';
 export type { Effect, WorldEvent } from './effects.ts';
 export { NO_EFFECTS, effectProblem } from './effects.ts';
 export type { Behaviour, ActorContext, Transition } from './behaviour.ts';
@@ -16,7 +16,7 @@ export { DEFAULT_POLICY } from './supervision.ts';
 export { SpawnSpecSchema, BodySpecSchema } from './spawnSpec.ts';
 export type { SpawnSpec, ParsedSpawnSpec } from './spawnSpec.ts';
 export type { Problem, ProblemCode, WorldStats } from './problems.ts';
-export { createWorld } from './world.ts';
+export { createWorld, liveActors } from './world.ts';
 export type { World, WorldConfig, Actor, PendingAsk, MindRequest, ActorEvent, CreateWorldOptions } from './world.ts';
 export { spawnActor, stopActor, enqueue } from './lifecycle.ts';
 export type { SpawnResult } from './lifecycle.ts';
@@ -30,6 +30,9 @@ export { EventLogSchema } from './eventLog.ts';
 export { Simulation, replay, parseEventLog } from './simulation.ts';
 export type { SimulationOptions, RecordingWindow } from './simulation.ts';
 export * from './snapshot/index.ts';
+export * from './transfer/index.ts';
+export * from './ghosts/index.ts';
+export { zoneIdBase, zoneIdRange, zoneOfId, ZONE_MIN, ZONE_MAX, ZONE_ID_SPAN } from './zoneIds.ts';
 export { SpatialHash } from './spatialHash.ts';
 export { Mailbox } from './mailbox.ts';
 export { FlatTerrain } from './flatTerrain.ts';

@@ -11,7 +11,7 @@ import type { SpawnSpec } from './spawnSpec.ts';
 import { DEFAULT_POLICY } from './supervision.ts';
 import type { FailureRecord, SupervisionPolicy } from './supervision.ts';
 import type { Actor, World } from './world.ts';
-import { report } from './world.ts';
+import { addActor, report } from './world.ts';
 
 /** Outcome of a spawn: the new id, or why the spec was refused. */
 export type SpawnResult = { readonly ok: true; readonly id: ActorId } | { readonly ok: false; readonly error: string };
@@ -59,6 +59,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
   }
 
   const id = world.nextId;
+  if (id >= world.config.idEnd) return { ok: false, error: `no actor ids left: this world hands out ids ${world.config.idBase}..${world.config.idEnd - 1} and all are used` };
   const b = s.body;
   const body: Body | null = b
     ? newBody(id, { x: b.x, y: b.y, radius: b.radius, speed: b.speed, hp: Math.min(b.hp ?? b.maxHp, b.maxHp), maxHp: b.maxHp, faction: b.faction })
@@ -92,9 +93,7 @@ export function spawnActor(world: World, spec: SpawnSpec, parent: ActorId = NO_A
     return { ok: false, error: `behaviour '${s.behaviour}' failed to initialise: ${errorText(err)}` };
   }
   world.nextId++;
-  world.actors.set(id, actor);
-  world.order.push(actor);
-  if (actor.kind === 'player') world.players.add(id);
+  addActor(world, actor);
   if (parentActor) (parentActor.children ??= []).push(id);
   if (body?.alive) world.spatialDirty = true;
   world.stats.spawned++;

@@ -10,6 +10,12 @@ export type ReplyMessage =
   | { readonly type: 'reply'; readonly port: string; readonly requestId: number; readonly ok: true; readonly value: unknown; readonly key?: string }
   | { readonly type: 'reply'; readonly port: string; readonly requestId: number; readonly ok: false; readonly error: string; readonly key?: string };
 
+/**
+ * The error of a reply to an ask made in another world before the actor moved here (see the `adopt` input): the
+ * answer went to the world it left, so the behaviour should ask again.
+ */
+export const MOVED = 'moved';
+
 /** This actor's body took damage. */
 export interface HitMessage {
   readonly type: 'hit';

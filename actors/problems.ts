@@ -12,7 +12,9 @@ export type ProblemCode =
   | 'late-reply'
   | 'stale-reply'
   | 'superseded-reply'
-  | 'actor-failed';
+  | 'actor-failed'
+  /** A `release` or `adopt` input that could not be carried out (unknown actor, actor already here, …). */
+  | 'refused-transfer';
 
 /** Something the runtime refused or dropped, with a message naming what was wrong. */
 export interface Problem {
@@ -34,6 +36,9 @@ export interface WorldStats {
   escalations: number;
   asks: number;
   askTimeouts: number;
+  /** Actors that left for another world (`release`) and arrived from one (`adopt`). */
+  released: number;
+  adopted: number;
   problems: Record<ProblemCode, number>;
 }
 
@@ -48,6 +53,8 @@ export function emptyStats(): WorldStats {
     escalations: 0,
     asks: 0,
     askTimeouts: 0,
+    released: 0,
+    adopted: 0,
     problems: {
       'dead-letter': 0,
       'mailbox-full': 0,
@@ -60,6 +67,7 @@ export function emptyStats(): WorldStats {
       'stale-reply': 0,
       'superseded-reply': 0,
       'actor-failed': 0,
+      'refused-transfer': 0,
     },
   };
 }

@@ -33,6 +33,9 @@ export interface SimulationOptions {
   /** Activity level of detail (see WorldConfig.lodRadius); off by default. */
   readonly lodRadius?: number;
   readonly lodStride?: number;
+  /** First actor id and end (exclusive) of this world's own ids: a zone's range (see `zoneIdRange`). */
+  readonly idBase?: number;
+  readonly idEnd?: number;
   /** Most steps one `advance` may run (default 10); time beyond is dropped and counted. */
   readonly maxStepsPerAdvance?: number;
 }
@@ -67,6 +70,8 @@ export class Simulation {
       ...(opts.lodRadius !== undefined && { lodRadius: opts.lodRadius }),
       ...(opts.pathExpansionsPerStep !== undefined && { pathExpansionsPerStep: opts.pathExpansionsPerStep }),
       ...(opts.lodStride !== undefined && { lodStride: opts.lodStride }),
+      ...(opts.idBase !== undefined && { idBase: opts.idBase }),
+      ...(opts.idEnd !== undefined && { idEnd: opts.idEnd }),
     });
     this.accumulator = new FixedStep(this.world.config.dt, opts.maxStepsPerAdvance ?? 10);
     this.window = opts.record === 'window' ? { baseTick: this.world.tick, entries: [] } : null;
@@ -78,7 +83,9 @@ export class Simulation {
           seed: this.world.config.seed,
           dt: this.world.config.dt,
           setup: opts.setup ?? null,
-          world: (({ mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep }) => ({ mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep }))(this.world.config),
+          world: (({ mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep, idBase, idEnd }) => ({
+            mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep, ...(idBase !== 1 && { idBase }), ...(idEnd !== 2 ** 32 && { idEnd }),
+          }))(this.world.config),
           entries: [],
           ticks: 0,
         };
@@ -88,7 +95,7 @@ export class Simulation {
    * A simulation that continues a captured world (see `captureWorld`): the seed, step length and world settings
    * come from the image; `opts` gives the behaviours, the terrain and what to record.
    */
-  static fromImage(image: WorldImage, opts: Omit<SimulationOptions, 'seed' | 'dt' | 'mailboxCapacity' | 'cellSize' | 'pathExpansionsPerStep' | 'lodRadius' | 'lodStride'>): Simulation {
+  static fromImage(image: WorldImage, opts: Omit<SimulationOptions, 'seed' | 'dt' | 'mailboxCapacity' | 'cellSize' | 'pathExpansionsPerStep' | 'lodRadius' | 'lodStride' | 'idBase' | 'idEnd'>): Simulation {
     const world = restoreWorld(image, opts);
     return new Simulation({ ...opts, seed: world.config.seed, dt: world.config.dt }, world);
   }

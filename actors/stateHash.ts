@@ -1,16 +1,19 @@
 import { StableHasher } from '../shared/index.ts';
-import type { World } from './world.ts';
+import type { Actor, World } from './world.ts';
+import { liveActors } from './world.ts';
 
 /**
  * A stable hash of everything that determines the world's future: clock, counters, every actor (state,
- * mailbox, body, random stream, timers, asks), the timer queue and pending asks. Two worlds with the same
- * hash behave identically given the same inputs.
+ * mailbox, body, random stream, timers, asks) in ascending id, the timer queue and pending asks. Two worlds with
+ * the same hash behave identically given the same inputs. Ghosts are not part of it: they are the neighbours' state.
  */
 export function stateHash(world: World): string {
   const h = new StableHasher();
   h.number(world.tick).number(world.time).number(world.nextId).number(world.nextRequestId).number(world.nextTimerSeq);
   h.number(world.actors.size);
-  for (const a of world.actors.values()) {
+  const order = liveActors(world);
+  for (let i = 0; i < order.length; i++) {
+    const a = order[i] as Actor;
     h.number(a.id).string(a.kind).string(a.behaviourName).number(a.parent).number(a.incarnation).string(a.status).value(a.far);
     h.value(a.state);
     h.value(a.mailbox.toArray());

@@ -2,6 +2,7 @@ import { UNCHANGED } from './behaviour.ts';
 import type { Transition } from './behaviour.ts';
 import type { WorldContext } from './context.ts';
 import type { Body } from './body.ts';
+import { attack, markChanged } from './combat.ts';
 import { effectProblem } from './effects.ts';
 import type { Effect } from './effects.ts';
 import type { ActorId } from './ids.ts';
@@ -9,9 +10,9 @@ import type { ReplyInput, StepInputs, WorldInput } from './inputs.ts';
 import { contextOf, enqueue, errorText, failActor, restartActor, spawnActor, stopActor } from './lifecycle.ts';
 import { messageProblem, TICK } from './messages.ts';
 import type { Message } from './messages.ts';
-import { isShielded } from './shield.ts';
 import type { Actor, World } from './world.ts';
 import { liveActors, report } from './world.ts';
+import { applyZoneInput, sendTo } from './zoneInputs.ts';
 
 /** What one step produced, for the host: mind requests to serve, events to show, problems to report. */
 export type StepReport = World['out'];
@@ -39,6 +40,10 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   out.removed.length = 0;
   out.refs.length = 0;
   out.attacks.length = 0;
+  out.released.length = 0;
+  out.adopted.length = 0;
+  out.remoteAttacks.length = 0;
+  out.undelivered.length = 0;
 
   world.tick++;
   world.time += dt;
@@ -59,10 +64,30 @@ export function step(world: World, dt: number = world.config.dt, inputs: StepInp
   return out;
 }
 
-/** Re-index every living body (in ascending id). */
+/** Re-index every living body, ghosts included (in ascending id). */
 export function rebuildSpatial(world: World): void {
-  world.spatial.rebuild(liveActors(world));
+  const actors = liveActors(world);
+  world.spatial.rebuild(world.ghosts.size === 0 ? actors : mergeById(actors, world.ghosts.bodies(), world));
   world.spatialDirty = false;
+}
+
+const scratch = new WeakMap<World, Body[]>();
+
+/** Bodies of `actors` and `ghosts` (both in ascending id) merged in ascending id, into an array kept per world. */
+function mergeById(actors: readonly Actor[], ghosts: readonly Body[], world: World): Body[] {
+  let out = scratch.get(world);
+  if (!out) scratch.set(world, (out = []));
+  let n = 0;
+  let g = 0;
+  for (let i = 0; i < actors.length; i++) {
+    const b = (actors[i] as Actor).body;
+    if (!b) continue;
+    while (g < ghosts.length && (ghosts[g] as Body).id < b.id) out[n++] = ghosts[g++] as Body;
+    out[n++] = b;
+  }
+  while (g < ghosts.length) out[n++] = ghosts[g++] as Body;
+  out.length = n;
+  return out;
 }
 
 function applyInput(world: World, input: WorldInput): void {
@@ -83,9 +108,15 @@ function applyInput(world: World, input: WorldInput): void {
     case 'send': {
       const problem = messageProblem(input.message);
       if (problem) report(world, 'invalid-input', `send input to actor ${input.to}: ${problem}`, input.to);
-      else enqueue(world, input.to, input.message);
+      else sendTo(world, input.to, input.message);
       return;
     }
+    case 'release':
+    case 'adopt':
+    case 'ghosts':
+    case 'damage':
+      applyZoneInput(world, input);
+      return;
     default:
       report(world, 'invalid-input', `unknown input type ${JSON.stringify((input as { type?: unknown }).type)}`);
   }
@@ -193,16 +224,20 @@ function markAllFar(world: World): void {
   }
 }
 
-/** Actors within the level-of-detail radius of a player are near. */
+/** Actors within the level-of-detail radius of a player (ghost players of neighbouring zones included) are near. */
 function wakeNearPlayers(world: World): void {
   const r = world.config.lodRadius;
+  const wake = (b: Body): void => {
+    const a = world.actors.get(b.id);
+    if (a) a.far = false;
+  };
   for (const pid of world.players) {
     const p = world.actors.get(pid)?.body;
-    if (!p) continue;
-    world.spatial.forEachWithin(p.x, p.y, r, (b) => {
-      const a = world.actors.get(b.id);
-      if (a) a.far = false;
-    });
+    if (p) world.spatial.forEachWithin(p.x, p.y, r, wake);
+  }
+  for (const pid of world.ghosts.players) {
+    const p = world.ghosts.get(pid)?.body;
+    if (p) world.spatial.forEachWithin(p.x, p.y, r, wake);
   }
 }
 
@@ -292,7 +327,7 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
     case 'send': {
       const problem = messageProblem(e.message);
       if (problem) report(world, 'malformed-effect', `actor ${id}: send to ${e.to}: ${problem}`, id);
-      else enqueue(world, e.to, e.message);
+      else sendTo(world, e.to, e.message);
       return;
     }
     case 'spawn': {
@@ -405,35 +440,6 @@ function perform(world: World, id: ActorId, actor: Actor | undefined, e: Effect)
     default:
       return;
   }
-}
-
-function attack(world: World, attacker: Actor, targetId: ActorId, damage: number, range: number): void {
-  const a = attacker.body;
-  const t = world.actors.get(targetId)?.body;
-  if (!a || !a.alive || !t || !t.alive || t === a) return;
-  if (isShielded(world, targetId)) return;
-  const reach = range + a.radius + t.radius;
-  const dx = t.x - a.x;
-  const dy = t.y - a.y;
-  if (dx * dx + dy * dy > reach * reach) return;
-  t.hp = Math.max(0, t.hp - damage);
-  markChanged(world, t);
-  world.out.attacks.push({ attacker: attacker.id, target: t.id, damage, hp: t.hp, killed: t.hp === 0 });
-  enqueue(world, t.id, { type: 'hit', from: attacker.id, amount: damage });
-  if (t.hp === 0) {
-    t.alive = false;
-    t.vx = 0;
-    t.vy = 0;
-    world.stats.deaths++;
-    enqueue(world, t.id, { type: 'died', by: attacker.id });
-  }
-}
-
-/** List a body in this step's `changed` output once. */
-function markChanged(world: World, b: Body): void {
-  if (b.changedAt === world.tick) return;
-  b.changedAt = world.tick;
-  world.out.changed[world.changedCount++] = b.id;
 }
 
 /** Move every moving body by its velocity, slowed by the terrain's move cost, sliding along walls. */

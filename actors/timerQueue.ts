@@ -61,12 +61,27 @@ export class TimerQueue {
     return this.heap.slice();
   }
 
+  /** Remove the timers for which `drop` holds; returns them in firing order. */
+  remove(drop: (t: TimerEntry) => boolean): TimerEntry[] {
+    const removed: TimerEntry[] = [];
+    const kept: TimerEntry[] = [];
+    for (const t of this.heap) (drop(t) ? removed : kept).push(t);
+    if (removed.length === 0) return removed;
+    // A sorted array is a valid heap.
+    this.heap = kept.sort(compare);
+    return removed.sort(compare);
+  }
+
   /** All timers in firing order (a copy), for hashing and inspection. */
   entries(): TimerEntry[] {
-    return this.heap.slice().sort((a, b) => (less(a, b) ? -1 : 1));
+    return this.heap.slice().sort(compare);
   }
 }
 
 function less(a: TimerEntry, b: TimerEntry): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+function compare(a: TimerEntry, b: TimerEntry): number {
+  return less(a, b) ? -1 : 1;
 }

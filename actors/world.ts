@@ -11,6 +11,9 @@ import { SpatialHash } from './spatialHash.ts';
 import type { FailureRecord, SupervisionPolicy } from './supervision.ts';
 import { TimerQueue } from './timerQueue.ts';
 import { PathBudget } from './pathing/index.ts';
+import { GhostSet } from './ghosts/ghostSet.ts';
+import type { ActorTransfer } from './transfer/actorTransfer.ts';
+import type { Message } from './messages.ts';
 
 /** Settings of a world. All times in seconds, distances in world units. */
 export interface WorldConfig {
@@ -33,6 +36,10 @@ export interface WorldConfig {
    */
   readonly lodRadius: number;
   readonly lodStride: number;
+  /** First id this world hands out (default 1); zones of one world use disjoint ranges (see `zoneIdRange`). */
+  readonly idBase: ActorId;
+  /** End (exclusive) of this world's own ids (default 2^32): spawns past it are refused. */
+  readonly idEnd: ActorId;
 }
 
 /** Live state of one actor. */
@@ -107,19 +114,24 @@ export interface World {
   nextId: ActorId;
   nextRequestId: number;
   nextTimerSeq: number;
-  /** Actors in ascending id order (ids only grow, so insertion order is id order). */
+  /**
+   * Actors by id, in insertion order: adopted actors arrive with their own ids, so this is not id order. Iterate
+   * {@link liveActors} for ascending id.
+   */
   readonly actors: Map<ActorId, Actor>;
   /**
-   * The same actors as a dense array in id order, for the per-step loops (a Map iterator there allocated a
-   * result object per actor per step). Stopped actors are dropped lazily: read it through {@link liveActors}.
+   * The same actors as a dense array in ascending id order, for the per-step loops (a Map iterator there allocated
+   * a result object per actor per step). Stopped actors are dropped lazily: read it through {@link liveActors}.
    */
   readonly order: Actor[];
   /** Set when an actor stopped since `order` was last compacted. */
   orderDirty: boolean;
   /** Index of living bodies, rebuilt at the end of each step (and before delivery when bodies appeared). */
   readonly spatial: SpatialHash;
-  /** Actors of kind `player` (for level-of-detail checks: who is near a player). */
+  /** Actors of kind `player` (for level-of-detail checks: who is near a player). Ghost players are in `ghosts.players`. */
   readonly players: Set<ActorId>;
+  /** The read-only margin of neighbouring zones: bodies seen here, never stepped, hashed or snapshotted. */
+  readonly ghosts: GhostSet;
   /** Set when bodies appeared or vanished since the last rebuild of `spatial`. */
   spatialDirty: boolean;
   readonly timers: TimerQueue;
@@ -157,6 +169,14 @@ export interface World {
     readonly refs: { readonly ref: string; readonly id: ActorId }[];
     /** This step's landed blows; `hp` is the target's hp after the blow, `killed` whether it died of it. */
     readonly attacks: { readonly attacker: ActorId; readonly target: ActorId; readonly damage: number; readonly hp: number; readonly killed: boolean }[];
+    /** Actors that left this world by a `release` input (also listed in `removed`), each with what the next world adopts. */
+    readonly released: { readonly actor: ActorId; readonly transfer: ActorTransfer }[];
+    /** Ids of actors that entered by an `adopt` input (also listed in `spawned`). */
+    readonly adopted: ActorId[];
+    /** Blows landed on ghosts: not applied here; the ghost's own zone applies them (a `damage` input there). */
+    readonly remoteAttacks: { readonly attacker: ActorId; readonly target: ActorId; readonly damage: number }[];
+    /** Messages sent (by effect or input) to an id that has no actor here, or is a ghost: for the host to forward. */
+    readonly undelivered: { readonly to: ActorId; readonly message: Message }[];
   };
 }
 
@@ -172,7 +192,14 @@ export interface CreateWorldOptions {
   readonly pathExpansionsPerStep?: number;
   readonly lodRadius?: number;
   readonly lodStride?: number;
+  /** First actor id (default 1). */
+  readonly idBase?: ActorId;
+  /** End (exclusive) of this world's own ids (default 2^32). */
+  readonly idEnd?: ActorId;
 }
+
+/** Ids fit the snapshot's Uint32 columns. */
+const ID_LIMIT = 2 ** 32;
 
 /** A new, empty world. Actors arrive through spawn inputs or spawn effects. */
 export function createWorld(opts: CreateWorldOptions): World {
@@ -185,7 +212,12 @@ export function createWorld(opts: CreateWorldOptions): World {
     pathExpansionsPerStep: opts.pathExpansionsPerStep ?? 20_000,
     lodRadius: opts.lodRadius ?? 0,
     lodStride: opts.lodStride ?? 4,
+    idBase: opts.idBase ?? 1,
+    idEnd: opts.idEnd ?? ID_LIMIT,
   };
+  if (!(Number.isInteger(config.idBase) && Number.isInteger(config.idEnd) && config.idBase >= 1 && config.idBase < config.idEnd && config.idEnd <= ID_LIMIT)) {
+    throw new RangeError(`createWorld: need integers 1 <= idBase < idEnd <= 2^32, got idBase ${config.idBase}, idEnd ${config.idEnd}`);
+  }
   if (!(config.lodRadius >= 0) || !(Number.isInteger(config.lodStride) && config.lodStride >= 1 && config.lodStride <= 60)) {
     throw new RangeError(`createWorld: need lodRadius >= 0 and an integer lodStride in 1..60, got ${config.lodRadius}, ${config.lodStride}`);
   }
@@ -200,7 +232,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     rng: Rng.create(config.seed),
     tick: 0,
     time: 0,
-    nextId: 1,
+    nextId: config.idBase,
     nextRequestId: 1,
     nextTimerSeq: 1,
     actors: new Map(),
@@ -209,6 +241,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     spatial: new SpatialHash(config.cellSize),
     spatialDirty: false,
     players: new Set(),
+    ghosts: new GhostSet(),
     timers: new TimerQueue(),
     pending: new Map(),
     paths: new PathBudget(opts.terrain, { expansionsPerTick: config.pathExpansionsPerStep, astar: { maxNodes: 4000 } }),
@@ -221,7 +254,7 @@ export function createWorld(opts: CreateWorldOptions): World {
     effectActors: [],
     effectCount: 0,
     changedCount: 0,
-    out: { requests: [], events: [], problems: [], changed: [], spawned: [], removed: [], refs: [], attacks: [] },
+    out: { requests: [], events: [], problems: [], changed: [], spawned: [], removed: [], refs: [], attacks: [], released: [], adopted: [], remoteAttacks: [], undelivered: [] },
   };
 }
 
@@ -247,4 +280,24 @@ export function liveActors(world: World): readonly Actor[] {
     world.orderDirty = false;
   }
   return world.order;
+}
+
+/** Add an actor to the world's index and to `order` at its place by id (at the end, unless it arrived from elsewhere). */
+export function addActor(world: World, actor: Actor): void {
+  world.actors.set(actor.id, actor);
+  const order = world.order;
+  const last = order[order.length - 1];
+  if (last === undefined || last.id < actor.id) order.push(actor);
+  else {
+    // Binary search over ids (stopped entries not yet dropped are still in id order).
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((order[mid] as Actor).id < actor.id) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, actor);
+  }
+  if (actor.kind === 'player') world.players.add(actor.id);
 }

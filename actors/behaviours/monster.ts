@@ -6,6 +6,7 @@ import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
 import { MIND_PORTS } from '../ports.ts';
+import { MOVED } from '../messages.ts';
 import type { Action, Personality, PlayerMemory, Traits } from '../ports.ts';
 import { askChat, chatReplyOf, displayName, nameOf, remember } from './chatMemory.ts';
 import { askPersonality, decisionOf, perceive, personaOf, personalityOf } from './monsterMind.ts';
@@ -230,6 +231,8 @@ function signal(state: MonsterState, topic: string, from: ActorId, data: unknown
 function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBehaviour.receive>[1], { type: 'reply' }>, ctx: ActorContext<MonsterParams>): Transition<MonsterState> {
   switch (message.port) {
     case MIND_PORTS.personality: {
+      // Asked in another zone before it moved here: ask again on the next tick.
+      if (!message.ok && message.error === MOVED) return { state: { ...state, personalityAsked: false } };
       const p = message.ok ? personalityOf(message.value) : null;
       return p ? { state: { ...state, personality: withOverrides(p, ctx.params.traits) } } : UNCHANGED;
     }
@@ -239,6 +242,9 @@ function reply(state: MonsterState, message: Extract<Parameters<typeof monsterBe
     }
     case MIND_PORTS.chat: {
       const player = state.chatWith;
+      if (!message.ok && message.error === MOVED && player !== NO_ACTOR && state.mode !== 'dead') {
+        return { state, effects: [askChat(ctx, personaOf(ctx, state.personality), state.memory, player, state.chatName, state.chatText, ctx.params.mindTimeout)] };
+      }
       if (!message.ok || state.mode === 'dead') {
         return { state: { ...state, chatWith: NO_ACTOR }, effects: state.mode === 'dead' ? [] : [{ type: 'emit', event: { kind: 'bark', text: ctx.rng.pick(BARKS) } }] };
       }

@@ -4,6 +4,7 @@ import type { Body } from '../body.ts';
 import type { Effect } from '../effects.ts';
 import type { ActorId } from '../ids.ts';
 import { NO_ACTOR } from '../ids.ts';
+import { MOVED } from '../messages.ts';
 import { MIND_PORTS } from '../ports.ts';
 import type { PlayerMemory } from '../ports.ts';
 import { askChat, chatReplyOf, nameOf, remember, whereWords } from './chatMemory.ts';
@@ -145,6 +146,10 @@ export const npcBehaviour: Behaviour<NpcState, NpcParams> = {
       case 'reply': {
         if (message.port !== MIND_PORTS.chat) return { state };
         const player = state.chatWith;
+        // Asked in another zone before it moved here: ask again.
+        if (!message.ok && message.error === MOVED && player !== NO_ACTOR && !state.dead) {
+          return { state, effects: [askChat(ctx, personaWithHome(ctx), state.memory, player, state.chatName, state.chatText, ctx.params.mindTimeout)] };
+        }
         const v = message.ok && !state.dead ? chatReplyOf(message.value) : null;
         if (!v) return { state: { ...state, chatWith: NO_ACTOR }, effects: state.dead ? [] : [{ type: 'emit', event: { kind: 'say', text: ctx.rng.pick(FALLBACK_LINES) } }] };
         const memory = player === NO_ACTOR ? state.memory : remember(state.memory, player, { ...v, heard: v.heard || state.chatText, name: nameOf(state.memory[String(player)], state.chatName), answered: v.reply, time: ctx.time });

@@ -34,8 +34,9 @@ export class SnapshotError extends Error {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function packer(): Packr {
+export function packer(): Packr {
   // Records (one key list per shape, then values only) are what keeps thousands of same-shaped states small.
+  // Actor transfers use the same settings.
   return new Packr({ useRecords: true, moreTypes: false, bundleStrings: false });
 }
 

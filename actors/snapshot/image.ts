@@ -1,27 +1,21 @@
-import { Rng } from '../../shared/index.ts';
+import type { Rng } from '../../shared/index.ts';
 import type { TerrainQuery } from '../../shared/index.ts';
 import type { BehaviourRegistry } from '../behaviour.ts';
 import { newBody } from '../body.ts';
 import type { Body } from '../body.ts';
 import type { ActorId } from '../ids.ts';
-import { Mailbox } from '../mailbox.ts';
 import type { Message } from '../messages.ts';
 import type { SavedPathBudget } from '../pathing/index.ts';
 import type { Problem, WorldStats } from '../problems.ts';
 import { rebuildSpatial } from '../step.ts';
-import { DEFAULT_POLICY } from '../supervision.ts';
 import type { FailureRecord } from '../supervision.ts';
 import type { TimerEntry } from '../timerQueue.ts';
-import { createWorld } from '../world.ts';
+import { addActor, createWorld, liveActors } from '../world.ts';
 import type { Actor, World, WorldConfig } from '../world.ts';
+import { actorRng, buildActor, entriesOf, mapOf, restoreRng, STATUSES } from './actorParts.ts';
 
 /** Numbers kept per body, in this order, in {@link WorldImage.bodies}. */
 export const BODY_FIELDS = 12;
-
-const STATUSES: readonly Actor['status'][] = ['running', 'suspended', 'stopped'];
-
-/** An empty asks or timer-key map, kept apart from "none" (the state hash tells them apart) without allocating. */
-const NO_ENTRIES: readonly (string | number)[] = Object.freeze([]);
 
 /**
  * The whole simulation state as plain data: what a snapshot encodes. Actors are stored as columns (actor `i` is
@@ -94,26 +88,6 @@ function intern<T>(value: T, table: T[], index: Map<T, number>): number {
   return i;
 }
 
-function entriesOf(m: Map<string, number> | null): readonly (string | number)[] | null {
-  if (!m) return null;
-  if (m.size === 0) return NO_ENTRIES;
-  // Flat (key, value, key, value…): one array per map instead of one per entry.
-  const out = new Array<string | number>(m.size * 2);
-  let i = 0;
-  for (const [k, v] of m) {
-    out[i++] = k;
-    out[i++] = v;
-  }
-  return out;
-}
-
-function mapOf(flat: readonly (string | number)[] | null): Map<string, number> | null {
-  if (!flat) return null;
-  const m = new Map<string, number>();
-  for (let i = 0; i + 1 < flat.length; i += 2) m.set(flat[i] as string, flat[i + 1] as number);
-  return m;
-}
-
 /**
  * Copy what a world holds into a {@link WorldImage}, on the tick, between steps. Numbers go into typed columns
  * and mutable containers (mailboxes, child lists, maps) are copied only when they hold something; behaviour states
@@ -138,7 +112,9 @@ export function captureWorld(world: World): WorldImage {
   // Neighbours in id order are mostly of one kind and species: remember the last lookups.
   let lastKind = '', lastKindIdx = 0, lastBehaviour = '', lastBehaviourIdx = 0;
   let lastParams: unknown = undefined, lastParamsIdx = -1, lastFaction = '', lastFactionIdx = -1;
-  for (const a of world.actors.values()) {
+  const order = liveActors(world);
+  for (let k = 0; k < order.length; k++) {
+    const a = order[k] as Actor;
     ids[i] = a.id;
     if (a.kind !== lastKind || i === 0) {
       lastKind = a.kind;
@@ -230,6 +206,8 @@ export function restoreWorld(image: WorldImage, opts: RestoreOptions): World {
   const world = createWorld({
     seed: c.seed, registry: opts.registry, terrain: opts.terrain, dt: c.dt, mailboxCapacity: c.mailboxCapacity, cellSize: c.cellSize,
     historySize: c.historySize, pathExpansionsPerStep: c.pathExpansionsPerStep, lodRadius: c.lodRadius, lodStride: c.lodStride,
+    // Snapshots from before zones have neither: the defaults.
+    ...(c.idBase !== undefined && { idBase: c.idBase }), ...(c.idEnd !== undefined && { idEnd: c.idEnd }),
   });
   world.tick = image.tick;
   world.time = image.time;
@@ -239,47 +217,35 @@ export function restoreWorld(image: WorldImage, opts: RestoreOptions): World {
   (world as { rng: Rng }).rng = restoreRng(c.seed, image.rng, 0);
   const paramsTable = image.paramsTable.map((p) => (p !== null && typeof p === 'object' ? Object.freeze(p) : p));
   const rowCount = image.alive.length;
-  const behaviours = image.names.map((name) => opts.registry.get(name));
   for (let i = 0; i < image.count; i++) {
     const id = image.ids[i] as number;
     const behaviourName = image.names[image.behaviour[i] as number];
-    const behaviour = behaviours[image.behaviour[i] as number];
-    if (behaviourName === undefined || !behaviour) throw new RangeError(`actor ${id}: behaviour '${behaviourName}' is not known to this server (known: ${opts.registry.names().join(', ')})`);
     const kind = image.names[image.kind[i] as number];
     const status = STATUSES[image.status[i] as number];
     const p = image.params[i] as number;
-    if (kind === undefined || status === undefined || p >= paramsTable.length) throw new RangeError(`actor ${id}: kind, status or params index out of range`);
+    if (behaviourName === undefined || kind === undefined || status === undefined || p >= paramsTable.length) throw new RangeError(`actor ${id}: kind, behaviour, status or params index out of range`);
     const row = image.bodyRow[i] as number;
     if (row >= rowCount) throw new RangeError(`actor ${id}: body row ${row} out of range (${rowCount} bodies)`);
-    const mailbox = new Mailbox(c.mailboxCapacity);
-    const queued = image.mailboxes[i];
-    if (queued) for (const m of queued) mailbox.push(m);
-    const asks = image.asks[i], timerKeys = image.timerKeys[i];
-    const actor: Actor = {
+    addActor(world, buildActor(opts.registry, c.mailboxCapacity, {
       id,
       kind,
       behaviourName,
-      behaviour,
       params: paramsTable[p],
       tags: image.tags[i] ?? null,
-      policy: { ...DEFAULT_POLICY, ...behaviour.supervision },
       parent: image.parent[i] as number,
       children: image.children[i] ?? null,
       incarnation: image.incarnation[i] as number,
       status,
       state: image.states[i],
-      mailbox,
+      mailbox: image.mailboxes[i] ?? null,
       body: row >= 0 ? bodyFromRow(id, image, row) : null,
-      rng: image.hasRng[i] === 1 ? restoreRng(`${c.seed}/actor:${id}`, image.rngs, i * 4) : null,
+      rng: image.hasRng[i] === 1 ? actorRng(c.seed, id, image.rngs, i * 4) : null,
       restarts: image.restarts[i] ?? null,
-      asks: mapOf(asks ?? null),
-      timerKeys: mapOf(timerKeys ?? null),
+      asks: mapOf(image.asks[i] ?? null),
+      timerKeys: mapOf(image.timerKeys[i] ?? null),
       failures: image.failures[i] as number,
       far: image.far[i] === 1,
-    };
-    world.actors.set(id, actor);
-    world.order.push(actor);
-    if (actor.kind === 'player') world.players.add(id);
+    }));
   }
   for (const t of image.timers) world.timers.push(t);
   for (const [id, actor, incarnation, port, deadline, superseded, key] of image.pending) {
@@ -293,10 +259,6 @@ export function restoreWorld(image: WorldImage, opts: RestoreOptions): World {
   world.failures.push(...image.failureLog);
   rebuildSpatial(world);
   return world;
-}
-
-function restoreRng(seed: string, v: ArrayLike<number>, at: number): Rng {
-  return Rng.restore({ seed, alea: { c: v[at] as number, s0: v[at + 1] as number, s1: v[at + 2] as number, s2: v[at + 3] as number } });
 }
 
 function bodyFromRow(id: ActorId, image: WorldImage, row: number): Body {
