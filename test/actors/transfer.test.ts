@@ -158,6 +158,19 @@ describe('actor transfer', () => {
     expect(b.actors.get(id)?.asks ?? null).toBeNull();
   });
 
+  it('a monster whose personality was still being asked for asks again in its new zone', () => {
+    const a = world(A);
+    const b = world(B);
+    // It asks on its first tick, the step it is spawned in.
+    const asked = stepWith(a, [{ type: 'spawn', spec: { ...monster(5, 5, 'wolves'), params: { activation: 0 } } }]);
+    expect(asked.requests.map((r) => r.port)).toEqual(['personality']);
+    const transfer = stepWith(a, [{ type: 'release', actor: A.idBase }]).released[0]?.transfer as ActorTransfer;
+    expect(transfer.waiting).toEqual([{ port: 'personality' }]);
+    // The `moved` reply comes first in its new mailbox, then its tick asks again, in the step it arrives.
+    const again = stepWith(b, [{ type: 'adopt', transfer }]);
+    expect(again.requests.map((r) => [r.port, r.actor])).toEqual([['personality', A.idBase]]);
+  });
+
   it('a monster whose path search was in flight asks for a path again after adoption', () => {
     // A wall between a wolf and its prey: the wolf stops at it and asks for a path; the search is slow (1 node a step).
     const walls: [number, number][] = [];
