@@ -108,7 +108,12 @@ export class App {
     return this.names.get(id);
   }
 
-  async join(req: { name: string; roomId?: string; token?: string }): Promise<void> {
+  /** Zones crossed: when, into which zone, and the longest wait between two states around the crossing (ms). */
+  readonly zoneMoves: { at: number; zone: { x: number; y: number }; roomId: string; gapMs: number }[] = [];
+  /** Wall ms of the latest state applied, and of the ones just before, for {@link zoneMoves}' gaps. */
+  private stateTimes: number[] = [];
+
+  async join(req: { name: string; roomId?: string; token?: string; roomName?: 'world' | 'zone' }): Promise<void> {
     await this.connection?.leave().catch(() => {});
     this.mirror.clear();
     this.chat.clear();
@@ -119,6 +124,14 @@ export class App {
       state: (room) => this.onState(room),
       message: (type, body) => this.onMessage(type, body),
       error: (_code, message) => this.hud.toast(message),
+      movedZone: (room, zone) => {
+        // The next zone's room: entities keep their ids, so the picture carries on without a reset.
+        this.zoneMoves.push({ at: performance.now(), zone, roomId: room.roomId, gapMs: 0 });
+        $('room-id').textContent = `room ${room.roomId}`;
+        const url = new URL(location.href);
+        url.searchParams.set('room', room.roomId);
+        history.replaceState(null, '', url);
+      },
       rejoined: (room) => {
         // A fresh room instance: its entities arrive anew.
         this.mirror.clear();
@@ -198,6 +211,17 @@ export class App {
 
   // ---- session --------------------------------------------------------------------------------------------
 
+  /** Keep the recent state times and widen the gap of a zone crossing made within the last two seconds. */
+  private noteStateTime(now: number): void {
+    const last = this.stateTimes[this.stateTimes.length - 1];
+    this.stateTimes.push(now);
+    if (this.stateTimes.length > 64) this.stateTimes.shift();
+    if (last === undefined) return;
+    for (const m of this.zoneMoves) {
+      if (Math.abs(now - m.at) <= 2000) m.gapMs = Math.max(m.gapMs, now - last);
+    }
+  }
+
   private onStatus(s: ConnectionStatus, detail?: string): void {
     this.status = s;
     this.statusLog.push(`${s}${detail ? ': ' + detail : ''}`);
@@ -209,6 +233,7 @@ export class App {
   private onState(room: Room): void {
     const state = room.state as RoomState;
     const now = performance.now();
+    this.noteStateTime(now);
     const meta = state.meta;
     if (meta) {
       this.tick = meta.tick;
@@ -318,7 +343,8 @@ export class App {
       const name = $<HTMLInputElement>('join-name').value.trim() || 'player';
       const roomId = $<HTMLInputElement>('join-room').value.trim();
       const token = $<HTMLInputElement>('join-token').value.trim();
-      this.join({ name, ...(roomId && { roomId }), ...(token && { token }) }).catch((err: unknown) => this.hud.toast(err instanceof Error ? err.message : String(err)));
+      const roomName = params.get('zones') === '1' ? 'zone' : 'world';
+      this.join({ name, roomName, ...(roomId && { roomId }), ...(token && { token }) }).catch((err: unknown) => this.hud.toast(err instanceof Error ? err.message : String(err)));
     });
     $('talk-form').addEventListener('submit', (ev) => {
       ev.preventDefault();

@@ -1,5 +1,6 @@
 import { Client } from '@colyseus/sdk';
 import type { Room } from '@colyseus/sdk';
+import { hopZone, readZoneMove } from './zoneHop.ts';
 
 /** Where the connection stands, for the status banner. */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -14,6 +15,8 @@ export interface ConnectionEvents {
   error(code: number, message: string): void;
   /** The room came back (restarted, or moved to another process) and we are in it again, in a fresh state. */
   rejoined?(room: Room): void;
+  /** Our avatar walked into the next zone and we are in that zone's room now (entities keep their ids). */
+  movedZone?(room: Room, zone: { x: number; y: number }): void;
 }
 
 /** How long a dropped player keeps trying to get back into its room after the server went away, ms. */
@@ -23,6 +26,8 @@ const REJOIN_WITHIN_MS = 30_000;
 export interface JoinRequest {
   readonly name: string;
   readonly roomId?: string;
+  /** The room type to join or create when no id is given: `world` (one room) or `zone` (a world in zones). */
+  readonly roomName?: 'world' | 'zone';
   /** A player token from the game's account service; without one the player joins as a guest. */
   readonly token?: string;
 }
@@ -49,7 +54,7 @@ export class GameConnection {
     this.client.auth.token = req.token ?? ''; // empty: no header (and no token left over from storage)
     let room: Room;
     try {
-      room = req.roomId ? await this.client.joinById(req.roomId, options) : await this.client.joinOrCreate('world', options);
+      room = req.roomId ? await this.client.joinById(req.roomId, options) : await this.client.joinOrCreate(req.roomName ?? 'world', options);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.events.status('disconnected', `could not join: ${message}`);
@@ -64,11 +69,18 @@ export class GameConnection {
     this.room = room;
     room.reconnection.maxRetries = 30;
     room.reconnection.minUptime = 0;
-    room.onStateChange(() => this.events.state(room));
+    room.onStateChange(() => {
+      if (this.room === room) this.events.state(room);
+    });
+    room.onMessage('zone', (body: unknown) => {
+      if (this.room === room) void this.moveZone(room, body, req);
+    });
     room.onMessage('resume', (body: { roomId?: unknown; key?: unknown }) => {
       if (typeof body?.roomId === 'string' && typeof body.key === 'string') this.resume = { roomId: body.roomId, key: body.key };
     });
-    room.onMessage('*', (type, body) => this.events.message(String(type), body));
+    room.onMessage('*', (type, body) => {
+      if (this.room === room) this.events.message(String(type), body);
+    });
     room.onError((code, message) => this.events.error(code, String(message ?? '')));
     room.onDrop((code, reason) => this.events.status('reconnecting', `connection lost (${code}${reason ? ': ' + reason : ''}); reconnecting…`));
     room.onReconnect(() => this.events.status('connected', 'reconnected'));
@@ -83,6 +95,31 @@ export class GameConnection {
       }
       this.events.status('disconnected', `disconnected (${code}${reason ? ': ' + reason : ''})`);
     });
+  }
+
+  /**
+   * Follow our avatar into the next zone: take the seat reserved there, keep drawing this room (which passes on
+   * what we send meanwhile) until the next one shows us, then switch and leave this one.
+   */
+  private async moveZone(from: Room, body: unknown, req: JoinRequest): Promise<void> {
+    const move = readZoneMove(body);
+    if ('error' in move) {
+      this.events.error(0, `could not move to the next zone: ${move.error}`);
+      return;
+    }
+    try {
+      const next = await hopZone(this.client, move);
+      if (this.leaving) {
+        await next.leave(true);
+        return;
+      }
+      this.bind(next, req);
+      if (this.resume) this.resume = { roomId: next.roomId, key: this.resume.key };
+      this.events.movedZone?.(next, move.zone);
+      await from.leave(true).catch(() => {});
+    } catch (err) {
+      this.events.error(0, `could not move to the next zone: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private async rejoin(req: JoinRequest, code: number): Promise<void> {

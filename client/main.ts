@@ -2,7 +2,7 @@ import { App } from './app.ts';
 
 /**
  * Entry point. Query parameters: `server` (game server origin; default this page's origin, or the dev server's
- * target), `name`, `seed`, `room`, `token` (a player token; prefill the join form), `autojoin=1` (join at once), `designer=1`.
+ * target), `name`, `seed`, `room`, `zones=1` (play a world split into zones), `token` (a player token; prefill the join form), `autojoin=1` (join at once), `designer=1`.
  */
 const params = new URLSearchParams(location.search);
 const server = params.get('server') || (typeof __LAIRMIND_SERVER__ === 'string' && __LAIRMIND_SERVER__) || location.origin;
@@ -27,6 +27,8 @@ const app = new App(server);
   /** Draw time per frame over the last frames, ms (p50, p95, max, n); `resetFrames()` starts a new measurement. */
   frameTimes: () => app.frames.drawTimes(),
   resetFrames: () => app.frames.resetDraws(),
+  /** Zones crossed, with the longest wait between two states around each crossing (ms). */
+  zoneMoves: () => app.zoneMoves.map((m) => ({ ...m })),
   /** Whether the death screen is up. */
   get dead() {
     return app.death.showing;
@@ -39,5 +41,6 @@ if (params.get('autojoin') === '1') {
   const seed = params.get('seed') || undefined;
   const roomId = params.get('room') || undefined;
   const token = params.get('token') || undefined;
-  app.join({ name, ...(seed && { seed }), ...(roomId && { roomId }), ...(token && { token }) }).catch((err: unknown) => console.error(err));
+  const roomName = params.get('zones') === '1' ? 'zone' : 'world';
+  app.join({ name, roomName, ...(seed && { seed }), ...(roomId && { roomId }), ...(token && { token }) }).catch((err: unknown) => console.error(err));
 }

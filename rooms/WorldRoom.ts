@@ -33,6 +33,13 @@ import type { WorldRoomOptions } from './roomOptions.ts';
 import { MetaState, PlayerState, WorldState } from './state.ts';
 import { TickTracing } from './tickTracing.ts';
 import type { TraceTicks } from './tickTracing.ts';
+import { matchMaker } from '@colyseus/core';
+import { stableHash, zoneBounds, zoneGrid, zoneKey, zoneRoomId } from '../shared/index.ts';
+import type { ZoneCoord, ZoneGrid } from '../shared/index.ts';
+import { zoneIdBase } from '../actors/index.ts';
+import { keyZone, ZoneLink } from './zones/zoneLink.ts';
+import type { OutboxEntry, TravellingPlayer } from './zones/zoneLink.ts';
+import type { ZoneDirectory } from './zones/zoneDirectory.ts';
 
 /** Spawn inputs for avatars carry `ref` = this prefix + session id. */
 const AVATAR_REF = 'avatar:';
@@ -73,6 +80,8 @@ export interface WorldRoomServices {
   readonly traceTicks?: TraceTicks;
   /** Snapshots, the flight recorder and leases; without it a room lives and dies with its process. */
   readonly durability?: DurabilityService;
+  /** Finds and starts zone rooms (rooms of a zoned world need it; it needs durability). */
+  readonly zones?: ZoneDirectory;
 }
 
 /** The key a client presents to take its avatar back after the room moved or restarted: 32 hex digits. */
@@ -126,6 +135,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private leaseLost = false;
   /** Set once the room restored from a snapshot: the tick it was restored at. */
   restoredAt: number | null = null;
+  /** Wall ms of the recent steps (a ring indexed by tick), for per-zone tick figures. */
+  readonly stepTimes = new Float64Array(1200);
+  /** In a zoned world: this room's zone, the grid, and the protocol with its neighbours. */
+  zone: ZoneCoord | null = null;
+  grid: ZoneGrid | null = null;
+  zoneLink: ZoneLink | null = null;
+  /** Avatars handed to this zone whose players have not joined yet, with the wall ms they may wait until. */
+  private readonly arrivals = new Map<ActorId, { readonly player: TravellingPlayer; readonly until: number }>();
+  /** Clients that joined for an avatar still on its way, by actor. */
+  private readonly awaiting = new Map<ActorId, Client>();
+  /** Wall ms since which nobody has been in or near this zone; null while someone is. */
+  private quietSince: number | null = null;
+  /** Set when the zone went to sleep: its disposal keeps it for waking. */
+  private sleeping = false;
 
   /** Safe points for players to spawn at, away from hostile monsters. */
   spawns!: SafeSpawns;
@@ -135,6 +158,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   private readonly edge = new PlayerMessages({
     roomId: () => this.roomId,
     sim: () => this.sim,
+    input: (p, input) => {
+      if (p.movedTo && this.zoneLink?.forward(p.actor, input)) return;
+      this.sim.input(input);
+    },
     projection: () => this.projection,
     observer: () => this.services.observer,
     now: () => this.clock.currentTime,
@@ -152,8 +179,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     gateFrames(this, (client, frame) => this.edge.admitFrame(client, frame), (client) => this.edge.refuse(client, 'undecodable', 'message could not be decoded'));
   }
 
-  override onCreate(raw: unknown): void {
+  override onCreate(raw: unknown): void | Promise<void> {
     let options = (this.config = parseRoomOptions(raw));
+    if (this.roomName === 'zone' && !options.zone) options = this.config = { ...options, zone: { x: 0, y: 0 } };
     // The admin API's proof is checked once, below, and kept nowhere; a restore ticket is taken once.
     const { adminKey: _proof, restore: ticketId, resume: _resume, ...rest } = options as typeof options & { adminKey?: unknown };
     options = this.config = rest as typeof options;
@@ -163,6 +191,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       this.createRestored(ticket);
       return;
     }
+    if (options.zone) return this.createZone(options, options.zone);
     let scenario: Scenario | undefined;
     if (options.scenario) {
       if (!this.services.scenarios) throw new Error(`room option scenario: this server loads no scenarios (asked for '${options.scenario}')`);
@@ -207,6 +236,159 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   }
 
   /**
+   * A zone of a zoned world: this room simulates the actors within its square and hands those who leave it to their
+   * new zone. Its id is the zone's (the same on every process); its lease says which process runs it, so a second
+   * start of the same zone anywhere is refused here.
+   */
+  private async createZone(options: WorldRoomOptions, zone: ZoneCoord): Promise<void> {
+    if (options.scenario) throw new Error('room option scenario: scenarios run in a room of their own, not in a zone of a world');
+    const durability = this.services.durability;
+    if (!durability || !this.services.zones) throw new Error('zones need snapshots and the zone directory (SNAPSHOTS=on)');
+    const grid = zoneGrid(options.worldSize, options.zoneSize);
+    if (zone.x < grid.min.x || zone.x > grid.max.x || zone.y < grid.min.y || zone.y > grid.max.y) {
+      throw new Error(`room option zone: (${zone.x}, ${zone.y}) is outside this world's zones (${grid.min.x}..${grid.max.x} on each axis)`);
+    }
+    this.roomId = zoneRoomId(options.seed, zone);
+    if (!(await durability.store.claim(this.roomId, durability.owner, durability.leaseMs))) {
+      throw new Error(`zone ${zoneKey(zone)} of this world is already running on another process`);
+    }
+    this.zone = zone;
+    this.grid = grid;
+    this.gen = roomWorldGen(options);
+    this.sim = new Simulation({
+      // One seed for every zone of a world: an actor's random stream follows it (its path is the seed and its id).
+      seed: options.seed,
+      registry: defaultRegistry(),
+      terrain: this.gen,
+      dt: 1 / options.tickRate,
+      record: 'window',
+      lodRadius: options.lodRadius,
+      lodStride: options.lodStride,
+      idBase: zoneIdBase(zone.x, zone.y),
+      setup: { seed: options.seed, worldSize: options.worldSize, zone: zoneKey(zone) },
+    });
+    const b = zoneBounds(grid, zone);
+    for (const input of packSpawns(this.gen.spawnsInRegion(b.x0, b.y0, grid.size, grid.size))) this.sim.input(input);
+    this.sim.input(coordinatorSpawn({ tier: options.llmTier, budgetUsd: options.llmBudgetUsd, room: this.roomId }));
+    this.setUp(options);
+    this.onStep(this.sim.step());
+    await this.openZone(null);
+    this.startDurability(null);
+  }
+
+  /** Start the zone protocol (after creation, or a restore with the handovers its snapshot held). */
+  private async openZone(outbox: readonly OutboxEntry[] | null): Promise<void> {
+    const zone = this.zone, grid = this.grid, zones = this.services.zones;
+    if (!zone || !grid || !zones) return;
+    this.autoDispose = false;
+    const seed = this.config.seed;
+    this.zoneLink = new ZoneLink({
+      roomId: this.roomId,
+      worldId: stableHash(String(seed)).slice(0, 12),
+      grid,
+      zone,
+      sim: () => this.sim,
+      presence: () => this.presence,
+      roomIdOf: (z) => zoneRoomId(seed, z),
+      ensure: async (z) => {
+        await zones.ensure(seed, z);
+      },
+      playerOf: (actor) => this.travellerOf(actor),
+      avatarLeft: (actor, to) => void this.seatElsewhere(actor, to),
+      avatarArrived: (actor, player) => this.avatarArrived(actor, player),
+      log: (level, message, data) => this.services.observer?.log?.(level, message, data),
+      now: () => Date.now(),
+    });
+    await this.zoneLink.open(outbox ? { outbox } : null);
+  }
+
+  /** Who plays avatar `actor`, as that travels with it. */
+  private travellerOf(actor: ActorId): TravellingPlayer | null {
+    for (const p of this.players.values()) {
+      if (p.actor !== actor) continue;
+      return { name: p.name, tier: p.identity.tier, account: p.identity.guest ? null : p.identity.account, guest: p.identity.guest, resume: p.resume };
+    }
+    return null;
+  }
+
+  /**
+   * A player's avatar now belongs to zone `to`: reserve its client a seat there and tell the client, which joins it
+   * and leaves this room once it sees its avatar there. Inputs that still arrive here are passed on.
+   */
+  private async seatElsewhere(actor: ActorId, to: ZoneCoord): Promise<void> {
+    const entry = [...this.players].find(([, p]) => p.actor === actor);
+    if (!entry) return;
+    const [sessionId, p] = entry;
+    p.movedTo = zoneKey(to);
+    const client = this.clients.getById(sessionId);
+    if (!client || !this.services.zones) return;
+    try {
+      const listing = await this.services.zones.ensure(this.config.seed, to);
+      const reservation = await matchMaker.reserveSeatFor(listing, { handover: actor }, client.auth);
+      client.send('zone', { zone: { x: to.x, y: to.y }, roomId: listing.roomId, reservation });
+    } catch (err) {
+      this.services.observer?.log?.('error', 'zone: no seat could be reserved in the next zone', { room: this.roomId, zone: zoneKey(to), error: err instanceof Error ? err.message : String(err) });
+      client.send('zone', { zone: { x: to.x, y: to.y }, error: 'the next zone could not take you; reconnect to continue' });
+    }
+  }
+
+  /** An avatar handed to this zone: its client is on its way (or already here, waiting for it). */
+  private avatarArrived(actor: ActorId, player: TravellingPlayer): void {
+    const waiting = this.awaiting.get(actor);
+    if (waiting) {
+      this.awaiting.delete(actor);
+      this.bindArrival(waiting, actor, player);
+      return;
+    }
+    this.arrivals.set(actor, { player, until: Date.now() + Math.max(30, this.config.reconnectSeconds) * 1000 });
+  }
+
+  private bindArrival(client: Client, actor: ActorId, player: TravellingPlayer): void {
+    const identity = identityOf(client.sessionId, client.auth, this.services.identity?.guestTier ?? DEFAULT_GUEST_TIER);
+    const now = this.clock.currentTime;
+    const limits = { limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) };
+    const ps = new PlayerState({ name: player.name, tier: identity.tier, actor });
+    this.state.players.set(client.sessionId, ps);
+    this.players.set(client.sessionId, { actor, name: player.name, identity, resume: player.resume, ...limits });
+    client.view = this.interest.open(client.sessionId, actor, ps);
+    this.countBytes(client);
+  }
+
+  /** Once a second in a zone: avatars whose players never came leave; a zone nobody is in or near sleeps. */
+  private zoneUpkeep(): void {
+    const now = Date.now();
+    for (const [actor, a] of this.arrivals) {
+      if (now < a.until) continue;
+      this.arrivals.delete(actor);
+      this.sim.input({ type: 'stop', actor });
+    }
+    const link = this.zoneLink;
+    if (!link || this.sleeping) return;
+    const busy = this.clients.length > 0 || this.sim.world.players.size > 0 || this.arrivals.size > 0 || link.outbox.size > 0 || this.orphans.size > 0;
+    if (busy) {
+      this.quietSince = null;
+      return;
+    }
+    this.quietSince ??= now;
+    if (now - this.quietSince >= this.config.zoneSleepSeconds * 1000) void this.sleep();
+  }
+
+  /** Nobody is in or near this zone: snapshot it and stop; the next player or monster to come near wakes it. */
+  async sleep(): Promise<void> {
+    const d = this.durability;
+    if (!d || this.sleeping) return;
+    this.sleeping = true;
+    const good = await d.snapshot('sleep');
+    if (!good) {
+      this.sleeping = false; // not saved: stay up rather than lose the zone
+      this.quietSince = Date.now();
+      return;
+    }
+    this.services.observer?.log?.('info', 'zone: asleep', { room: this.roomId, tick: good.tick });
+    void this.disconnect();
+  }
+
+  /**
    * The ring of chunks just outside the populated region: monsters at its edge wander into it, and a chunk
    * generated in the middle of a step costs that step a millisecond or two.
    */
@@ -221,14 +403,19 @@ export class WorldRoom extends Room<{ state: WorldState }> {
    * the world continues from the snapshot, then from the recorded inputs after it when there are any. Avatars
    * wait for their players' resume keys (a fork has no players: its avatars are removed).
    */
-  private createRestored(ticket: RestoreTicket): void {
+  private createRestored(ticket: RestoreTicket): void | Promise<void> {
     const { header, image } = decodeSnapshot(ticket.bytes);
     const meta = roomMetaOf(header);
     if (ticket.roomId) this.roomId = ticket.roomId;
     const options = (this.config = parseRoomOptions(meta.options));
+    if (options.zone) {
+      if (!ticket.roomId) throw new Error('a zone cannot be forked into a sandbox room; fork it as a whole world instead');
+      this.zone = options.zone;
+      this.grid = zoneGrid(options.worldSize, options.zoneSize);
+    }
     this.gen = roomWorldGen(options);
     this.sim = Simulation.fromImage(image, { registry: defaultRegistry(), terrain: this.gen, record: this.services.durability ? 'window' : false });
-    this.warmChunks();
+    if (!this.zone) this.warmChunks();
     if (ticket.recording && ticket.recording.baseTick === header.tick) {
       try {
         const window = decodeWindow(ticket.recording.bytes);
@@ -251,13 +438,22 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.restoredAt = this.sim.world.tick;
     this.setUp(options);
     this.projection.syncAll();
-    if (this.orphans.size > 0) {
+    if (this.zone) return this.restoredZone(meta, options);
+    if (this.orphans.size > 0 && !this.zone) {
       // Players have this long to come back; the room stays up meanwhile even with nobody in it.
       this.autoDispose = false;
       const graceMs = Math.max(30, options.reconnectSeconds) * 1000;
       this.orphanTimer = setTimeout(() => this.endGrace(), graceMs);
       this.orphanTimer.unref?.();
     }
+    this.startDurability('restored');
+  }
+
+  /** A zone back from its snapshot: avatars wait for their players, handovers in flight are finished. */
+  private async restoredZone(meta: RoomSnapshotMeta, options: WorldRoomOptions): Promise<void> {
+    const until = Date.now() + Math.max(30, options.reconnectSeconds) * 1000;
+    for (const [resume, o] of this.orphans) this.arrivals.set(o.actor, { player: { name: o.name, tier: 'free', account: o.account, guest: o.account === null, resume }, until });
+    await this.openZone(meta.zone?.outbox ?? []);
     this.startDurability('restored');
   }
 
@@ -300,6 +496,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       players,
       adminSeq: this.admin.seq,
       joins: this.joins,
+      ...(this.zoneLink && { zone: this.zoneLink.snapshot() }),
     };
   }
 
@@ -403,6 +600,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.projection.apply(report);
     for (const { ref, id } of report.refs) if (ref.startsWith(AVATAR_REF)) this.bindAvatar(ref.slice(AVATAR_REF.length), id);
     this.admin.afterStep(report);
+    if (this.zoneLink) {
+      this.interest.forget(this.projection.syncGhosts());
+      this.zoneLink.afterStep(report);
+      if (this.sim.world.tick % this.config.tickRate === 0) this.zoneUpkeep();
+    }
     if (this.delivered) {
       this.decisions.judge(this.sim.world, this.delivered);
       this.delivered = 0;
@@ -418,16 +620,41 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     // A due snapshot's capture runs here, inside the tick's measured time (its encoding runs between ticks).
     this.durability?.afterSteps(performance.now());
     const endedAt = performance.now();
+    this.stepTimes[this.sim.world.tick % this.stepTimes.length] = endedAt - startedAt;
     this.tracing?.end(traced, this.sim.world.tick, startedAt, endedAt, report.requests.length);
     this.services.observer?.step?.(this.roomId, this.sim.world, report, endedAt - startedAt);
   }
 
-  override onJoin(client: Client, raw?: { name?: unknown; resume?: unknown }, auth?: unknown): void {
+  override onJoin(client: Client, raw?: { name?: unknown; resume?: unknown; handover?: unknown }, auth?: unknown): void {
+    // A player whose avatar was handed to this zone, with the seat its old zone reserved for it.
+    const handover = typeof raw?.handover === 'number' ? raw.handover : null;
+    if (handover !== null && this.zone) {
+      const arrival = this.arrivals.get(handover);
+      if (arrival) {
+        this.arrivals.delete(handover);
+        this.bindArrival(client, handover, arrival.player);
+      } else {
+        this.awaiting.set(handover, client);
+      }
+      return;
+    }
     const identity = identityOf(client.sessionId, client.auth ?? auth, this.services.identity?.guestTier ?? DEFAULT_GUEST_TIER);
     const now = this.clock.currentTime;
     const limits = { limiter: new RateLimiter(this.services.rateLimit ?? DEFAULT_FRAME_LIMIT, now), errorReplies: new RateLimiter(this.services.errorReplyLimit ?? DEFAULT_ERROR_REPLY_LIMIT, now) };
     // A player coming back to a restored room takes its avatar back with the key it was given when it first joined.
     const key = typeof raw?.resume === 'string' && RESUME_KEY.test(raw.resume) ? raw.resume : null;
+    if (key && this.zone) {
+      // A zone restored after its process died: the avatar may have come back through the ownership records.
+      const hash = sha256(key);
+      const found = [...this.arrivals].find(([, a]) => a.player.resume === hash);
+      if (found && this.sim.world.actors.has(found[0])) {
+        this.arrivals.delete(found[0]);
+        this.orphans.delete(hash);
+        this.bindArrival(client, found[0], found[1].player);
+        this.sendResumeKey(client, key);
+        return;
+      }
+    }
     const orphan = key ? this.orphans.get(sha256(key)) : undefined;
     // The key alone brings a guest back; a signed-in player must also be the same account.
     if (key && orphan && (orphan.account === null || orphan.account === identity.account) && this.sim.world.actors.has(orphan.actor)) {
@@ -509,7 +736,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   override onLeave(client: Client): void {
     const p = this.players.get(client.sessionId);
-    if (p?.actor) this.sim.input({ type: 'stop', actor: p.actor });
+    // An avatar that moved to the next zone lives on there.
+    if (p?.actor && !p.movedTo) this.sim.input({ type: 'stop', actor: p.actor });
+    for (const [actor, c] of this.awaiting) if (c === client) this.awaiting.delete(actor);
     this.players.delete(client.sessionId);
     if (p?.actor) this.interest.playerLeft(p.actor);
     this.state.players.delete(client.sessionId);
@@ -524,9 +753,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (d && service) {
       // Disposed on purpose (empty, or closed by the admin): it is not brought back. In a shutdown it is, and a
       // room whose lease went elsewhere belongs to its new home.
-      const ending = !service.shuttingDown() && !this.leaseLost;
+      const ending = !service.shuttingDown() && !this.leaseLost && !this.sleeping && !this.zone;
       void d.close({ release: ending }).then(() => (ending ? service.store.end(this.roomId) : undefined)).catch((err: unknown) => service.failed(this.roomId, 'end', err));
     }
+    this.zoneLink?.close();
     this.minds?.close(); // undefined when onCreate refused the options
     this.services.observer?.disposed?.(this.roomId);
   }

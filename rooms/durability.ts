@@ -49,7 +49,7 @@ export interface DurableRoom {
 }
 
 /** Why a snapshot was taken, for logs. */
-export type SnapshotReason = 'interval' | 'window-full' | 'shutdown' | 'admin' | 'restored';
+export type SnapshotReason = 'interval' | 'window-full' | 'shutdown' | 'admin' | 'restored' | 'sleep';
 
 interface Good {
   readonly tick: number;

@@ -37,3 +37,9 @@ export { AvatarLife, AUTO_RESPAWN_SECONDS, SPAWN_SHIELD_SECONDS } from './avatar
 export type { DiedMessage, Killer } from './avatarLife.ts';
 export type { HitMessage } from './combatFeed.ts';
 export { PlayerMessages } from './playerMessages.ts';
+export { ZoneDirectory } from './zones/zoneDirectory.ts';
+export type { ZoneDirectoryOptions } from './zones/zoneDirectory.ts';
+export { ZoneLink, keyZone } from './zones/zoneLink.ts';
+export type { OutboxEntry, TravellingPlayer, ZoneCounters } from './zones/zoneLink.ts';
+export { ZoneMessageSchema, OwnershipRecordSchema, zoneChannel, ownershipKey } from './zones/zoneMessages.ts';
+export type { ZoneMessage, OwnershipRecord, GhostWire } from './zones/zoneMessages.ts';

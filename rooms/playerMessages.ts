@@ -1,6 +1,6 @@
 import { ErrorCode, Protocol } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
-import type { ActorId, Simulation } from '../actors/index.ts';
+import type { ActorId, Simulation, WorldInput } from '../actors/index.ts';
 import { checkClientMessage, CLIENT_MESSAGE_TYPES, normaliseText } from './clientMessages.ts';
 import type { ClientMessage, ClientMessageType } from './clientMessages.ts';
 import type { RoomObserver } from './observer.ts';
@@ -29,12 +29,16 @@ export interface Player {
   readonly errorReplies: RateLimiter;
   /** SHA-256 of the key that lets this player take the avatar back in a restored room. */
   readonly resume: string;
+  /** Set once the avatar was handed to another zone (its key): inputs that still arrive here are passed on. */
+  movedTo?: string;
 }
 
 /** What message handling needs from its room. */
 export interface PlayerMessagesHost {
   roomId(): string;
   sim(): Simulation;
+  /** Hand a player's input to the simulation (or on to the zone its avatar moved to). */
+  input(p: Player, input: WorldInput): void;
   projection(): Projection;
   observer(): RoomObserver | undefined;
   /** The room clock's current time, ms. */
@@ -163,14 +167,14 @@ export class PlayerMessages {
       case 'move': {
         const m = value as ClientMessage<'move'>;
         const message = m.dir ? { type: 'command' as const, move: m.dir } : { type: 'command' as const, goto: m.to };
-        sim.input({ type: 'send', to: p.actor, message });
+        this.host.input(p, { type: 'send', to: p.actor, message });
         return null;
       }
       case 'attack': {
         const { target } = value as ClientMessage<'attack'>;
         if (target === p.actor) return 'attack.target: cannot attack yourself';
         if (!sim.world.actors.get(target)?.body) return `attack.target: no entity ${target}`;
-        sim.input({ type: 'send', to: p.actor, message: { type: 'command', attack: target } });
+        this.host.input(p, { type: 'send', to: p.actor, message: { type: 'command', attack: target } });
         return null;
       }
       case 'talk': {
@@ -180,7 +184,7 @@ export class PlayerMessages {
         const text = normaliseText(m.text);
         if (!text) return 'talk.text: nothing left to say after removing control characters and spaces';
         this.host.projection().say(p.actor, 'say', text);
-        sim.input({ type: 'send', to: m.to, message: { type: 'signal', topic: 'talk', from: p.actor, data: { text, name: p.name } } });
+        this.host.input(p, { type: 'send', to: m.to, message: { type: 'signal', topic: 'talk', from: p.actor, data: { text, name: p.name } } });
         return null;
       }
       default:

@@ -1,5 +1,5 @@
 import { npcRoleOf } from '../actors/index.ts';
-import type { Actor, StepReport, World } from '../actors/index.ts';
+import type { Actor, Body, StepReport, World } from '../actors/index.ts';
 import { projectPlans } from './planProjection.ts';
 import { EntityState, SpeechState } from './state.ts';
 import type { PlanState, WorldState } from './state.ts';
@@ -54,6 +54,8 @@ export class Projection {
   private readonly speechTicks: number;
   /** Entities whose body changed while no client could see them: copied when one comes to see them. */
   private readonly stale = new Set<number>();
+  /** Entities that stand for ghosts (neighbours' actors seen across a border). */
+  private readonly ghostIds = new Set<number>();
 
   constructor(private readonly world: World, private readonly state: WorldState) {
     this.speechTicks = Math.ceil(SPEECH_SECONDS / world.config.dt);
@@ -129,6 +131,37 @@ export class Projection {
   }
 
   /**
+   * Entities for the neighbours' actors this zone sees across its borders (ghosts): added, moved, and removed
+   * when their zone stops publishing them. A ghost that became an actor here keeps its entity. Returns the ids
+   * whose entities went, so views can forget them.
+   */
+  syncGhosts(): number[] {
+    const ghosts = this.world.ghosts;
+    const entities = this.state.entities;
+    const gone: number[] = [];
+    for (const id of this.ghostIds) {
+      if (ghosts.get(id)) continue;
+      this.ghostIds.delete(id);
+      if (this.world.actors.has(id)) continue;
+      entities.delete(String(id));
+      gone.push(id);
+    }
+    for (const b of ghosts.bodies()) {
+      const g = ghosts.get(b.id);
+      if (!g) continue;
+      let e = entities.get(String(b.id));
+      if (!e) {
+        const tags = g.tags ?? {};
+        e = new EntityState({ id: b.id, kind: g.kind, species: String(tags.species ?? ''), name: String(tags.name ?? ''), pack: String(tags.pack ?? '') });
+        entities.set(String(b.id), e);
+        this.ghostIds.add(b.id);
+      }
+      this.copyFields(b, e);
+    }
+    return gone;
+  }
+
+  /**
    * Append a speech line by actor `actor` and hand it to the audience (which shows it to the clients that can see
    * the speaker now); drop the oldest lines past {@link SPEECH_KEPT}.
    */
@@ -182,6 +215,10 @@ export class Projection {
   private copyBody(actor: Actor, e: EntityState): void {
     const b = actor.body;
     if (!b) return;
+    this.copyFields(b, e);
+  }
+
+  private copyFields(b: Body, e: EntityState): void {
     const x = Math.fround(b.x);
     const y = Math.fround(b.y);
     const heading = Math.fround(b.heading);
@@ -193,15 +230,18 @@ export class Projection {
     if (turn > HEADING_STEP && turn < 2 * Math.PI - HEADING_STEP) e.heading = heading;
     if (e.hp !== b.hp) e.hp = b.hp;
     if (e.maxHp !== b.maxHp) e.maxHp = b.maxHp;
-    const anim = this.animOf(actor);
+    const anim = animOfBody(b);
     if (e.anim !== anim && e.anim !== 'attack') e.anim = anim;
     else if (e.anim === 'attack' && anim === 'dead') e.anim = anim;
   }
 
   private animOf(actor: Actor | undefined): string {
     const b = actor?.body;
-    if (!b) return 'idle';
-    if (!b.alive) return 'dead';
-    return b.vx !== 0 || b.vy !== 0 ? 'walk' : 'idle';
+    return b ? animOfBody(b) : 'idle';
   }
+}
+
+function animOfBody(b: Body): string {
+  if (!b.alive) return 'dead';
+  return b.vx !== 0 || b.vy !== 0 ? 'walk' : 'idle';
 }

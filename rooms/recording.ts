@@ -1,3 +1,4 @@
+import type { OutboxEntry } from './zones/zoneLink.ts';
 import { z } from 'zod';
 import { checkScenario, decodeSnapshot, defaultRegistry, EventLogSchema, Simulation } from '../actors/index.ts';
 import type { LogEntry, Scenario, SnapshotHeader } from '../actors/index.ts';
@@ -17,6 +18,8 @@ export interface RoomSnapshotMeta {
   readonly players: readonly { readonly resume: string; readonly actor: number; readonly name: string; readonly tier: string; readonly account: string | null }[];
   readonly adminSeq: number;
   readonly joins: number;
+  /** A zone's handovers not yet acknowledged by their new zone (the actors are in no world meanwhile). */
+  readonly zone?: { readonly outbox: readonly OutboxEntry[] };
 }
 
 /** The world generator a room with these options runs on (the same for a restore or a replay as at creation). */

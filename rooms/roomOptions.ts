@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_SEED, formatIssues, parseWith } from '../shared/index.ts';
+import { DEFAULT_SEED, formatIssues, parseWith, ZONE_COORD_MAX, ZONE_COORD_MIN } from '../shared/index.ts';
 
 /** Seconds a seat reserved by matchmaking is held for its client (Colyseus' default is 15). */
 export const DEFAULT_SEAT_RESERVATION_SECONDS = 8;
@@ -46,6 +46,15 @@ export const WorldRoomOptionsSchema = z.object({
   adminKey: z.string().optional(),
   /** A process-local restore ticket: the room continues a snapshot (set by the server only). */
   restore: z.string().min(1).max(64).optional(),
+  /**
+   * The zone this room simulates, when the world is split into zones (room `zone`): set by the server, which
+   * creates zones as players and monsters need them. Without it the room holds the whole world.
+   */
+  zone: z.object({ x: z.number().int().min(ZONE_COORD_MIN).max(ZONE_COORD_MAX), y: z.number().int().min(ZONE_COORD_MIN).max(ZONE_COORD_MAX) }).strict().optional(),
+  /** Side of a zone, tiles (rooms of a zoned world). */
+  zoneSize: z.number().int().min(16).max(4096).default(128),
+  /** Seconds a zone stays up with no player in it or near it before it sleeps (snapshot, then disposed). */
+  zoneSleepSeconds: z.number().min(1).max(3600).default(30),
   /** A player's resume key (join option, see {@link PlayerOptionsSchema}); unused at creation. */
   resume: z.string().regex(/^[0-9a-f]{32}$/).optional(),
 }).strict();

@@ -42,6 +42,10 @@ export const ServerConfigSchema = z.object({
   /** Defaults of the `world` room (a creating client may override them). */
   SEED: z.string().min(1).default(DEFAULT_SEED),
   WORLD_SIZE: int(32, 8192).default(512),
+  /** Side of a zone in tiles, for worlds played as zones (room `zone`): each zone is a room any process may host. */
+  ZONE_SIZE: int(16, 4096).default(128),
+  /** Seconds a zone stays up with nobody in or near it before it sleeps (snapshot, then disposed; woken on approach). */
+  ZONE_SLEEP_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Multiplies the generated monster density. */
   MONSTER_DENSITY: z.coerce.number().min(0).max(100).default(1),
   TICK_RATE: int(1, 120).default(20),

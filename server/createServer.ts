@@ -8,8 +8,8 @@ import { localTactician, PlanSchema } from '../actors/index.ts';
 import { gatewaySetup, LlmGateway, loadLairmindConfig, redactedUrl, registerLlmMetrics } from '../llm/index.ts';
 import type { LoadedConfig } from '../llm/index.ts';
 import { CloudDialogue, CloudTactics, MindService, mindsConfigFromEnv } from '../minds/index.ts';
-import { worldRoom } from '../rooms/index.ts';
-import type { RoomObserver } from '../rooms/index.ts';
+import { worldRoom, ZoneDirectory } from '../rooms/index.ts';
+import type { RoomObserver, WorldRoomServices } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
 import { createAlertReceiver } from './alertReceiver.ts';
 import { createAdminRouter } from './admin/adminRouter.ts';
@@ -33,6 +33,7 @@ import { startTracing } from './tracing.ts';
 import type { TracingSetup } from './tracing.ts';
 import type { TransportInfo } from './transport.ts';
 import { RoomKeeper } from './roomKeeper.ts';
+import { createZoneRouter } from './admin/zoneRoutes.ts';
 import { openSnapshotStore } from './snapshots/index.ts';
 
 /** Whole /health answer, and each dependency check within it, ms. */
@@ -164,6 +165,25 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const scenarios = new ScenarioLibrary(config.SCENARIOS_DIR);
   // Proof, known only to this process, that a room was created by the admin API.
   const adminKey = randomUUID();
+  const roomServices: WorldRoomServices = { minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, ...(keeper && { durability: keeper }), scenarios: (name, options) => {
+    // Clients may start only the scenarios the operator made public; the admin API may start any.
+    if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
+      throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);
+    }
+    return scenarios.load(name);
+  } };
+  const roomDefaults = {
+    seed: config.SEED,
+    worldSize: config.WORLD_SIZE,
+    monsterDensity: config.MONSTER_DENSITY,
+    tickRate: config.TICK_RATE,
+    patchRate: config.PATCH_RATE,
+    maxClients: config.MAX_CLIENTS,
+    viewRadius: config.VIEW_RADIUS,
+    reconnectSeconds: config.RECONNECT_SECONDS,
+    debugSlowTickMs: config.DEBUG_SLOW_TICK_MS,
+  };
+  const zones = keeper ? new ZoneDirectory({ presence: () => presence.presence, wake: (roomId) => keeper.wake(roomId) }) : null;
   const server = defineServer({
     transport: transport.transport,
     presence: presence.presence,
@@ -174,23 +194,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     routes: matchmaking.routes(),
     ...(config.PUBLIC_ADDRESS && { publicAddress: config.PUBLIC_ADDRESS }),
     rooms: {
-      world: defineRoom(worldRoom({ minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, ...(keeper && { durability: keeper }), scenarios: (name, options) => {
-        // Clients may start only the scenarios the operator made public; the admin API may start any.
-        if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
-          throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);
-        }
-        return scenarios.load(name);
-      } }), {
-        seed: config.SEED,
-        worldSize: config.WORLD_SIZE,
-        monsterDensity: config.MONSTER_DENSITY,
-        tickRate: config.TICK_RATE,
-        patchRate: config.PATCH_RATE,
-        maxClients: config.MAX_CLIENTS,
-        viewRadius: config.VIEW_RADIUS,
-        reconnectSeconds: config.RECONNECT_SECONDS,
-        debugSlowTickMs: config.DEBUG_SLOW_TICK_MS,
-      }),
+      world: defineRoom(worldRoom(roomServices), roomDefaults),
+      // The zones of one world split over processes: created, woken and found through the zone directory.
+      zone: defineRoom(worldRoom({ ...roomServices, ...(zones && { zones }) }), { ...roomDefaults, zoneSize: config.ZONE_SIZE, zoneSleepSeconds: config.ZONE_SLEEP_SECONDS }),
     },
     express: (app) => {
       app.get('/health', async (_req, res) => {
@@ -219,6 +225,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         logger.info('monitor: off; set ADMIN_TOKEN (16+ characters) to mount it at /colyseus');
       }
       if (config.ADMIN_TOKEN) {
+        app.use('/admin/zones', createZoneRouter(config.ADMIN_TOKEN));
         app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens, registry: llmSetup.options.registry, keeper }));
         logger.info({ scenarios: scenarios.dir }, 'admin API: mounted at /admin (Authorization: Bearer <ADMIN_TOKEN>)');
       } else {

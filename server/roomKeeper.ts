@@ -136,6 +136,7 @@ export class RoomKeeper implements DurabilityService {
         for (const r of records) {
           if (this.stopping) return;
           if (r.owner !== null && r.owner !== this.owner) continue; // alive elsewhere
+          if (r.meta.reason === 'sleep') continue; // a zone asleep wakes when someone comes near, not at start
           if (matchMaker.getLocalRoomById(r.roomId) || this.restoring.has(r.roomId)) continue;
           if (!(await this.store.claim(r.roomId, this.owner, this.leaseMs))) continue;
           await this.restore(r.roomId, 'start').catch((err: unknown) => this.failed(r.roomId, 'restore', err));
@@ -153,7 +154,7 @@ export class RoomKeeper implements DurabilityService {
    * Create the room `roomId` here from its latest readable snapshot (a damaged one is skipped for the one before)
    * and the inputs recorded after it. The lease must be ours already.
    */
-  async restore(roomId: string, how: 'start' | 'takeover'): Promise<string> {
+  async restore(roomId: string, how: 'start' | 'takeover' | 'wake'): Promise<string> {
     this.restoring.add(roomId);
     try {
       const { snapshot, bytes } = await this.readable(roomId);
@@ -162,7 +163,8 @@ export class RoomKeeper implements DurabilityService {
       if (usable) decodeWindow(usable.bytes); // checked here: a damaged window is left out, not fatal
       const id = randomUUID();
       this.tickets.set(id, { roomId, bytes, recording: usable });
-      const room = await matchMaker.createRoom(this.roomName, { restore: id });
+      // Created here, under the name it was saved with: the lease and the ticket are this process's.
+      const room = await matchMaker.handleCreateRoom(snapshot.meta.roomName || this.roomName, { restore: id });
       this.tickets.delete(id);
       this.restores.inc({ how });
       this.logger.info({ room: room.roomId, tick: snapshot.tick, replayed: usable ? 'recorded inputs after it' : 'none' }, 'snapshots: room restored');
@@ -170,6 +172,18 @@ export class RoomKeeper implements DurabilityService {
     } finally {
       this.restoring.delete(roomId);
     }
+  }
+
+  /**
+   * Wake room `roomId` (a zone that slept) here from its newest snapshot: false when it has none. Rejects when
+   * another process holds its lease or the store cannot be read.
+   */
+  async wake(roomId: string): Promise<boolean> {
+    const latest = await this.store.latest(roomId);
+    if (!latest) return false;
+    if (!(await this.store.claim(roomId, this.owner, this.leaseMs))) throw new Error(`room ${roomId} is running on another process`);
+    await this.restore(roomId, 'wake');
+    return true;
   }
 
   /** A new room continuing room `roomId`'s snapshot at `tick` (default: the latest): a sandbox, without its players. */

@@ -18,3 +18,5 @@ export type { Issue, SafeParser } from './validation.ts';
 export type { HitMessage, DiedMessage, Killer } from './combatMessages.ts';
 export { countOf, packDisplayName, plural } from './words.ts';
 export { DEFAULT_SEED } from './defaultSeed.ts';
+export { ZONE_COORD_MIN, ZONE_COORD_MAX, ZONE_HYSTERESIS, ZONE_MARGIN, zoneGrid, inGrid, zoneAt, zoneBounds, ownerZone, neighbours, distanceToZone, zoneKey, zoneRoomId, sameZone } from './zones.ts';
+export type { ZoneCoord, ZoneGrid } from './zones.ts';

@@ -6,6 +6,7 @@ import { BOT_BEHAVIOURS } from './behaviours.ts';
 import { NULL_SINK } from './botSink.ts';
 import type { BotErrorKind, BotSink } from './botSink.ts';
 import { BotView } from './botView.ts';
+import { hopZone, readZoneMove } from '../../client/index.ts';
 
 export interface BotOptions {
   /** Server address, e.g. `ws://127.0.0.1:2567`. */
@@ -73,6 +74,9 @@ export class Bot {
   lastRttMs = NaN;
   /** Times this bot came back to its room after the connection dropped, and how long each took (ms). */
   readonly rejoins: number[] = [];
+  /** Zones this bot walked into: the zone, and ms from the server's word to the next zone showing its avatar. */
+  readonly zoneMoves: { zone: { x: number; y: number }; ms: number }[] = [];
+  private client: Client | undefined;
   /** The room and key that take this bot's avatar back (sent by durable rooms after the join). */
   resume: { roomId: string; key: string } | null = null;
   private readonly memory: Record<string, unknown> = {};
@@ -95,6 +99,7 @@ export class Bot {
     let room: Room;
     try {
       const client = new Client(this.options.url);
+      this.client = client;
       if (this.options.token) client.auth.token = this.options.token;
       const joinOptions = { name: this.name };
       room = this.options.roomId ? await client.joinById(this.options.roomId, joinOptions) : await client.joinOrCreate(this.options.room ?? 'world', joinOptions);
@@ -138,9 +143,13 @@ export class Bot {
       this.dead = true;
       this.send('respawn', {});
     });
+    room.onMessage('zone', (body: unknown) => {
+      if (this.room === room) void this.moveZone(room, body);
+    });
     room.onMessage('*', () => {});
     room.onError((code, message) => this.fail('server-error', `${code}: ${String(message)}`));
     room.onLeave((code) => {
+      if (this.room !== room) return; // the zone this bot walked out of
       this.clearTimers();
       // 1000: the bot left on purpose; 4429: kicked for flooding (its key no longer works).
       if (!this.stopping && (this.options.rejoinWithinMs ?? 0) > 0 && this.resume && code !== 1000 && code !== 4429) {
@@ -155,6 +164,26 @@ export class Bot {
     const ping = this.options.pingEveryMs ?? 1000;
     if (ping > 0) this.every(ping, () => this.send('ping', { t: performance.now() }));
     this.every(this.behaviour.everyMs, () => this.act());
+  }
+
+  /** Follow the avatar into the next zone: join the seat reserved there, then leave the old zone. */
+  private async moveZone(from: Room, body: unknown): Promise<void> {
+    const move = readZoneMove(body);
+    if ('error' in move || !this.client) {
+      this.fail('server-error', `zone move: ${'error' in move ? move.error : 'no client'}`);
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      const next = await hopZone(this.client, move);
+      this.zoneMoves.push({ zone: move.zone, ms: performance.now() - t0 });
+      this.clearTimers();
+      this.attach(next);
+      if (this.resume) this.resume = { roomId: next.roomId, key: this.resume.key };
+      await from.leave(true).catch(() => {});
+    } catch (err) {
+      this.fail('server-error', `zone move: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Join the same room again with the resume key, through each known address in turn, until it works or time is up. */

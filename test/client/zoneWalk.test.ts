@@ -1,0 +1,73 @@
+// A player walks across a zone border in a real browser: the page follows its avatar into the next zone's room
+// without a gap in the picture. The server runs in its own process, with the world cut into 32-tile zones.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zoneRoomId } from '../../shared/index.ts';
+import type { ServerProcess } from '../../tools/loadtest/serverProcess.ts';
+import { buildClient, HAS_CHROMIUM, inPage, launchBrowser, poll, screenshot, startGameServer } from './browserHarness.ts';
+import type { Browser } from './browserHarness.ts';
+
+const SEED = 'zone-walk';
+const PATCH_MS = 50;
+
+type ZoneMoves = { zoneMoves(): { at: number; zone: { x: number; y: number }; roomId: string; gapMs: number }[] };
+
+describe.skipIf(!HAS_CHROMIUM)('walking across a zone border (chromium, server in its own process)', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await buildClient();
+    server = await startGameServer({ SEED, WORLD_SIZE: '64', ZONE_SIZE: '32', MONSTER_DENSITY: '0', PATCH_RATE: String(1000 / PATCH_MS) });
+    browser = await launchBrowser();
+    page = browser.page;
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('walks west into the next zone: same avatar, never missing from the picture, no gap over two patch intervals', async () => {
+    await page.goto(`http://127.0.0.1:${server.port}/?zones=1&autojoin=1&name=walker`);
+    await inPage.joined(page);
+    const first = await inPage.roomId(page);
+    expect(first).toBe(zoneRoomId(SEED, { x: 0, y: 0 }));
+    const self = await inPage.self(page);
+    await poll('own avatar drawn', async () => (await inPage.me(page)) ?? undefined);
+    await screenshot(page, 'zone-walk-1-before.png');
+    // Watch the avatar in the page's own picture, every animation frame, while walking west.
+    await page.evaluate(() => {
+      const l = (globalThis as unknown as { lairmind: { self: number; entities(): { id: number }[] }; zoneWatch?: { frames: number; missing: number } }).lairmind;
+      const watch = { frames: 0, missing: 0 };
+      (globalThis as unknown as { zoneWatch: typeof watch }).zoneWatch = watch;
+      const look = (): void => {
+        watch.frames++;
+        if (!l.entities().some((e) => e.id === l.self)) watch.missing++;
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    await page.keyboard.down('KeyA');
+    const moves = await poll('a zone crossing', async () => {
+      const m = await page.evaluate(() => (globalThis as unknown as { lairmind: ZoneMoves }).lairmind.zoneMoves());
+      return m.length > 0 ? m : undefined;
+    }, 20_000);
+    await page.waitForTimeout(1500); // a little past the border, and the gap window closes
+    await page.keyboard.up('KeyA');
+    await screenshot(page, 'zone-walk-2-after.png');
+    const move = moves[0]!;
+    expect(move.zone).toEqual({ x: -1, y: 0 });
+    expect(await inPage.roomId(page)).toBe(zoneRoomId(SEED, { x: -1, y: 0 }));
+    expect(await inPage.self(page)).toBe(self);
+    const me = await inPage.me(page);
+    expect(me!.x).toBeLessThan(0);
+    const watch = await page.evaluate(() => (globalThis as unknown as { zoneWatch: { frames: number; missing: number } }).zoneWatch);
+    expect(watch.frames).toBeGreaterThan(30);
+    expect(watch.missing).toBe(0);
+    const gap = (await page.evaluate(() => (globalThis as unknown as { lairmind: ZoneMoves }).lairmind.zoneMoves()))[0]!.gapMs;
+    console.log(`zone crossing: longest wait between two states around it ${gap.toFixed(1)} ms (patch interval ${PATCH_MS} ms), ${watch.frames} frames watched`);
+    expect(gap).toBeLessThanOrEqual(2 * PATCH_MS + 5);
+  }, 60_000);
+});

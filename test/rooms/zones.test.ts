@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { Client } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hopZone, readZoneMove } from '../../client/index.ts';
+import type { ZoneMove } from '../../client/index.ts';
+import { zoneRoomId } from '../../shared/index.ts';
+import { startRedis } from '../../tools/redisServer.ts';
+import type { TestRedis } from '../../tools/redisServer.ts';
+import { tempDataDir } from '../../tools/tempDataDir.ts';
+import { freePort, waitFor } from './serverHarness.ts';
+
+/**
+ * A world in zones over two server processes sharing one real Redis, each started as `lairmind serve` starts it:
+ * a player walks from one zone into the next (often on the other process), with the client SDK following its
+ * avatar through the reserved seat; a process is killed while a player crosses into one of its zones.
+ */
+const SEED = 'zones-test';
+const TOKEN = 'zones-test-admin-token-0123456789';
+
+interface Proc {
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly http: string;
+  readonly ws: string;
+}
+
+let redis: TestRedis;
+const procs: Proc[] = [];
+
+async function startProcess(): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/lairmind.js', 'serve'], {
+    env: {
+      ...process.env, PORT: String(port), REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn', MATCHMAKE_LOOPBACK: 'exempt',
+      SEED, WORLD_SIZE: '64', ZONE_SIZE: '32', MONSTER_DENSITY: '0', SNAPSHOT_SECONDS: '1', SNAPSHOT_LEASE_MS: '2000', ZONE_SLEEP_SECONDS: '600',
+      ADMIN_TOKEN: TOKEN, DATA_DIR: tempDataDir('zones'),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const p = { port, child, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
+  const end = performance.now() + 20_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${p.http}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`server process exited with ${child.exitCode}`);
+    if (performance.now() > end) throw new Error(`server on ${port} did not become healthy`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  procs.push(p);
+  return p;
+}
+
+interface ZoneInfo {
+  readonly roomId: string;
+  readonly zone: { x: number; y: number };
+  readonly holds?: boolean;
+  readonly outbox: number;
+}
+
+/** Every zone of every live process, and which of them hold `actor` for real (not as a ghost). */
+async function zonesEverywhere(actor?: number): Promise<{ proc: Proc; zones: ZoneInfo[] }[]> {
+  const out: { proc: Proc; zones: ZoneInfo[] }[] = [];
+  for (const p of procs) {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) continue;
+    const res = await fetch(`${p.http}/admin/zones${actor ? `?actor=${actor}` : ''}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    out.push({ proc: p, zones: ((await res.json()) as { zones: ZoneInfo[] }).zones });
+  }
+  return out;
+}
+
+async function holders(actor: number): Promise<string[]> {
+  return (await zonesEverywhere(actor)).flatMap((p) => p.zones.filter((z) => z.holds).map((z) => z.roomId));
+}
+
+function avatarOf(room: Room): number {
+  return (room.state as { players?: Map<string, { actor: number }> }).players?.get(room.sessionId)?.actor ?? 0;
+}
+
+function positionOf(room: Room, actor: number): { x: number; y: number } | undefined {
+  const e = (room.state as { entities?: Map<string, { x: number; y: number }> }).entities?.get(String(actor));
+  return e && { x: e.x, y: e.y };
+}
+
+/** Walk `room`'s avatar towards `dir` until the room says the avatar belongs to the next zone. */
+async function walkUntilMoved(room: Room, dir: { x: number; y: number }): Promise<ZoneMove> {
+  const move = new Promise<ZoneMove>((resolve, reject) => {
+    room.onMessage('zone', (body: unknown) => {
+      const m = readZoneMove(body);
+      if ('error' in m) reject(new Error(m.error));
+      else resolve(m);
+    });
+  });
+  room.send('move', { dir });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no zone move within 15 s')), 15_000));
+  return Promise.race([move, timeout]);
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
+  })));
+  await redis?.stop();
+}, 30_000);
+
+describe('a world in zones over two processes sharing Redis', () => {
+  it('a player walks west into the next zone: the SDK follows the avatar through the reserved seat, which exists exactly once', async () => {
+    const [a] = [await startProcess(), await startProcess()];
+    const client = new Client(a!.ws);
+    const first = await client.joinOrCreate('zone', { name: 'walker' });
+    first.reconnection.enabled = false;
+    const actor = await waitFor('avatar', () => avatarOf(first), 10_000);
+    await waitFor('avatar drawn', () => positionOf(first, actor), 5000);
+    expect(first.roomId).toBe(zoneRoomId(SEED, { x: 0, y: 0 }));
+
+    const move = await walkUntilMoved(first, { x: -1, y: 0 });
+    expect(move.zone).toEqual({ x: -1, y: 0 });
+    expect(move.roomId).toBe(zoneRoomId(SEED, { x: -1, y: 0 }));
+    const next = await hopZone(client, move);
+    next.reconnection.enabled = false;
+    expect(avatarOf(next)).toBe(actor); // the same avatar, with its id
+    expect(positionOf(next, actor)!.x).toBeLessThan(0);
+    // Inputs still reaching the old zone are passed on: stop walking through it, and the avatar stops.
+    first.send('move', { dir: { x: 0, y: 0 } });
+    await first.leave(true);
+    const stopAt = positionOf(next, actor)!.x;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(Math.abs(positionOf(next, actor)!.x - stopAt)).toBeLessThan(1.5);
+    expect(await holders(actor)).toEqual([move.roomId]);
+
+    // Zones landed where the matchmaker put them: both processes host some (the neighbours the player came near).
+    const everywhere = await zonesEverywhere();
+    expect(everywhere.filter((p) => p.zones.length > 0).length).toBe(2);
+    await next.leave(true);
+  }, 60_000);
+
+  it('the process of the zone a player walks into is killed during the crossing: the zone comes back on the other process with the avatar, once', async () => {
+    const client = new Client(procs[0]!.ws);
+    const first = await client.joinOrCreate('zone', { name: 'crosser' });
+    first.reconnection.enabled = false;
+    let resume: { roomId: string; key: string } | null = null;
+    first.onMessage('resume', (b: { roomId: string; key: string }) => {
+      resume = b;
+    });
+    const actor = await waitFor('avatar', () => avatarOf(first), 10_000);
+    await waitFor('avatar drawn', () => positionOf(first, actor), 5000);
+    // Walk into the other row of zones, wherever the player stands now.
+    const row = Number(/_(-?\d+)$/.exec(first.roomId)?.[1]);
+    const move = await walkUntilMoved(first, { x: 0, y: row === 0 ? -1 : 1 });
+    const admin = new Redis({ port: redis.port, host: '127.0.0.1' });
+    const listing = JSON.parse((await admin.hget('roomcaches', move.roomId)) ?? '{}') as { publicAddress?: string };
+    admin.disconnect();
+    const host = procs.find((p) => listing.publicAddress === `127.0.0.1:${p.port}`);
+    expect(host).toBeDefined();
+    // The handover is committed (the room told us); its target process dies now, before our client gets there.
+    host!.child.kill('SIGKILL');
+    await new Promise<void>((r) => host!.child.once('exit', () => r()));
+    const survivor = procs.find((p) => p !== host && p.child.exitCode === null && p.child.signalCode === null)!;
+    // The survivor takes the zone over when its lease runs out, from its snapshot and the ownership records.
+    const found = await (async () => {
+      const end = performance.now() + 20_000;
+      while (performance.now() < end) {
+        const h = await holders(actor).catch(() => []);
+        if (h.length > 0) return h;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return [];
+    })();
+    expect(found).toEqual([move.roomId]);
+    // The player gets back in with the key its first zone gave it.
+    const key = (resume as { key: string } | null)?.key;
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    const back = await new Client(survivor.ws).joinById(move.roomId, { name: 'crosser', resume: key });
+    back.reconnection.enabled = false;
+    await waitFor('avatar back', () => avatarOf(back) === actor, 10_000);
+    expect(await holders(actor)).toEqual([move.roomId]);
+    await back.leave(true);
+    await first.leave(true).catch(() => {});
+  }, 90_000);
+});
