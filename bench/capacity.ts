@@ -131,8 +131,9 @@ export async function runCapacityBench({ smoke }: { smoke: boolean }): Promise<R
   if (firstFail !== undefined) metrics.first_failing_bots = firstFail;
   rows.sort((a, b) => a.bots - b.bots);
   console.table(rows.map((r) => ({ ...r, '': r.bots === firstFail ? '◀ first fail' : r.bots === capacity ? '◀ capacity' : '' })));
-  console.log(firstFail === undefined
-    ? `capacity: every step held; at least ${capacity} bots (the top of the ladder)`
-    : `capacity: ${capacity} bots (every step up to it held tick p99 <= ${TICK_P99_LIMIT_MS} ms with every bot connected); first failing step: ${firstFail} bots`);
+  const held = `tick p99 <= ${TICK_P99_LIMIT_MS} ms with every bot connected`;
+  if (firstFail === undefined) console.log(`capacity: at least ${capacity} bots: every step of the ladder held ${held}`);
+  else if (capacity === 0) console.log(`capacity: none measured: the smallest step, ${firstFail} bots, already failed (${held})`);
+  else console.log(`capacity: ${capacity} bots: it and every smaller step held ${held}; first failing step: ${firstFail} bots`);
   return metrics;
 }
