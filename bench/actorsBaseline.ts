@@ -1,10 +1,11 @@
 import { Rng } from '../shared/index.ts';
-import { quantile } from './stats.ts';
 
-/** What one baseline run measured: the step's p50 and the deaths in the measured ticks (it did fight). */
-export interface BaselineRun {
-  readonly p50: number;
-  readonly deaths: number;
+/** A baseline world of monsters, stepped by the bench (which times each tick). */
+export interface Baseline {
+  /** Advance one step of 1/20 s. */
+  tick(): void;
+  /** Monsters killed so far (it did fight). */
+  deaths(): number;
 }
 
 /** Marks a grid cell holding bodies of both factions (factions are 0 and 1). */
@@ -29,7 +30,7 @@ const MIXED = 255;
  * behind an interface (here the flat ground's bounds are checked inline) and timers (a dead body checks its own
  * respawn time). It keeps one random stream for all monsters where the runtime forks one per actor.
  */
-export function runBaseline(n: number, side: number, warmup: number, ticks: number): BaselineRun {
+export function createBaseline(n: number, side: number): Baseline {
   const dt = 1 / 20;
   const perception = 6, leash = 1.5, attackRange = 0.6, damage = 12, cooldown = 1, fleeBelow = 0.25, respawnDelay = 8;
   const wanderSpeed = 0.4, homeRadius = 24, radius = 0.4, speed = 3, maxHp = 60, restChance = 0.6;
@@ -166,13 +167,5 @@ export function runBaseline(n: number, side: number, warmup: number, ticks: numb
     }
   }
 
-  for (let i = 0; i < warmup; i++) tick();
-  const deaths0 = deaths;
-  const times: number[] = [];
-  for (let i = 0; i < ticks; i++) {
-    const t0 = performance.now();
-    tick();
-    times.push(performance.now() - t0);
-  }
-  return { p50: quantile(times, 0.5), deaths: deaths - deaths0 };
+  return { tick, deaths: () => deaths };
 }

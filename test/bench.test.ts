@@ -10,6 +10,7 @@ describe('benchmarks (smoke)', () => {
     const m = await runActorsBench({ smoke: true });
     for (const k of [
       'step_p50_ms', 'step_p99_ms', 'msgs_per_s', 'heap_bytes_per_actor', 'baseline_step_p50_ms', 'overhead_ratio', 'baseline_unfair_step_p50_ms', 'overhead_ratio_unfair',
+      'overhead_ratio_cpu', 'overhead_ratio_cpu_unfair',
       'deaths_per_1k_ticks', 'baseline_deaths_per_1k_ticks',
     ]) {
       expect(Number.isFinite(m[`${k}@1000`]), k).toBe(true);
