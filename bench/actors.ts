@@ -56,7 +56,7 @@ function timed(ticks: number, step: () => void, t: Timing): void {
 }
 
 /** The runtime and both baselines over the same N, warmed up, then stepped in turns of {@link BLOCK} ticks. */
-export function measure(n: number, warmup: number, ticks: number): Measured {
+function measure(n: number, warmup: number, ticks: number): Measured {
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const side = sideFor(n);
@@ -120,6 +120,7 @@ export async function runActorsBench({ smoke }: { smoke: boolean }): Promise<Rec
     metrics[`overhead_ratio_cpu_unfair@${n}`] = round(a.cpuPerTick / u.cpuPerTick, 2);
     metrics[`deaths_per_1k_ticks@${n}`] = perKiloTick(a.deaths);
     metrics[`baseline_deaths_per_1k_ticks@${n}`] = perKiloTick(b.deaths);
+    metrics[`baseline_unfair_deaths_per_1k_ticks@${n}`] = perKiloTick(u.deaths);
     rows.push({
       N: n, 'step p50 ms': round(a.p50), 'step p99 ms': round(a.p99), 'msgs/s': Math.round(a.msgsPerS), 'heap B/actor': Math.round(a.heapPerActor),
       'baseline p50 ms': round(b.p50), 'overhead ×': round(ratio, 2), 'unfair baseline p50 ms': round(u.p50), 'overhead × (unfair)': round(unfairRatio, 2),
