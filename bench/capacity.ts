@@ -61,21 +61,42 @@ async function step(plan: Plan, bots: number): Promise<LoadtestReport> {
 const passes = (r: LoadtestReport): boolean =>
   r.summary.server.tickP99Ms <= TICK_P99_LIMIT_MS && r.summary.bots.failed === 0 && r.summary.bots.connectedAtEnd === r.summary.bots.requested;
 
+/** One step of the ladder: its bot count and whether it held the tick budget (and kept every bot). */
+export interface CapacityStep {
+  readonly bots: number;
+  readonly ok: boolean;
+}
+
+/**
+ * The capacity a ladder shows: the largest bot count such that it and every smaller step held (0 when the smallest
+ * failed), and the smallest step that failed (undefined when none did). A pass above a failing step does not
+ * count: the process did not hold every load up to it, so a capacity read from it would not be one.
+ */
+export function capacityOf(steps: readonly CapacityStep[]): { capacity: number; firstFail: number | undefined } {
+  const sorted = [...steps].sort((a, b) => a.bots - b.bots);
+  let capacity = 0;
+  for (const s of sorted) {
+    if (!s.ok) return { capacity, firstFail: s.bots };
+    capacity = s.bots;
+  }
+  return { capacity, firstFail: undefined };
+}
+
 /**
  * `npm run bench:capacity`: the most bots one server process holds with its tick p99 ≤ 50 ms in a 5,000-monster
- * world with minds active. Climbs a ladder of bot counts (fresh server each step), stops after the first step past
- * the reference count that fails, then tries the midpoint of the last pass and the first fail. The ladder can be
+ * world with minds active. Climbs a ladder of bot counts (fresh server each step, ascending), stops after the first
+ * step past the reference count that fails, then tries the midpoint of the capacity so far and the first fail. The
+ * capacity is the largest step such that it and every smaller step held ({@link capacityOf}). The ladder can be
  * overridden with CAPACITY_LADDER=250,500,…; CAPACITY_SERVER_CPUS=0 pins the server to CPU 0 (run the bench itself
  * under `taskset -c 1` so the bots, whose workers inherit its affinity, keep off the server's core).
  */
 export async function runCapacityBench({ smoke }: { smoke: boolean }): Promise<Record<string, number>> {
   const base = smoke ? SMOKE : FULL;
-  const ladder = process.env.CAPACITY_LADDER ? process.env.CAPACITY_LADDER.split(',').map(Number).filter((n) => n > 0) : base.ladder;
+  const ladder = (process.env.CAPACITY_LADDER ? process.env.CAPACITY_LADDER.split(',').map(Number).filter((n) => n > 0) : [...base.ladder]).sort((a, b) => a - b);
   const plan: Plan = { ...base, ladder };
   const metrics: Record<string, number> = {};
-  const rows: Record<string, unknown>[] = [];
-  let best = 0;
-  let firstFail = Infinity;
+  const rows: (Record<string, unknown> & { bots: number })[] = [];
+  const steps: CapacityStep[] = [];
   const record = (n: number, r: LoadtestReport): void => {
     const s = r.summary;
     metrics[`tick_p50_ms@${n}`] = round(s.server.tickP50Ms, 2);
@@ -88,8 +109,7 @@ export async function runCapacityBench({ smoke }: { smoke: boolean }): Promise<R
     metrics[`generator_cpu_pct@${n}`] = round(s.generatorCpuPctMax, 1);
     metrics[`failed_bots@${n}`] = s.bots.failed;
     const ok = passes(r);
-    if (ok) best = Math.max(best, n);
-    else firstFail = Math.min(firstFail, n);
+    steps.push({ bots: n, ok });
     rows.push({
       bots: n, ok, 'tick p50 ms': metrics[`tick_p50_ms@${n}`], 'tick p99 ms': metrics[`tick_p99_ms@${n}`], 'join p99 ms': metrics[`join_p99_ms@${n}`],
       'ping p99 ms': metrics[`ping_p99_ms@${n}`], 'down B/bot/s': metrics[`down_bytes_per_bot_s@${n}`], 'server CPU %': metrics[`server_cpu_pct@${n}`],
@@ -99,11 +119,21 @@ export async function runCapacityBench({ smoke }: { smoke: boolean }): Promise<R
   };
   for (const n of plan.ladder) {
     record(n, await step(plan, n));
-    if (firstFail < Infinity && n >= plan.reference) break;
+    if (steps.some((s) => !s.ok) && n >= plan.reference) break;
   }
-  const mid = Math.round((best + firstFail) / 2 / 50) * 50;
-  if (!smoke && Number.isFinite(firstFail) && mid > best && mid < firstFail) record(mid, await step(plan, mid));
-  metrics.max_bots_tick_p99_le_50ms = best;
-  console.table(rows);
+  const before = capacityOf(steps);
+  if (!smoke && before.firstFail !== undefined) {
+    const mid = Math.round((before.capacity + before.firstFail) / 2 / 50) * 50;
+    if (mid > before.capacity && mid < before.firstFail) record(mid, await step(plan, mid));
+  }
+  const { capacity, firstFail } = capacityOf(steps);
+  metrics.max_bots_tick_p99_le_50ms = capacity;
+  if (firstFail !== undefined) metrics.first_failing_bots = firstFail;
+  rows.sort((a, b) => a.bots - b.bots);
+  console.table(rows.map((r) => ({ ...r, '': r.bots === firstFail ? '◀ first fail' : r.bots === capacity ? '◀ capacity' : '' })));
+  const held = `tick p99 <= ${TICK_P99_LIMIT_MS} ms with every bot connected`;
+  if (firstFail === undefined) console.log(`capacity: at least ${capacity} bots: every step of the ladder held ${held}`);
+  else if (capacity === 0) console.log(`capacity: none measured: the smallest step, ${firstFail} bots, already failed (${held})`);
+  else console.log(`capacity: ${capacity} bots: it and every smaller step held ${held}; first failing step: ${firstFail} bots`);
   return metrics;
 }

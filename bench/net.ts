@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { quantile, round } from './stats.ts';
 import { freePort } from '../tools/freePort.ts';
+import { ServerConfigSchema } from '../server/index.ts';
 
 /** What bench/netServer.ts recorded in one measured window. */
 export interface Window {
@@ -19,7 +20,20 @@ export interface Window {
   plans: number;
   /** CPU time the server's process used in the window (user + system), ms. */
   cpuMs: number;
+  /** Where the avatars stood at the end: median distance from the centre and to the nearest other avatar, tiles. */
+  layout: { fromCentre: number; spacing: number };
 }
+
+/** Where the players join: spread over the world as real players are, or gathered about one point. */
+type Layout = 'spread' | 'gathered';
+const LAYOUTS: readonly Layout[] = ['spread', 'gathered'];
+
+/** The server places joins by layout itself (PLAYER_SPAWNS=spread|gather); otherwise the bench spreads the avatars. */
+const SERVER_SPAWNS = 'PLAYER_SPAWNS' in ServerConfigSchema.shape;
+/** The server can give clients in one cell one shared view (VIEW_SHARING=cell|client). */
+const VIEW_SHARING = 'VIEW_SHARING' in ServerConfigSchema.shape;
+/** Spread avatars land within this share of the world's size from the centre (the populated region). */
+const SPREAD_SHARE = 0.45;
 
 /** How a run's room and clients behave. */
 interface Mode {
@@ -29,8 +43,10 @@ interface Mode {
   readonly talkEvery?: number;
   /** Speech, plans and player entries go to every client, as before they followed the view (the baseline). */
   readonly roomWide?: boolean;
-  /** Avatars are placed at random within this many tiles of the centre (0: they stay where they spawn). */
-  readonly spread?: number;
+  /** Where the players join (default spread). */
+  readonly layout?: Layout;
+  /** One view per client or one per cell (only with a server that has VIEW_SHARING). */
+  readonly views?: 'client' | 'cell';
   /** Snapshots and the flight recorder off (the baseline of what they cost the tick). */
   readonly noSnapshots?: boolean;
 }
@@ -57,9 +73,12 @@ const FULL_SYNC_CLIENTS = 10;
 /** One run: a server child with a 10k-monster world, K clients in another child, a measured window. */
 async function run(k: number, mode: Mode, o: { worldSize: number; density: number; warmupS: number; measureS: number }): Promise<Window> {
   const port = await freePort();
+  const layout = mode.layout ?? 'spread';
   const server = child('bench/netServer.ts', [], {
     PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: String(o.worldSize), MONSTER_DENSITY: String(o.density),
-    VIEW_RADIUS: mode.fullSync ? '4096' : '24', SEED: 'net-bench', MAX_CLIENTS: '2000', NET_ROOM_WIDE: mode.roomWide ? '1' : '0', NET_SPREAD: String(mode.spread ?? 0),
+    VIEW_RADIUS: mode.fullSync ? '4096' : '24', SEED: 'net-bench', MAX_CLIENTS: '2000', NET_ROOM_WIDE: mode.roomWide ? '1' : '0',
+    PLAYER_SPAWNS: layout === 'spread' ? 'spread' : 'gather', NET_SPREAD: String(layout === 'spread' && !SERVER_SPAWNS ? Math.floor(o.worldSize * SPREAD_SHARE) : 0),
+    ...(mode.views && { VIEW_SHARING: mode.views }),
     SNAPSHOTS: mode.noSnapshots ? 'off' : 'on',
     // The load generator runs on the server's machine: its hundred joins are not one abusive address.
     MATCHMAKE_LOOPBACK: 'exempt',
@@ -87,7 +106,10 @@ async function run(k: number, mode: Mode, o: { worldSize: number; density: numbe
 const TALK_EVERY_S = 4;
 
 /**
- * `npm run bench:net`: tick time and bandwidth with interest management vs full sync, 1/10/100 clients; then, with
+ * `npm run bench:net`: tick time and bandwidth with interest management vs full sync, 1/10/100 clients, with the
+ * players spread over the world as real players join (the unsuffixed and `_spread` metrics) and gathered about one
+ * point (`_gathered`: where every join landed before spawns spread); the snapshot and talk runs use the spread
+ * layout; views per client vs per cell when the server has VIEW_SHARING; then, with
  * every client talking and packs planning, the bandwidth per client when speech, plans and player entries follow
  * each client's view vs when they go to every client in the room (the sync before they followed the view).
  */
@@ -99,29 +121,43 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
   const o = smoke ? { worldSize: 256, density: 2, warmupS: 1, measureS: 1.5 } : { worldSize: 1024, density: 8.4, warmupS: 2, measureS: 30 };
   const metrics: Record<string, number> = {};
   const rows: Record<string, unknown>[] = [];
+  console.log(SERVER_SPAWNS
+    ? 'players spread by the server (PLAYER_SPAWNS=spread) or gathered by it (PLAYER_SPAWNS=gather)'
+    : `players gathered by the server (it has no PLAYER_SPAWNS: joins gather near the centre); spread by the bench: each avatar moved on its first step to a random safe spot within ${Math.floor(o.worldSize * SPREAD_SHARE)} tiles of the centre`);
+  const tickTimes = (w: Window): number[] => w.steps.slice(0, w.patches.length).map((s, i) => s + (w.patches[i] ?? 0));
   for (const k of sizes) {
-    const interest = await run(k, {}, o);
-    // Every full-sync client receives the same patches, so bytes per client do not depend on how many there are;
-    // past 10 clients the full-sync comparison run uses 10 (100 full-sync clients would need ~0.5 GB/s on loopback).
-    const full = await run(Math.min(k, FULL_SYNC_CLIENTS), { fullSync: true }, o);
-    const ticks = interest.steps.slice(0, interest.patches.length).map((s, i) => s + (interest.patches[i] ?? 0));
-    const down = interest.bytes / k / interest.seconds;
-    const fullDown = full.bytes / Math.min(k, FULL_SYNC_CLIENTS) / full.seconds;
-    metrics[`tick_p50_ms@${k}`] = round(quantile(ticks, 0.5));
-    metrics[`tick_p99_ms@${k}`] = round(quantile(ticks, 0.99));
-    metrics[`down_bytes_per_client_s@${k}`] = Math.round(down);
-    metrics[`full_sync_bytes_per_client_s@${k}`] = Math.round(fullDown);
-    metrics[`interest_ratio@${k}`] = round(down / fullDown, 4);
-    metrics[`server_rss_mb@${k}`] = round(interest.rss / 2 ** 20, 1);
-    const fullTicks = full.steps.slice(0, full.patches.length).map((s, i) => s + (full.patches[i] ?? 0));
-    rows.push({
-      clients: k, 'tick p50 ms': metrics[`tick_p50_ms@${k}`], 'tick p99 ms': metrics[`tick_p99_ms@${k}`], 'down B/client/s': Math.round(down),
-      'full-sync B/client/s': Math.round(fullDown), 'interest ratio': metrics[`interest_ratio@${k}`], 'full-sync tick p99 ms': round(quantile(fullTicks, 0.99)),
-      'server RSS MB': metrics[`server_rss_mb@${k}`],
-    });
+    // A lone player is neither spread nor gathered: one run, where it spawns spread.
+    for (const layout of k > 1 ? LAYOUTS : LAYOUTS.slice(0, 1)) {
+      // The spread layout (as real players join) also keeps the unsuffixed names.
+      const put = (name: string, v: number): void => {
+        metrics[`${name}_${layout}@${k}`] = v;
+        if (layout === 'spread') metrics[`${name}@${k}`] = v;
+      };
+      const interest = await run(k, { layout }, o);
+      // Every full-sync client receives the same patches, so bytes per client do not depend on how many there are;
+      // past 10 clients the full-sync comparison run uses 10 (100 full-sync clients would need ~0.5 GB/s on loopback).
+      const full = await run(Math.min(k, FULL_SYNC_CLIENTS), { fullSync: true, layout }, o);
+      const ticks = tickTimes(interest);
+      const down = interest.bytes / k / interest.seconds;
+      const fullDown = full.bytes / Math.min(k, FULL_SYNC_CLIENTS) / full.seconds;
+      put('tick_p50_ms', round(quantile(ticks, 0.5)));
+      put('tick_p99_ms', round(quantile(ticks, 0.99)));
+      put('down_bytes_per_client_s', Math.round(down));
+      put('full_sync_bytes_per_client_s', Math.round(fullDown));
+      put('interest_ratio', round(down / fullDown, 4));
+      put('server_rss_mb', round(interest.rss / 2 ** 20, 1));
+      put('player_centre_dist_tiles', round(interest.layout.fromCentre, 1));
+      put('player_spacing_tiles', round(interest.layout.spacing, 1));
+      const m = (name: string): number | undefined => metrics[`${name}_${layout}@${k}`];
+      rows.push({
+        clients: k, layout, 'tick p50 ms': m('tick_p50_ms'), 'tick p99 ms': m('tick_p99_ms'), 'down B/client/s': Math.round(down),
+        'full-sync B/client/s': Math.round(fullDown), 'interest ratio': m('interest_ratio'), 'full-sync tick p99 ms': round(quantile(tickTimes(full), 0.99)),
+        'server RSS MB': m('server_rss_mb'), 'from centre (median tiles)': m('player_centre_dist_tiles'), 'to nearest player (median tiles)': m('player_spacing_tiles'),
+      });
+    }
   }
   console.table(rows);
-  console.log('targets: interest_ratio@100 <= 0.1, tick_p99_ms@100 <= 25');
+  console.log('targets (spread layout): interest_ratio@100 <= 0.1, tick_p99_ms@100 <= 25');
 
   // What durability costs the tick: the flight recorder on every step and a snapshot's capture every
   // SNAPSHOT_SECONDS (inside the measured step), against the same room with snapshots off. Two runs of each,
@@ -151,12 +187,12 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
 
   const talkRows: Record<string, unknown>[] = [];
   for (const k of talkSizes) {
-    // Players spread over the populated region, as in a real game (they all spawn near the centre otherwise).
-    const talk = { talkEvery: TALK_EVERY_S, spread: Math.floor(o.worldSize * 0.45) };
+    // Players spread over the populated region, as in a real game (the default layout).
+    const talk = { talkEvery: TALK_EVERY_S };
     const view = await run(k, talk, o);
     const wide = await run(k, { ...talk, roomWide: true }, o);
     // The same players not talking: what the entities (and the plans of packs they meet) cost on their own.
-    const silent = await run(k, { spread: talk.spread }, o);
+    const silent = await run(k, {}, o);
     const down = view.bytes / k / view.seconds;
     const wideDown = wide.bytes / k / wide.seconds;
     const silentDown = silent.bytes / k / silent.seconds;
@@ -185,8 +221,37 @@ export async function runNetBench({ smoke }: { smoke: boolean }): Promise<Record
   console.log(`\nclients spread over the world, each talking every ~${TALK_EVERY_S} s: speech, plans and player entries per view vs room-wide`);
   console.table(talkRows);
 
+  Object.assign(metrics, await runViewSharing(sizes[sizes.length - 1] as number, o));
   Object.assign(metrics, await runTracing(o, smoke));
   return metrics;
+}
+
+/**
+ * One view per client against one view shared by the clients in a cell, at `k` clients in each layout (sharing
+ * matters most when players crowd). Only with a server that has VIEW_SHARING; otherwise says so and measures nothing.
+ */
+async function runViewSharing(k: number, o: { worldSize: number; density: number; warmupS: number; measureS: number }): Promise<Record<string, number>> {
+  const m: Record<string, number> = { view_sharing_measured: VIEW_SHARING ? 1 : 0 };
+  if (!VIEW_SHARING) {
+    console.log('\nviews per client vs per cell: not measured (this server has no VIEW_SHARING setting)');
+    return m;
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (const layout of LAYOUTS) {
+    for (const views of ['client', 'cell'] as const) {
+      const w = await run(k, { layout, views }, o);
+      const ticks = w.steps.slice(0, w.patches.length).map((s, i) => s + (w.patches[i] ?? 0));
+      const key = `views_${views}_${layout}@${k}`;
+      m[`tick_p50_ms_${key}`] = round(quantile(ticks, 0.5));
+      m[`tick_p99_ms_${key}`] = round(quantile(ticks, 0.99));
+      m[`patch_p50_ms_${key}`] = round(quantile(w.patches, 0.5));
+      m[`down_bytes_per_client_s_${key}`] = Math.round(w.bytes / k / w.seconds);
+      rows.push({ clients: k, layout, views, 'tick p50 ms': m[`tick_p50_ms_${key}`], 'tick p99 ms': m[`tick_p99_ms_${key}`], 'patch p50 ms': m[`patch_p50_ms_${key}`], 'down B/client/s': m[`down_bytes_per_client_s_${key}`] });
+    }
+  }
+  console.log('\nviews per client vs one per cell (VIEW_SHARING)');
+  console.table(rows);
+  return m;
 }
 
 /**

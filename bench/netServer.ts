@@ -2,8 +2,10 @@
 // stdin: `measure <seconds>` → prints one JSON line with what was recorded in that window; `exit`.
 // NET_ROOM_WIDE=1 reproduces the sync before speech, plans and player entries followed each client's view: after
 // every step, each client's view is given every speech line, plan and player entry in the state (the baseline of
-// the per-client bandwidth comparison). NET_SPREAD=<r> puts each new avatar at a seeded random walkable spot within
-// r tiles of the centre, as players spread over a world would be (they all spawn near the centre otherwise).
+// the per-client bandwidth comparison). NET_SPREAD=<r> puts each new avatar, on the step it appears, at a seeded
+// random spot within r tiles of the centre that a join could be given (walkable and out of every hostile monster's
+// notice: SafeSpawns.isSafe; a walkable one when 100 tries find none safe), as players spread over a world
+// would be: for a server that gathers all joins near the centre.
 // NET_CLUSTERS=<x:y;x:y;…> puts the n-th new avatar within NET_CLUSTER_RADIUS (default 6) tiles of the (n mod count)-th
 // point instead: groups of players, e.g. each around an NPC.
 import { tempDataDir } from '../tools/tempDataDir.ts';
@@ -58,7 +60,10 @@ function shareRoomWide(r: WorldRoom, after: number): void {
   }
 }
 
-/** Put avatars that joined since the last step at random walkable spots within `spread` of the centre, or of their cluster's point. */
+/** Tries at a random spot for one avatar. */
+const SPOT_TRIES = 100;
+
+/** Put avatars that joined since the last step at random safe spots within `spread` of the centre, or of their cluster's point. */
 function spreadAvatars(r: WorldRoom): void {
   for (const client of r.clients) {
     const id = r.avatarOf(client.sessionId);
@@ -68,14 +73,32 @@ function spreadAvatars(r: WorldRoom): void {
     const at = clusters.length ? clusters[placed.size % clusters.length] as { x: number; y: number } : { x: 0, y: 0 };
     const within = clusters.length ? clusterRadius : spread;
     placed.add(id);
-    for (let attempt = 0; attempt < 100; attempt++) {
+    let spot: { x: number; y: number } | undefined;
+    for (let attempt = 0; attempt < SPOT_TRIES; attempt++) {
       const tx = Math.floor(at.x + spreadRng.float(-within, within)), ty = Math.floor(at.y + spreadRng.float(-within, within));
       if (!r.gen.isWalkable(tx, ty)) continue;
-      body.x = tx + 0.5;
-      body.y = ty + 0.5;
-      break;
+      spot = { x: tx + 0.5, y: ty + 0.5 };
+      if (r.spawns.isSafe(spot.x, spot.y)) break;
     }
+    if (!spot) continue;
+    body.x = spot.x;
+    body.y = spot.y;
   }
+}
+
+/**
+ * Where the avatars stand: the median distance from the world's centre and the median distance from each avatar to
+ * the nearest other one (0 with fewer than two), in tiles. What the run's layout really was.
+ */
+function layoutOf(r: WorldRoom | undefined): { fromCentre: number; spacing: number } {
+  const at: { x: number; y: number }[] = [];
+  for (const id of r?.sim.world.players ?? []) {
+    const b = r?.sim.world.actors.get(id)?.body;
+    if (b) at.push({ x: b.x, y: b.y });
+  }
+  const median = (xs: number[]): number => (xs.length ? (xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number) : 0);
+  const nearest = at.length < 2 ? [] : at.map((p) => Math.min(...at.filter((q) => q !== p).map((q) => Math.hypot(q.x - p.x, q.y - p.y))));
+  return { fromCentre: median(at.map((p) => Math.hypot(p.x, p.y))), spacing: median(nearest) };
 }
 
 let shared = 0;
@@ -121,6 +144,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     const lines = lastSeq(room) - seq0;
     console.log(JSON.stringify({
       steps, stepAt, patches, bytes, rss: process.memoryUsage().rss, seconds: Number(arg), lines, plans: steps.length ? plansSum / steps.length : 0, cpuMs: (cpu.user + cpu.system) / 1000,
+      layout: layoutOf(room),
     }));
   } else if (cmd === 'exit') {
     break;
