@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   minds: async () => (await import('./minds.ts')).runMindsBench,
   battles: async () => (await import('./battles.ts')).runBattlesBench,
   capacity: async () => (await import('./capacity.ts')).runCapacityBench,
+  zones: async () => (await import('./zones.ts')).runZonesBench,
   snapshot: async () => (await import('./snapshot.ts')).runSnapshotBench,
 };
 
