@@ -19,8 +19,8 @@ export interface EventLog {
   /** World settings that shape the run besides seed and dt. */
   readonly world?: {
     readonly mailboxCapacity: number; readonly cellSize: number; readonly lodRadius: number; readonly lodStride: number; readonly pathExpansionsPerStep: number;
-    /** A zone's id range (absent: the defaults). */
-    readonly idBase?: number; readonly idEnd?: number;
+    /** A zone's id range (absent: the defaults), and the tick it started at (absent: 0). */
+    readonly idBase?: number; readonly idEnd?: number; readonly startTick?: number;
   };
   readonly entries: LogEntry[];
   ticks: number;
@@ -46,6 +46,7 @@ export const EventLogSchema = z.object({
     pathExpansionsPerStep: z.number().int().positive(),
     idBase: z.number().int().positive().optional(),
     idEnd: z.number().int().positive().optional(),
+    startTick: z.number().int().nonnegative().optional(),
   }).optional(),
   entries: z.array(EntrySchema),
   ticks: z.number().int().nonnegative(),

@@ -36,6 +36,8 @@ export interface SimulationOptions {
   /** First actor id and end (exclusive) of this world's own ids: a zone's range (see `zoneIdRange`). */
   readonly idBase?: number;
   readonly idEnd?: number;
+  /** Tick the world starts at (default 0): a zone created later starts at the world's present tick. */
+  readonly startTick?: number;
   /** Most steps one `advance` may run (default 10); time beyond is dropped and counted. */
   readonly maxStepsPerAdvance?: number;
 }
@@ -72,6 +74,7 @@ export class Simulation {
       ...(opts.lodStride !== undefined && { lodStride: opts.lodStride }),
       ...(opts.idBase !== undefined && { idBase: opts.idBase }),
       ...(opts.idEnd !== undefined && { idEnd: opts.idEnd }),
+      ...(opts.startTick !== undefined && { startTick: opts.startTick }),
     });
     this.accumulator = new FixedStep(this.world.config.dt, opts.maxStepsPerAdvance ?? 10);
     this.window = opts.record === 'window' ? { baseTick: this.world.tick, entries: [] } : null;
@@ -85,6 +88,7 @@ export class Simulation {
           setup: opts.setup ?? null,
           world: (({ mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep, idBase, idEnd }) => ({
             mailboxCapacity, cellSize, lodRadius, lodStride, pathExpansionsPerStep, ...(idBase !== 1 && { idBase }), ...(idEnd !== 2 ** 32 && { idEnd }),
+            ...(!restored && opts.startTick && { startTick: opts.startTick }),
           }))(this.world.config),
           entries: [],
           ticks: 0,
@@ -95,7 +99,7 @@ export class Simulation {
    * A simulation that continues a captured world (see `captureWorld`): the seed, step length and world settings
    * come from the image; `opts` gives the behaviours, the terrain and what to record.
    */
-  static fromImage(image: WorldImage, opts: Omit<SimulationOptions, 'seed' | 'dt' | 'mailboxCapacity' | 'cellSize' | 'pathExpansionsPerStep' | 'lodRadius' | 'lodStride' | 'idBase' | 'idEnd'>): Simulation {
+  static fromImage(image: WorldImage, opts: Omit<SimulationOptions, 'seed' | 'dt' | 'mailboxCapacity' | 'cellSize' | 'pathExpansionsPerStep' | 'lodRadius' | 'lodStride' | 'idBase' | 'idEnd' | 'startTick'>): Simulation {
     const world = restoreWorld(image, opts);
     return new Simulation({ ...opts, seed: world.config.seed, dt: world.config.dt }, world);
   }
@@ -179,7 +183,7 @@ export function replay(log: EventLog, opts: { registry: BehaviourRegistry; terra
   const sim = new Simulation({ ...checked.world, ...opts, seed: checked.seed, dt: checked.dt, setup: checked.setup });
   let i = 0;
   const entries = checked.entries;
-  for (let tick = 1; tick <= checked.ticks; tick++) {
+  for (let tick = (checked.world?.startTick ?? 0) + 1; tick <= checked.ticks; tick++) {
     while (i < entries.length && (entries[i] as { tick: number }).tick === tick) {
       const e = entries[i++] as EventLog['entries'][number];
       if ('input' in e) sim.input(e.input);

@@ -196,6 +196,11 @@ export interface CreateWorldOptions {
   readonly idBase?: ActorId;
   /** End (exclusive) of this world's own ids (default 2^32). */
   readonly idEnd?: ActorId;
+  /**
+   * Tick the world starts at (default 0; its time is `startTick × dt`). Zones of one world share one clock: behaviour
+   * states hold simulation times, so a zone created later starts at the world's present tick.
+   */
+  readonly startTick?: number;
 }
 
 /** Ids fit the snapshot's Uint32 columns. */
@@ -221,6 +226,8 @@ export function createWorld(opts: CreateWorldOptions): World {
   if (!(config.lodRadius >= 0) || !(Number.isInteger(config.lodStride) && config.lodStride >= 1 && config.lodStride <= 60)) {
     throw new RangeError(`createWorld: need lodRadius >= 0 and an integer lodStride in 1..60, got ${config.lodRadius}, ${config.lodStride}`);
   }
+  const startTick = opts.startTick ?? 0;
+  if (!(Number.isInteger(startTick) && startTick >= 0)) throw new RangeError(`createWorld: startTick must be an integer >= 0, got ${startTick}`);
   if (!(config.dt > 0 && config.dt <= 1)) throw new RangeError(`createWorld: dt must be in (0, 1] seconds, got ${config.dt}`);
   if (!(Number.isInteger(config.mailboxCapacity) && config.mailboxCapacity >= 1)) {
     throw new RangeError(`createWorld: mailboxCapacity must be an integer >= 1, got ${config.mailboxCapacity}`);
@@ -230,8 +237,8 @@ export function createWorld(opts: CreateWorldOptions): World {
     registry: opts.registry,
     terrain: opts.terrain,
     rng: Rng.create(config.seed),
-    tick: 0,
-    time: 0,
+    tick: startTick,
+    time: startTick * config.dt,
     nextId: config.idBase,
     nextRequestId: 1,
     nextTimerSeq: 1,

@@ -77,6 +77,25 @@ export class GhostSet {
     return skipped;
   }
 
+  /** Every source's ghosts as published (ascending id within a source), sources in the order they first published. */
+  published(): { readonly source: string; readonly ghosts: GhostBody[] }[] {
+    const out: { source: string; ghosts: GhostBody[] }[] = [];
+    for (const [source, ids] of this.bySource) {
+      const ghosts: GhostBody[] = [];
+      for (const id of [...ids].sort((a, b) => a - b)) {
+        const g = this.byId.get(id);
+        if (!g || g.source !== source) continue;
+        const b = g.body;
+        ghosts.push({
+          id, kind: g.kind, x: b.x, y: b.y, vx: b.vx, vy: b.vy, heading: b.heading, radius: b.radius, speed: b.speed, hp: b.hp, maxHp: b.maxHp,
+          alive: b.alive, faction: b.faction, tags: g.tags, shielded: g.shielded,
+        });
+      }
+      if (ghosts.length > 0) out.push({ source, ghosts });
+    }
+    return out;
+  }
+
   /** Forget ghost `id` (an actor of that id arrived here); true if there was one. */
   remove(id: ActorId): boolean {
     const g = this.byId.get(id);

@@ -1,3 +1,4 @@
+import type { WorldInput } from '../inputs.ts';
 import type { Actor, World } from '../world.ts';
 import { liveActors } from '../world.ts';
 import { isShielded } from '../shield.ts';
@@ -28,4 +29,13 @@ export function ghostsWithin(world: World, x0: number, y0: number, x1: number, y
     if (g) out.push(g);
   }
   return out;
+}
+
+/**
+ * The ghosts this world holds, as the `ghosts` inputs that would recreate them. Snapshots leave ghosts out: a host
+ * that restores a zone and replays its recording window puts these (taken at capture) before the window's first
+ * step, and the replay sees the same margin the live zone saw.
+ */
+export function ghostInputs(world: World): WorldInput[] {
+  return world.ghosts.published().map(({ source, ghosts }) => ({ type: 'ghosts', source, ghosts }));
 }

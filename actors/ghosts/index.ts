@@ -3,4 +3,4 @@ export { ghostProblem } from './ghostBody.ts';
 export type { GhostBody } from './ghostBody.ts';
 export { GhostSet } from './ghostSet.ts';
 export type { Ghost } from './ghostSet.ts';
-export { ghostOf, ghostsWithin } from './ghostsWithin.ts';
+export { ghostInputs, ghostOf, ghostsWithin } from './ghostsWithin.ts';

@@ -62,8 +62,11 @@ export function releaseActor(world: World, id: ActorId): ReleaseResult {
     mailbox: actor.mailbox.toArray(),
     restarts: actor.restarts ? actor.restarts.slice() : null,
     rng,
+    // `+ 0` turns -0 into 0: JSON and MessagePack would, and an adoption replayed from a log must see what the live
+    // one saw.
     body: {
-      x: b.x, y: b.y, vx: b.vx, vy: b.vy, heading: b.heading, radius: b.radius, speed: b.speed, hp: b.hp, maxHp: b.maxHp, alive: b.alive, faction: b.faction, homeX: b.homeX, homeY: b.homeY,
+      x: b.x + 0, y: b.y + 0, vx: b.vx + 0, vy: b.vy + 0, heading: b.heading + 0, radius: b.radius, speed: b.speed, hp: b.hp + 0, maxHp: b.maxHp, alive: b.alive,
+      faction: b.faction, homeX: b.homeX + 0, homeY: b.homeY + 0,
     },
     timers: live.map((t) => (t.data === undefined ? { key: t.key, delay: t.due - world.time } : { key: t.key, delay: t.due - world.time, data: t.data })),
     waiting,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureWorld, createWorld, FlatTerrain, ghostsWithin, restoreWorld, stateHash, step, zoneIdRange } from '../../actors/index.ts';
+import { captureWorld, createWorld, FlatTerrain, ghostInputs, ghostsWithin, restoreWorld, stateHash, step, zoneIdRange } from '../../actors/index.ts';
 import type { GhostBody, MonsterState, SpawnSpec, World, WorldInput } from '../../actors/index.ts';
 import { logOf, registry } from './helpers.ts';
 
@@ -162,5 +162,24 @@ describe('ghosts', () => {
     expect(restored.ghosts.size).toBe(0);
     expect(restored.spatial.size).toBe(1);
     expect(stateHash(restored)).toBe(stateHash(a));
+  });
+
+  it('ghostInputs taken at capture let a restored zone replay exactly what the live one did', () => {
+    const a = world();
+    stepWith(a, [{ type: 'spawn', spec: wolf }, { type: 'ghosts', source: '1,0', ghosts: [hero(15, 10), { ...hero(40, 40), id: HERO + 3, kind: 'monster', faction: 'bears' }] }]);
+    stepWith(a, [{ type: 'ghosts', source: '0,1', ghosts: [{ ...hero(12, 14), id: B.idBase + 99, kind: 'npc', faction: 'village', tags: { name: 'Ada' } }] }]);
+    const image = captureWorld(a);
+    const margin = ghostInputs(a);
+    expect(margin.map((i) => i.type === 'ghosts' && [i.source, i.ghosts.map((g) => g.id)])).toEqual([['1,0', [HERO, HERO + 3]], ['0,1', [B.idBase + 99]]]);
+    const restored = restoreWorld(image, { registry: a.registry, terrain: a.terrain });
+    stepWith(restored, margin);
+    stepWith(a);
+    for (let i = 0; i < 40; i++) {
+      stepWith(restored);
+      stepWith(a);
+    }
+    expect((a.actors.get(A.idBase)?.state as MonsterState).target).toBe(HERO);
+    expect(stateHash(restored)).toBe(stateHash(a));
+    expect(restored.ghosts.get(B.idBase + 99)?.tags).toEqual({ name: 'Ada' });
   });
 });

@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import {
-  captureWorld, createWorld, decodeSnapshot, encodeSnapshotNow, FlatTerrain, liveActors, restoreWorld, stateHash, step, transferBytes, transferFromBytes,
+  captureWorld, createWorld, decodeSnapshot, encodeSnapshotNow, FlatTerrain, liveActors, replay, restoreWorld, Simulation, stateHash, step, transferBytes, transferFromBytes,
   TransferError, zoneIdBase, zoneIdRange, zoneOfId,
 } from '../../actors/index.ts';
 import type { ActorTransfer, SpawnSpec, World, WorldInput } from '../../actors/index.ts';
@@ -332,3 +332,41 @@ describe('actor transfer', () => {
 function transferBytesUnchecked(value: unknown): Uint8Array {
   return new Packr({ useRecords: true, moreTypes: false, bundleStrings: false }).pack(value);
 }
+
+describe('a zone started later', () => {
+  it('starts at the world clock, and its event log replays from there', () => {
+    const terrain = new FlatTerrain(32, 32);
+    const sim = new Simulation({ seed: SEED, registry: registry(), terrain, ...B, startTick: 1200 });
+    expect(sim.world.tick).toBe(1200);
+    expect(sim.world.time).toBeCloseTo(60, 9);
+    sim.input({ type: 'spawn', spec: monster(5, 5, 'wolves') });
+    sim.run(50);
+    expect(sim.world.tick).toBe(1250);
+    const again = replay(JSON.parse(JSON.stringify(sim.log)), { registry: registry(), terrain });
+    expect(again.world.tick).toBe(1250);
+    expect(again.hash()).toBe(sim.hash());
+    expect([...again.world.actors.keys()]).toEqual([B.idBase]);
+    expect(() => createWorld({ seed: SEED, registry: registry(), terrain, startTick: -1 })).toThrow(/startTick must be an integer >= 0, got -1/);
+  });
+});
+
+describe('event logs of a zone', () => {
+  it('record adoptions, ghosts and remote blows, and replay them to the same state', () => {
+    const terrain = new FlatTerrain(96, 64);
+    const a = new Simulation({ seed: SEED, registry: registry(), terrain, ...A, record: false });
+    const b = new Simulation({ seed: SEED, registry: registry(), terrain, ...B });
+    a.input({ type: 'spawn', spec: monster(60, 10, 'wolves') });
+    a.run(10);
+    b.run(10);
+    a.input({ type: 'release', actor: A.idBase });
+    const transfer = a.step().released[0]?.transfer as ActorTransfer;
+    b.input({ type: 'adopt', transfer: JSON.parse(JSON.stringify(transfer)) as ActorTransfer });
+    b.input({ type: 'ghosts', source: '0,0', ghosts: [{ id: A.idBase + 9, kind: 'monster', x: 62, y: 10, radius: 0.4, hp: 50, maxHp: 50, faction: 'bears' }] });
+    b.step();
+    b.input({ type: 'damage', actor: A.idBase, amount: 7, source: A.idBase + 9 });
+    b.run(60);
+    const again = replay(JSON.parse(JSON.stringify(b.log)), { registry: registry(), terrain });
+    expect(again.hash()).toBe(b.hash());
+    expect(again.world.actors.get(A.idBase)?.body?.hp).toBe(b.world.actors.get(A.idBase)?.body?.hp);
+  });
+});
