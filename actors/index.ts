@@ -62,3 +62,4 @@ export type {
   Engagement, EngagementView, PlanWorld, PlanRepair, PlanCheck, TacticianOptions, CoordinatorParams, CoordinatorState, CoordinatorStats, PackRecord, ActivePlan,
   PendingPlan, PackPlanView, BattlePlayer,
 } from './coordinator/index.ts';
+export { advanceClock } from './clockJump.ts';

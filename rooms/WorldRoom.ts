@@ -36,7 +36,7 @@ import type { TraceTicks } from './tickTracing.ts';
 import { matchMaker } from '@colyseus/core';
 import { stableHash, zoneBounds, zoneGrid, zoneKey, zoneRoomId } from '../shared/index.ts';
 import type { ZoneCoord, ZoneGrid } from '../shared/index.ts';
-import { zoneIdBase } from '../actors/index.ts';
+import { advanceClock, zoneIdRange } from '../actors/index.ts';
 import { keyZone, ZoneLink } from './zones/zoneLink.ts';
 import type { OutboxEntry, TravellingPlayer } from './zones/zoneLink.ts';
 import type { ZoneDirectory } from './zones/zoneDirectory.ts';
@@ -255,7 +255,10 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.zone = zone;
     this.grid = grid;
     this.gen = roomWorldGen(options);
+    // Every zone keeps the world's clock: behaviour states hold absolute times, which travel with the actors.
+    const startTick = await this.worldClock(options);
     this.sim = new Simulation({
+      startTick,
       // One seed for every zone of a world: an actor's random stream follows it (its path is the seed and its id).
       seed: options.seed,
       registry: defaultRegistry(),
@@ -264,7 +267,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       record: 'window',
       lodRadius: options.lodRadius,
       lodStride: options.lodStride,
-      idBase: zoneIdBase(zone.x, zone.y),
+      ...zoneIdRange(zone.x, zone.y),
       setup: { seed: options.seed, worldSize: options.worldSize, zone: zoneKey(zone) },
     });
     const b = zoneBounds(grid, zone);
@@ -274,6 +277,17 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.onStep(this.sim.step());
     await this.openZone(null);
     this.startDurability(null);
+  }
+
+  /** The world's tick now, by the clock all its zones share (its start time, kept in presence). */
+  private async worldClock(options: WorldRoomOptions): Promise<number> {
+    const key = `lm:zones:${stableHash(String(options.seed)).slice(0, 12)}:clock`;
+    let epoch = Number(await this.presence.hget(key, 'epoch'));
+    if (!Number.isFinite(epoch) || epoch <= 0) {
+      epoch = Date.now();
+      await this.presence.hset(key, 'epoch', String(epoch));
+    }
+    return Math.max(0, Math.floor(((Date.now() - epoch) / 1000) * options.tickRate));
   }
 
   /** Start the zone protocol (after creation, or a restore with the handovers its snapshot held). */
@@ -451,6 +465,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   /** A zone back from its snapshot: avatars wait for their players, handovers in flight are finished. */
   private async restoredZone(meta: RoomSnapshotMeta, options: WorldRoomOptions): Promise<void> {
+    // A zone that slept (or whose process died) catches up with the world's clock.
+    const now = await this.worldClock(options);
+    if (now > this.sim.world.tick) advanceClock(this.sim.world, now);
     const until = Date.now() + Math.max(30, options.reconnectSeconds) * 1000;
     for (const [resume, o] of this.orphans) this.arrivals.set(o.actor, { player: { name: o.name, tier: 'free', account: o.account, guest: o.account === null, resume }, until });
     await this.openZone(meta.zone?.outbox ?? []);
