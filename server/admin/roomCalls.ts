@@ -69,9 +69,12 @@ export class RoomCalls {
   async hostOf(roomId: string): Promise<RoomHost> {
     const local = localRoom(roomId);
     if (local) return { local };
-    const listing = await matchMaker.getRoomById(roomId).catch((err: unknown) => {
+    let listing: Awaited<ReturnType<typeof matchMaker.getRoomById>> | undefined;
+    try {
+      listing = await matchMaker.getRoomById(roomId); // the local driver answers synchronously, Redis's with a promise
+    } catch (err) {
       throw new AdminError(503, `room '${roomId}' is not on this process, and which process hosts it cannot be known now: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    }
     if (!listing || listing.name !== this.roomName) throw new AdminError(404, `no room '${roomId}' on any server process`);
     if (listing.processId === matchMaker.processId) throw new AdminError(404, `no room '${roomId}' on any server process (it is closing)`);
     return { processId: listing.processId };
