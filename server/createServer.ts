@@ -13,6 +13,8 @@ import type { RoomObserver, WorldRoomServices } from '../rooms/index.ts';
 import { hasAdminToken } from './adminAuth.ts';
 import { createAlertReceiver } from './alertReceiver.ts';
 import { createAdminRouter } from './admin/adminRouter.ts';
+import { RoomCalls } from './admin/roomCalls.ts';
+import { createRoomMethods } from './admin/roomMethods.ts';
 import { identitiesFromConfig } from './identity/index.ts';
 import { ScenarioLibrary } from './scenarioFiles.ts';
 import type { ServerConfig } from './config.ts';
@@ -163,6 +165,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   if (keeper) logger.info({ store: keeper.store.kind, ...(keeper.store.kind === 'sqlite' && { dataDir: config.DATA_DIR }), everySeconds: config.SNAPSHOT_SECONDS }, 'snapshots: rooms are durable');
 
   const scenarios = new ScenarioLibrary(config.SCENARIOS_DIR);
+  // The admin API's room routes, run on whichever process hosts the room; this process answers for its own rooms.
+  const roomCalls = new RoomCalls(createRoomMethods({ llm, keeper }));
   // Proof, known only to this process, that a room was created by the admin API.
   const adminKey = randomUUID();
   const roomServices: WorldRoomServices = { minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, ...(keeper && { durability: keeper }), scenarios: (name, options) => {
@@ -226,7 +230,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       }
       if (config.ADMIN_TOKEN) {
         app.use('/admin/zones', createZoneRouter(config.ADMIN_TOKEN));
-        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens, registry: llmSetup.options.registry, keeper }));
+        app.use('/admin', createAdminRouter({ token: config.ADMIN_TOKEN, scenarios, llm, trustedOptions: { adminKey }, playerTokens: identity.tokens, registry: llmSetup.options.registry, keeper, calls: roomCalls }));
         logger.info({ scenarios: scenarios.dir }, 'admin API: mounted at /admin (Authorization: Bearer <ADMIN_TOKEN>)');
       } else {
         logger.info('admin API: off; set ADMIN_TOKEN (16+ characters) to turn it on at /admin');
@@ -238,6 +242,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   matchmaking.install();
   if (transport.kind === 'uws') await assertPortFree(config.PORT);
   await server.listen(config.PORT);
+  await roomCalls.listen();
   logger.info({ port: config.PORT, transport: transport.kind, presence: presence.kind }, `lairmind: listening on port ${config.PORT}`);
   // Rooms that were live come back (after a restart; or from a process that died, once its leases run out).
   keeper?.start();

@@ -2,24 +2,23 @@ import { matchMaker } from '@colyseus/core';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { checkScenario, inputIssues, planScenario, resolveSite } from '../../actors/index.ts';
+import { checkScenario } from '../../actors/index.ts';
 import type { Scenario } from '../../actors/index.ts';
 import { PRIORITY_CLASSES } from '../../llm/index.ts';
 import type { LlmGateway, ModelRegistry } from '../../llm/index.ts';
-import { WorldRoom } from '../../rooms/index.ts';
 import { explainIssues, ValidationError } from '../../shared/index.ts';
 import type { Clock } from '../../shared/index.ts';
 import { hasAdminToken } from '../adminAuth.ts';
 import type { ScenarioLibrary } from '../scenarioFiles.ts';
 import { ScenarioNotFoundError } from '../scenarioFiles.ts';
-import { AdminError, badRequest, sendError } from './adminErrors.ts';
+import { AdminError, adminErrorOf, badRequest, sendError } from './adminErrors.ts';
 import type { PlayerTokens } from '../identity/index.ts';
 import { modelStatuses, ModelSpendToday } from './modelStatus.ts';
 import { tuningResponse } from './llmTuning.ts';
 import { issuePlayerToken } from './playerTokenRequest.ts';
-import { roomLlmReport } from './roomLlm.ts';
+import { RoomCalls } from './roomCalls.ts';
+import { createRoomMethods } from './roomMethods.ts';
 import { parseSpawnRequest } from './spawnRequest.ts';
-import { spawnMessage } from './spawnSummary.ts';
 import type { RoomKeeper } from '../roomKeeper.ts';
 
 /** What the admin API needs from the server. */
@@ -40,6 +39,11 @@ export interface AdminDeps {
   readonly clock?: Clock;
   /** Snapshots and forks; null or absent with SNAPSHOTS=off. */
   readonly keeper?: RoomKeeper | null;
+  /**
+   * Runs the room routes on whichever process hosts the room (default: calls made from here, with the room methods
+   * of this router's gateway and keeper; the server also makes its own calls answer other processes).
+   */
+  readonly calls?: RoomCalls;
 }
 
 const CreateRoomSchema = z.union([
@@ -60,12 +64,13 @@ const ActorIdSchema = z.coerce.number().int().positive().max(2 ** 31);
 /**
  * The admin HTTP API under `/admin` (bearer token): list rooms; create a room from a scenario; spawn a scenario or one
  * entity into a live room; despawn; pause, resume and step a room; inspect an actor; a room's LLM use. Requests are
- * validated in full before anything is applied: a 400 names each bad field and changes nothing.
+ * validated in full before anything is applied: a 400 names each bad field and changes nothing. Every route about a
+ * room answers for a room on any process sharing the presence (see roomCalls.ts).
  */
 export function createAdminRouter(deps: AdminDeps): Router {
   const router = express.Router();
   const roomName = deps.roomName ?? 'world';
-  const spawnSeq = new Map<string, number>();
+  const calls = deps.calls ?? new RoomCalls(createRoomMethods({ llm: deps.llm, keeper: deps.keeper ?? null }), { roomName });
   const registry = deps.registry?.models ?? deps.llm.models;
   const spend = new ModelSpendToday(deps.clock ?? { now: () => Date.now() });
   deps.llm.telemetry.onRecord((r) => spend.add(r));
@@ -97,16 +102,23 @@ export function createAdminRouter(deps: AdminDeps): Router {
     res.json({ scenarios: deps.scenarios.names() });
   }));
 
+  // Every process's rooms, each with the process hosting it and its summary (asked of that process, in parallel, each
+  // within the call deadline: a process that does not answer leaves its rooms listed with `summary: null` and why).
   router.get('/rooms', route(async (_req, res) => {
     const rooms = await matchMaker.query({ name: roomName });
     res.json({
-      rooms: rooms.map((r) => {
-        const local = localRoom(r.roomId);
-        return {
-          roomId: r.roomId, name: r.name, clients: r.clients, maxClients: r.maxClients, locked: r.locked, metadata: r.metadata ?? null,
-          ...(local && { local: summary(local) }),
+      processId: matchMaker.processId,
+      rooms: await Promise.all(rooms.map(async (r) => {
+        const listed = {
+          roomId: r.roomId, name: r.name, processId: r.processId, local: r.processId === matchMaker.processId,
+          clients: r.clients, maxClients: r.maxClients, locked: r.locked, metadata: r.metadata ?? null,
         };
-      }),
+        try {
+          return { ...listed, summary: await calls.call(r.roomId, 'summary', {}) };
+        } catch (err) {
+          return { ...listed, summary: null, error: adminErrorOf(err).message };
+        }
+      })),
     });
   }));
 
@@ -141,13 +153,15 @@ export function createAdminRouter(deps: AdminDeps): Router {
     } else {
       throw badRequest('create request', [{ path: ['scenario'], message: 'expected a scenario name or a scenario document' }]);
     }
-    const room = await matchMaker.createRoom(roomName, { ...deps.trustedOptions, scenario: name });
+    // Refused, like any matchmaking, while the shared room registry (Redis) is unreachable: a 503 that says so.
+    await matchMaker.stats.fetchAll();
+    // On this process: the admin proof and inline scenarios are this process's own (matchmaking could place it elsewhere).
+    const room = await matchMaker.handleCreateRoom(roomName, { ...deps.trustedOptions, scenario: name });
     res.status(201).json({ roomId: room.roomId, scenario: name });
   }));
 
-  router.get('/rooms/:roomId', route((req, res) => {
-    const room = needRoom(req);
-    res.json(summary(room));
+  router.get('/rooms/:roomId', route(async (req, res) => {
+    res.json(await calls.call(roomIdOf(req), 'summary', {}));
   }));
 
   const needKeeper = (): RoomKeeper => {
@@ -156,11 +170,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   };
 
   router.post('/rooms/:roomId/snapshot', route(async (req, res) => {
-    needKeeper();
-    const room = needRoom(req);
-    const written = await room.snapshotNow();
-    if (!written) throw new AdminError(503, `room ${room.roomId}: the snapshot could not be written (see /health and the log); the room runs on its last good snapshot`);
-    res.status(201).json({ roomId: room.roomId, ...written });
+    res.status(201).json(await calls.call(roomIdOf(req), 'snapshot', {}));
   }));
 
   router.get('/rooms/:roomId/snapshots', route(async (req, res) => {
@@ -171,76 +181,39 @@ export function createAdminRouter(deps: AdminDeps): Router {
 
   // The flight recorder's window: the last snapshot plus every input and mind reply since; `lairmind replay` runs it.
   router.get('/rooms/:roomId/recording', route(async (req, res) => {
-    needKeeper();
-    const room = needRoom(req);
-    const recording = await room.recording();
-    res.set('Content-Disposition', `attachment; filename="recording-${room.roomId}-${recording.ticks}.json"`).json(recording);
+    const recording = await calls.call(roomIdOf(req), 'recording', {});
+    res.set('Content-Disposition', `attachment; filename="recording-${recording.roomId}-${recording.ticks}.json"`).json(recording);
   }));
 
   router.post('/rooms/:roomId/spawn', route(async (req, res) => {
-    const room = needRoom(req);
     const request = parseSpawnRequest(bodyOf(req), req.query as Record<string, unknown>);
     const scenario = typeof request.scenario === 'string' ? loadNamed(deps.scenarios, request.scenario, ['scenario']) : request.scenario;
-    const half = room.config.worldSize / 2;
-    if (request.at && (Math.abs(request.at.x) > half || Math.abs(request.at.y) > half)) {
-      throw badRequest('spawn request', [{ path: ['at'], message: `(${request.at.x}, ${request.at.y}) is outside the world (±${half} world units)` }]);
-    }
-    const seq = (spawnSeq.get(room.roomId) ?? 0) + 1;
-    const instance = `a${seq}`;
-    let plan;
-    let site;
-    try {
-      site = resolveSite(scenario, room.gen, request.at);
-      plan = planScenario(scenario, site, { instance, players: false, seed: `${String(room.config.seed)}/${instance}` });
-    } catch (err) {
-      if (err instanceof ValidationError) throw badRequest('scenario', err.issues);
-      throw err;
-    }
-    const issues = inputIssues(room.sim.world.registry, plan.inputs);
-    if (issues.length) throw badRequest('scenario', issues);
-    spawnSeq.set(room.roomId, seq);
-    const ids = await room.admin.spawnInputs(plan.inputs);
-    res.json({
-      message: spawnMessage(room.sim.world, ids, site.origin),
-      roomId: room.roomId, instance, spawned: ids, count: ids.length, packs: Object.fromEntries(plan.packs), tick: room.sim.world.tick, paused: room.paused,
-    });
+    res.json(await calls.call(roomIdOf(req), 'spawn', { scenario, ...(request.at && { at: request.at }) }));
   }));
 
-  router.delete('/rooms/:roomId/actors/:actorId', route((req, res) => {
-    const room = needRoom(req);
-    const id = needActorId(req);
-    if (!room.admin.despawn(id)) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
-    res.json({ roomId: room.roomId, despawned: id });
+  router.delete('/rooms/:roomId/actors/:actorId', route(async (req, res) => {
+    const actor = needActorId(req);
+    res.json(await calls.call(roomIdOf(req), 'despawn', { actor }));
   }));
 
-  router.post('/rooms/:roomId/pause', route((req, res) => {
-    const room = needRoom(req);
-    room.admin.pause();
-    res.json({ roomId: room.roomId, paused: true, tick: room.sim.world.tick });
+  router.post('/rooms/:roomId/pause', route(async (req, res) => {
+    res.json(await calls.call(roomIdOf(req), 'pause', {}));
   }));
 
-  router.post('/rooms/:roomId/resume', route((req, res) => {
-    const room = needRoom(req);
-    room.admin.resume();
-    res.json({ roomId: room.roomId, paused: false, tick: room.sim.world.tick });
+  router.post('/rooms/:roomId/resume', route(async (req, res) => {
+    res.json(await calls.call(roomIdOf(req), 'resume', {}));
   }));
 
-  router.post('/rooms/:roomId/step', route((req, res) => {
-    const room = needRoom(req);
+  router.post('/rooms/:roomId/step', route(async (req, res) => {
     const raw = bodyOf(req);
     const body = StepSchema.safeParse(raw);
     if (!body.success) throw badRequest('step request', explainIssues(StepSchema, body.error.issues, raw));
-    if (!room.paused) throw new AdminError(409, `room '${room.roomId}' is running; pause it before stepping`);
-    const tick = room.admin.stepOnce(body.data.ticks);
-    res.json({ roomId: room.roomId, paused: true, tick });
+    res.json(await calls.call(roomIdOf(req), 'step', { ticks: body.data.ticks }));
   }));
 
-  router.get('/rooms/:roomId/actors/:actorId', route((req, res) => {
-    const room = needRoom(req);
-    const id = needActorId(req);
-    const inspection = room.admin.inspect(id);
-    if (!inspection) throw new AdminError(404, `no actor ${id} in room '${room.roomId}'`);
-    res.json({ roomId: room.roomId, tick: room.sim.world.tick, actor: inspection });
+  router.get('/rooms/:roomId/actors/:actorId', route(async (req, res) => {
+    const actor = needActorId(req);
+    res.json(await calls.call(roomIdOf(req), 'inspect', { actor }));
   }));
 
   router.get('/llm/dead-letters', route((req, res) => {
@@ -259,8 +232,7 @@ export function createAdminRouter(deps: AdminDeps): Router {
   }));
 
   router.get('/rooms/:roomId/llm', route(async (req, res) => {
-    const room = needRoom(req);
-    res.json({ ...(await roomLlmReport(deps.llm, room.roomId, room.config)), plans: room.decisions.sources().plan ?? {} });
+    res.json(await calls.call(roomIdOf(req), 'llm', {}));
   }));
 
   router.get('/models', route(async (_req, res) => {
@@ -288,13 +260,10 @@ export function createAdminRouter(deps: AdminDeps): Router {
   });
 
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof AdminError) return sendError(res, err);
-    const e = err as { type?: string; status?: number; code?: unknown; message?: string };
-    // A dependency that is down (Redis during an outage: Colyseus' ServerError with code 503) is not our fault.
-    if (e?.code === 503) return sendError(res, new AdminError(503, e.message ?? 'service unavailable'));
+    const e = err as { type?: string; message?: string } | null;
     if (e?.type === 'entity.parse.failed') return sendError(res, badRequest('body', [{ path: [], message: `not valid JSON: ${e.message ?? ''}` }]));
     if (e?.type === 'entity.too.large') return sendError(res, new AdminError(413, 'body: too large (at most 4 MB)'));
-    sendError(res, new AdminError(500, `internal error: ${err instanceof Error ? err.message : String(err)}`));
+    sendError(res, adminErrorOf(err));
   });
   return router;
 }
@@ -305,17 +274,8 @@ function bodyOf(req: Request): unknown {
   return b === undefined || b === null || b === '' || (Buffer.isBuffer(b) && b.length === 0) ? {} : b;
 }
 
-/** The room on this process, if any. */
-function localRoom(roomId: string): WorldRoom | undefined {
-  const r = matchMaker.getLocalRoomById(roomId) as unknown;
-  return r instanceof WorldRoom ? r : undefined;
-}
-
-function needRoom(req: Request): WorldRoom {
-  const id = String(req.params.roomId);
-  const room = localRoom(id);
-  if (!room) throw new AdminError(404, `no room '${id}' on this server`);
-  return room;
+function roomIdOf(req: Request): string {
+  return String(req.params.roomId);
 }
 
 function needActorId(req: Request): number {
@@ -332,25 +292,4 @@ function loadNamed(lib: ScenarioLibrary, name: string, path: PropertyKey[]): Sce
     if (err instanceof ValidationError) throw badRequest(`scenario '${name}'`, err.issues);
     throw err;
   }
-}
-
-/** A live room at a glance. */
-function summary(room: WorldRoom): Record<string, unknown> {
-  const w = room.sim.world;
-  let alive = 0;
-  for (const a of w.actors.values()) if (a.body?.alive) alive++;
-  return {
-    roomId: room.roomId,
-    tick: w.tick,
-    paused: room.paused,
-    ...(room.restoredAt !== null && { restoredAt: room.restoredAt }),
-    actors: w.actors.size,
-    alive,
-    players: w.players.size,
-    clients: room.clients.length,
-    seed: String(room.config.seed),
-    worldSize: room.config.worldSize,
-    scenario: room.scenario ? { name: room.scenario.name, title: room.scenario.scenario.name, packs: Object.fromEntries(room.scenario.plan.packs) } : null,
-    stats: { deaths: w.stats.deaths, failures: w.stats.failures, asks: w.stats.asks, askTimeouts: w.stats.askTimeouts },
-  };
 }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchMaker } from '@colyseus/core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join, serverRoom, startTestServer, waitFor } from '../rooms/serverHarness.ts';
 import type { RunningServer } from '../../server/index.ts';
 
@@ -43,7 +44,7 @@ describe('admin API', () => {
   });
 
   it('answers 404 for unknown rooms, actors and routes, and 400 for bad ids and bodies', async () => {
-    expect(await call('GET', '/admin/rooms/nope/actors/1')).toMatchObject({ status: 404, body: { error: "no room 'nope' on this server" } });
+    expect(await call('GET', '/admin/rooms/nope/actors/1')).toMatchObject({ status: 404, body: { error: "no room 'nope' on any server process" } });
     expect((await call('GET', '/admin/nothing')).status).toBe(404);
     const created = await call('POST', '/admin/rooms', { scenario: 'village' });
     const roomId = created.body.roomId as string;
@@ -67,8 +68,8 @@ describe('admin API', () => {
     const list = await call('GET', '/admin/rooms');
     const ids = (list.body.rooms as { roomId: string }[]).map((r) => r.roomId);
     expect(ids).toEqual(expect.arrayContaining([created.body.roomId, inline.body.roomId]));
-    const mine = (list.body.rooms as { roomId: string; local: { scenario: { name: string } } }[]).find((r) => r.roomId === created.body.roomId)!;
-    expect(mine.local.scenario.name).toBe('village');
+    const mine = (list.body.rooms as { roomId: string; processId: string; local: boolean; summary: { scenario: { name: string } } }[]).find((r) => r.roomId === created.body.roomId)!;
+    expect(mine).toMatchObject({ processId: list.body.processId, local: true, summary: { roomId: created.body.roomId, scenario: { name: 'village' } } });
     const bad = await call('POST', '/admin/rooms', { scenario: { name: 'bad', spawns: [{ pack: { species: 'wolf', size: 99, at: { x: 0, y: 0 } } }] } });
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: 'scenario.spawns[0].pack.size', message: 'got 99; expected an integer from 1 to 24' }] } });
     const gold = await call('POST', '/admin/rooms', { scenario: { name: 'gold', world: { seed: 7, size: 64 }, spawns: [], llm: { tier: 'gold' } } });
@@ -146,6 +147,23 @@ describe('admin API', () => {
     expect(await call('POST', `/admin/rooms/${roomId}/step`, { ticks: 0 })).toMatchObject({ status: 400, body: { issues: [{ path: 'ticks' }] } });
     expect(await call('POST', `/admin/rooms/${roomId}/resume`)).toMatchObject({ status: 200, body: { paused: false } });
     await waitFor('the room to run again', () => room.sim.world.tick > t0 + 6);
+  });
+
+  it('serves a room on this process directly, without a presence round trip', async () => {
+    const created = await call('POST', '/admin/rooms', { scenario: 'wolf-ambush' });
+    const roomId = created.body.roomId as string;
+    const published = vi.spyOn(matchMaker.presence, 'publish');
+    const subscribed = vi.spyOn(matchMaker.presence, 'subscribe');
+    try {
+      expect((await call('POST', `/admin/rooms/${roomId}/pause`)).status).toBe(200);
+      expect((await call('POST', `/admin/rooms/${roomId}/step`, { ticks: 2 })).status).toBe(200);
+      expect((await call('GET', `/admin/rooms/${roomId}`)).body).toMatchObject({ roomId, paused: true });
+      const ipc = [...published.mock.calls, ...subscribed.mock.calls].map(([topic]) => String(topic)).filter((t) => t.startsWith('ipc:') || t.startsWith('lairmind:rooms:'));
+      expect(ipc).toEqual([]);
+    } finally {
+      published.mockRestore();
+      subscribed.mockRestore();
+    }
   });
 
   it("reports a room's LLM tier, budget and calls", async () => {

@@ -177,8 +177,10 @@ describe('durable rooms', () => {
     const second = await joinBot(a, 1, [b.url]);
     expect((second.resume as { roomId: string }).roomId).toBe(roomId);
     const avatars = [first.view?.selfId(), second.view?.selfId()];
-    const hostOf = async (): Promise<[ServerProcess, ServerProcess]> => ((await admin(a, 'GET', `/admin/rooms/${roomId}`)).status === 200 ? [a, b] : [b, a]);
+    const onA = async (): Promise<boolean> => ((await admin(a, 'GET', '/admin/rooms')).body.rooms as { roomId: string; local: boolean }[]).some((r) => r.roomId === roomId && r.local);
+    const hostOf = async (): Promise<[ServerProcess, ServerProcess]> => ((await onA()) ? [a, b] : [b, a]);
     const [host, other] = await hostOf();
+    const otherId = (await admin(other, 'GET', '/admin/rooms')).body.processId as string;
     await until('a snapshot of the room', 15_000, async () => (await latestSnapshotTick(host, roomId)) > 0);
     const tickAtKill = (await admin(host, 'GET', `/admin/rooms/${roomId}`)).body.tick as number;
     const t0 = performance.now();
@@ -186,7 +188,7 @@ describe('durable rooms', () => {
     await host.exited;
     const restored = await until('the room live on the other process', 15_000, async () => {
       const r = await admin(other, 'GET', `/admin/rooms/${roomId}`);
-      return r.status === 200 && r.body;
+      return r.status === 200 && r.body.processId === otherId && r.body;
     });
     await until('both clients back in the room', Math.max(1000, 15_000 - (performance.now() - t0)), () => bots.every((x) => x.rejoins.length > 0 && x.status === 'connected' && x.view?.selfId()));
     const tookMs = performance.now() - t0;
