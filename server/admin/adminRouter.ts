@@ -105,7 +105,8 @@ export function createAdminRouter(deps: AdminDeps): Router {
   // Every process's rooms, each with the process hosting it and its summary (asked of that process, in parallel, each
   // within the call deadline: a process that does not answer leaves its rooms listed with `summary: null` and why).
   router.get('/rooms', route(async (_req, res) => {
-    const rooms = await matchMaker.query({ name: roomName });
+    // Rooms holding a whole world, and the zones of worlds split over processes.
+    const rooms = [...await matchMaker.query({ name: roomName }), ...await matchMaker.query({ name: 'zone' })];
     res.json({
       processId: matchMaker.processId,
       rooms: await Promise.all(rooms.map(async (r) => {

@@ -75,7 +75,7 @@ export class RoomCalls {
     } catch (err) {
       throw new AdminError(503, `room '${roomId}' is not on this process, and which process hosts it cannot be known now: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (!listing || listing.name !== this.roomName) throw new AdminError(404, `no room '${roomId}' on any server process`);
+    if (!listing || (listing.name !== this.roomName && listing.name !== 'zone')) throw new AdminError(404, `no room '${roomId}' on any server process`);
     if (listing.processId === matchMaker.processId) throw new AdminError(404, `no room '${roomId}' on any server process (it is closing)`);
     return { processId: listing.processId };
   }
