@@ -33,7 +33,7 @@ interface ZoneSim {
   readonly link: ZoneLink;
 }
 
-async function protocolAtScale(redisUrl: string, smoke: boolean): Promise<Record<string, number>> {
+export async function protocolAtScale(redisUrl: string, smoke: boolean): Promise<Record<string, number>> {
   const grid = zoneGrid(128, 64);
   const target = smoke ? 400 : 10_000;
   const walkersPerZone = smoke ? 40 : 500;
@@ -41,11 +41,12 @@ async function protocolAtScale(redisUrl: string, smoke: boolean): Promise<Record
   const coords: ZoneCoord[] = [{ x: -1, y: -1 }, { x: 0, y: -1 }, { x: -1, y: 0 }, { x: 0, y: 0 }];
   let now = 0;
   const zones: ZoneSim[] = [];
+  const worldId = `bench-${Date.now()}`;
   for (const [i, coord] of coords.entries()) {
     const sim = new Simulation({ seed: 'bench-zones', registry: defaultRegistry(), terrain: OPEN_GROUND, dt: 1 / 20, idBase: zoneIdBase(coord.x, coord.y) });
     const presence = presences[i % 2] as RedisPresence;
     const link = new ZoneLink({
-      roomId: zoneRoomId('bench', coord), worldId: `bench-${Date.now()}`, grid, zone: coord, sim: () => sim, presence: () => presence,
+      roomId: zoneRoomId('bench', coord), worldId, grid, zone: coord, sim: () => sim, presence: () => presence,
       roomIdOf: (z) => zoneRoomId('bench', z), ensure: async () => {}, playerOf: () => null, avatarLeft: () => {}, avatarArrived: () => {},
       log: () => {}, now: () => now,
     });
@@ -68,7 +69,7 @@ async function protocolAtScale(redisUrl: string, smoke: boolean): Promise<Record
   }
   const holderOf = (id: ActorId): ZoneSim | undefined => zones.find((z) => {
     const a = z.sim.world.actors.get(id);
-    return a !== undefined && a.status !== 'stopped' && a.behaviourName !== 'ghost';
+    return a !== undefined && a.status !== 'stopped';
   });
   const handovers = (): number => zones.reduce((s, z) => s + z.link.counters.handoversOut, 0);
   const settle = async (): Promise<void> => {
@@ -96,7 +97,7 @@ async function protocolAtScale(redisUrl: string, smoke: boolean): Promise<Record
         let n = 0;
         for (const z of zones) {
           const a = z.sim.world.actors.get(id);
-          if (a && a.status !== 'stopped' && a.behaviourName !== 'ghost') n++;
+          if (a && a.status !== 'stopped') n++;
         }
         maxHolders = Math.max(maxHolders, n);
       }
@@ -115,7 +116,7 @@ async function protocolAtScale(redisUrl: string, smoke: boolean): Promise<Record
     let n = 0;
     for (const z of zones) {
       const a = z.sim.world.actors.get(id);
-      if (a && a.status !== 'stopped' && a.behaviourName !== 'ghost') n++;
+      if (a && a.status !== 'stopped') n++;
     }
     if (n === 0) losses++;
     if (n > 1) duplicates++;

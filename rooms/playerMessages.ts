@@ -173,14 +173,15 @@ export class PlayerMessages {
       case 'attack': {
         const { target } = value as ClientMessage<'attack'>;
         if (target === p.actor) return 'attack.target: cannot attack yourself';
-        if (!sim.world.actors.get(target)?.body) return `attack.target: no entity ${target}`;
+        // A ghost (an actor of the next zone seen across the border) may be attacked: the blow is sent to its zone.
+        if (!sim.world.actors.get(target)?.body && !sim.world.ghosts.get(target)) return `attack.target: no entity ${target}`;
         this.host.input(p, { type: 'send', to: p.actor, message: { type: 'command', attack: target } });
         return null;
       }
       case 'talk': {
         const m = value as ClientMessage<'talk'>;
         const to = sim.world.actors.get(m.to);
-        if (!to?.body || m.to === p.actor) return `talk.to: no one to talk to with id ${m.to}`;
+        if ((!to?.body && !sim.world.ghosts.get(m.to)) || m.to === p.actor) return `talk.to: no one to talk to with id ${m.to}`;
         const text = normaliseText(m.text);
         if (!text) return 'talk.text: nothing left to say after removing control characters and spaces';
         this.host.projection().say(p.actor, 'say', text);

@@ -120,7 +120,7 @@ export class ZoneLink {
       const record = this.parseRecord(raw, field);
       if (!record) continue;
       const here = world.actors.get(actor);
-      const real = here !== undefined && !isGhostActor(here);
+      const real = here !== undefined && here.status !== 'stopped';
       if (record.zone === this.key) {
         this.recorded.add(actor);
         if (!real && !this.adopting.has(actor)) this.adopt(actor, record, null);
@@ -208,7 +208,7 @@ export class ZoneLink {
     const tick = world.tick;
     for (const a of world.order) {
       const body = a.body;
-      if (!body || !body.alive || a.status === 'stopped' || isGhostActor(a)) continue;
+      if (!body || !body.alive || a.status === 'stopped') continue;
       // Cheap test first: most actors are well inside.
       if (body.x >= b.x0 && body.x < b.x1 && body.y >= b.y0 && body.y < b.y1) continue;
       if (this.outbox.has(a.id) || this.discard.has(a.id)) continue;
@@ -267,7 +267,7 @@ export class ZoneLink {
     const around = neighbours(this.host.grid, this.host.zone);
     for (const pid of world.players) {
       const a = world.actors.get(pid);
-      if (!a?.body || isGhostActor(a)) continue;
+      if (!a?.body) continue;
       for (const n of around) if (distanceToZone(this.host.grid, n, a.body.x, a.body.y) <= ZONE_MARGIN * 2) near.add(zoneKey(n));
     }
     for (const k of near) {
@@ -286,7 +286,7 @@ export class ZoneLink {
     for (const n of around) out.set(zoneKey(n), []);
     for (const a of world.order) {
       const body = a.body;
-      if (!body || !body.alive || a.status === 'stopped' || isGhostActor(a)) continue;
+      if (!body || !body.alive || a.status === 'stopped') continue;
       if (body.x - b.x0 > ZONE_MARGIN && b.x1 - body.x > ZONE_MARGIN && body.y - b.y0 > ZONE_MARGIN && b.y1 - body.y > ZONE_MARGIN) continue;
       let wire: GhostWire | null = null;
       for (const n of around) {
@@ -437,11 +437,7 @@ export function keyZone(key: string): ZoneCoord {
   return { x: x ?? 0, y: y ?? 0 };
 }
 
-function isGhostActor(a: { readonly behaviourName: string }): boolean {
-  return a.behaviourName === 'ghost';
-}
-
 function isRealIn(world: Simulation['world'], actor: ActorId): boolean {
   const a = world.actors.get(actor);
-  return a !== undefined && a.status !== 'stopped' && !isGhostActor(a);
+  return a !== undefined && a.status !== 'stopped';
 }

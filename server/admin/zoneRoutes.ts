@@ -16,12 +16,9 @@ export function zoneStatus(room: WorldRoom, actor?: number): Record<string, unkn
   const link = room.zoneLink;
   if (!link || !room.zone) return null;
   const world = room.sim.world;
-  let ghosts = 0, real = 0;
-  for (const a of world.order) {
-    if (a.status === 'stopped') continue;
-    if (a.behaviourName === 'ghost') ghosts++;
-    else real++;
-  }
+  let real = 0;
+  for (const a of world.order) if (a.status !== 'stopped') real++;
+  const ghosts = world.ghosts.size;
   const held = actor !== undefined ? world.actors.get(actor) : undefined;
   return {
     roomId: room.roomId,
@@ -35,7 +32,7 @@ export function zoneStatus(room: WorldRoom, actor?: number): Record<string, unkn
     outbox: link.outbox.size,
     handoverP99Ms: p99(link.counters.latencies),
     tickP99Ms: Math.round(p99([...room.stepTimes].filter((t) => t > 0)) * 100) / 100,
-    ...(actor !== undefined && { holds: held !== undefined && held.status !== 'stopped' && held.behaviourName !== 'ghost' }),
+    ...(actor !== undefined && { holds: held !== undefined && held.status !== 'stopped' }),
   };
 }
 

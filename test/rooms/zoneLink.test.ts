@@ -68,7 +68,7 @@ class ZonedWorld {
     for (const [k, z] of this.zones) {
       for (const id of ids) {
         const a = z.sim.world.actors.get(id);
-        if (a && a.status !== 'stopped' && a.behaviourName !== 'ghost') out.get(id)?.push(k);
+        if (a && a.status !== 'stopped') out.get(id)?.push(k);
       }
     }
     return out;
