@@ -18,6 +18,7 @@ import type { ActorInspection } from './actorInspection.ts';
 import { DecisionLog } from './decisionLog.ts';
 import { RoomAdmin } from './roomAdmin.ts';
 import { decodeWindow, RoomDurability } from './durability.ts';
+import { fromStored } from './storedBytes.ts';
 import type { DurabilityService, RestoreTicket, SnapshotReason } from './durability.ts';
 import { feedEntries, roomMetaOf, roomWorldGen } from './recording.ts';
 import type { Recording, RoomSnapshotMeta } from './recording.ts';
@@ -251,6 +252,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     this.roomId = zoneRoomId(options.seed, zone);
     if (!(await durability.store.claim(this.roomId, durability.owner, durability.leaseMs))) {
       throw new Error(`zone ${zoneKey(zone)} of this world is already running on another process`);
+    }
+    // A zone that ran before (it slept, or its world restarted) wakes from its newest snapshot.
+    const latest = await durability.store.latest(this.roomId);
+    if (latest) {
+      const recording = await durability.store.recording(this.roomId).catch(() => null);
+      return this.createRestored({ roomId: this.roomId, bytes: fromStored(latest.bytes), recording: recording && recording.baseTick === latest.tick ? recording : null });
     }
     this.zone = zone;
     this.grid = grid;

@@ -6,7 +6,7 @@ export const MAX_TALK_LENGTH = 280;
 
 const finite = z.number().finite();
 const unit = finite.min(-1).max(1);
-const actorId = z.number().int().positive().max(2 ** 31);
+const actorId = z.number().int().positive().max(2 ** 32 - 1);
 
 /** What clients may send, one schema per message type. Unknown fields are refused. */
 export const ClientMessageSchemas = {

@@ -187,7 +187,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     reconnectSeconds: config.RECONNECT_SECONDS,
     debugSlowTickMs: config.DEBUG_SLOW_TICK_MS,
   };
-  const zones = keeper ? new ZoneDirectory({ presence: () => presence.presence, wake: (roomId) => keeper.wake(roomId) }) : null;
+  const zones = keeper ? new ZoneDirectory({ presence: () => presence.presence }) : null;
   const server = defineServer({
     transport: transport.transport,
     presence: presence.presence,

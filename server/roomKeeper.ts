@@ -154,7 +154,7 @@ export class RoomKeeper implements DurabilityService {
    * Create the room `roomId` here from its latest readable snapshot (a damaged one is skipped for the one before)
    * and the inputs recorded after it. The lease must be ours already.
    */
-  async restore(roomId: string, how: 'start' | 'takeover' | 'wake'): Promise<string> {
+  async restore(roomId: string, how: 'start' | 'takeover'): Promise<string> {
     this.restoring.add(roomId);
     try {
       const { snapshot, bytes } = await this.readable(roomId);
@@ -172,18 +172,6 @@ export class RoomKeeper implements DurabilityService {
     } finally {
       this.restoring.delete(roomId);
     }
-  }
-
-  /**
-   * Wake room `roomId` (a zone that slept) here from its newest snapshot: false when it has none. Rejects when
-   * another process holds its lease or the store cannot be read.
-   */
-  async wake(roomId: string): Promise<boolean> {
-    const latest = await this.store.latest(roomId);
-    if (!latest) return false;
-    if (!(await this.store.claim(roomId, this.owner, this.leaseMs))) throw new Error(`room ${roomId} is running on another process`);
-    await this.restore(roomId, 'wake');
-    return true;
   }
 
   /** A new room continuing room `roomId`'s snapshot at `tick` (default: the latest): a sandbox, without its players. */

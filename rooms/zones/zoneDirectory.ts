@@ -7,16 +7,11 @@ import type { ZoneCoord } from '../../shared/index.ts';
 const WAIT_MS = 8000;
 const LOCK_SECONDS = 15;
 
-/** What the directory needs from the server: presence, and waking a sleeping zone from its snapshot. */
+/** What the directory needs from the server. */
 export interface ZoneDirectoryOptions {
   /** The registered room name of zones (default `zone`). */
   readonly roomName?: string;
   presence(): Presence;
-  /**
-   * Bring zone room `roomId` back from its newest snapshot here; resolves with false when it has none (a zone never
-   * created), rejects when it cannot (another process holds it, the store is down).
-   */
-  wake(roomId: string): Promise<boolean>;
 }
 
 /**
@@ -54,10 +49,7 @@ export class ZoneDirectory {
       try {
         const again = await matchMaker.getRoomById(roomId);
         if (again) return again;
-        if (await this.opts.wake(roomId)) {
-          const woken = await matchMaker.getRoomById(roomId);
-          if (woken) return woken;
-        }
+        // A zone that slept wakes from its snapshot as it is created (the room finds the snapshot itself).
         return await matchMaker.createRoom(this.roomName, { seed, zone: { x: z.x, y: z.y } });
       } finally {
         presence.del(lock);

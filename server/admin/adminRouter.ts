@@ -59,7 +59,7 @@ const CreateRoomSchema = z.union([
 
 const StepSchema = z.object({ ticks: z.number().int().min(1).max(1200).default(1) }).strict();
 
-const ActorIdSchema = z.coerce.number().int().positive().max(2 ** 31);
+const ActorIdSchema = z.coerce.number().int().positive().max(2 ** 32 - 1);
 
 /**
  * The admin HTTP API under `/admin` (bearer token): list rooms; create a room from a scenario; spawn a scenario or one
