@@ -181,6 +181,12 @@ export class Interest implements Audience {
     return this.seats.get(key)?.given.view;
   }
 
+  /** Whether client `key` holds its group's view itself (not a view of its own on the way into it). */
+  settled(key: string): boolean {
+    const seat = this.seats.get(key);
+    return !!seat && seat.given === seat.group.main;
+  }
+
   /** Take entities that are about to leave the state out of every view. Call before the projection removes them. */
   forget(ids: readonly ActorId[]): void {
     for (const id of ids) {
