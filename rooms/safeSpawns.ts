@@ -10,7 +10,7 @@ export type SpawnLayout = (typeof SPAWN_LAYOUTS)[number];
 
 /** How joins are placed. */
 export interface SafeSpawnsOptions {
-  /** `gather` (default here; rooms default to `spread`) or `spread`. */
+  /** `spread` (default) or `gather`. */
   readonly layout?: SpawnLayout;
   /** Seed of the spread sites (the room's world seed). */
   readonly seed?: string;
@@ -73,7 +73,7 @@ export class SafeSpawns {
   private readonly seed: string;
 
   constructor(private readonly world: World, private readonly gen: WorldGen, private readonly worldSize: number, options: SafeSpawnsOptions = {}) {
-    this.layout = options.layout ?? 'gather';
+    this.layout = options.layout ?? 'spread';
     if (!SPAWN_LAYOUTS.includes(this.layout)) throw new RangeError(`SafeSpawns: layout must be one of ${SPAWN_LAYOUTS.join(', ')}, got '${String(this.layout)}'`);
     this.seed = options.seed ?? 'spawns';
   }
