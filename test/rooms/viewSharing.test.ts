@@ -283,6 +283,7 @@ describe('a client that changes cells', () => {
         b.y = Math.min(240, Math.max(20, b.y + rng.float(-speed, speed)));
       }
       s.tick();
+      if (rng.chance(0.3)) s.projection.say(rng.pick([...walkers, ...monsters]), 'say', `line at ${t}`);
       const views = new Map([...joined.keys()].map((k) => [k, s.wire.viewOf(k)]));
       s.interest.refresh(s.world.tick);
       if (joining.length && rng.chance(0.3)) {
@@ -329,6 +330,7 @@ describe('a client that changes cells', () => {
     expect(moves).toBeGreaterThan(20); // clients did change cells
     expect(checks).toBeGreaterThan(1000);
     expect(s.interest.size).toBeLessThan(joined.size); // some shared
+    expect([...joined.values()].some(({ c }) => c.state.speech.size > 0)).toBe(true);
   });
 });
 
