@@ -124,12 +124,11 @@ export class Interest implements Audience {
    */
   open(key: string, actor: ActorId = 0, player?: PlayerState): StateView {
     this.close(key);
-    const seat = { key, actor, player, phase: this.nextPhase++ % this.options.refreshEvery, into: null, givenAt: this.patches, moved: false } as Omit<Seat, 'group' | 'given'> as Seat;
-    this.seats.set(key, seat);
     if (player && actor) this.showPlayer(actor, player);
-    const group = this.groupFor(seat);
+    const group = this.groupFor(key, actor, player);
+    const seat: Seat = { key, actor, player, phase: this.nextPhase++ % this.options.refreshEvery, group, given: group.main, into: null, givenAt: this.patches, moved: false };
+    this.seats.set(key, seat);
     this.enter(seat, group);
-    seat.given = group.main;
     this.refreshGroup(group);
     return group.main.view;
   }
@@ -315,11 +314,11 @@ export class Interest implements Audience {
   }
 
   /** The group a client belongs in: its avatar's cell (cell sharing), else a view of its own. */
-  private groupFor(seat: Seat): ViewGroup {
-    const body = this.bodyOf(seat.actor);
+  private groupFor(key: string, actor: ActorId, player: PlayerState | undefined): ViewGroup {
+    const body = this.bodyOf(actor);
     if (this.sharing === 'cell' && body) return this.cellGroup(cellAt(body.x, body.y, this.cellSize));
-    const g = new ViewGroup(null, this.nextGroupPhase++ % this.options.refreshEvery, { key: seat.key, player: seat.player });
-    if (seat.player) g.main.addPlayer(seat.player);
+    const g = new ViewGroup(null, this.nextGroupPhase++ % this.options.refreshEvery, { key, player });
+    if (player) g.main.addPlayer(player);
     this.groups.add(g);
     return g;
   }
@@ -353,7 +352,7 @@ export class Interest implements Audience {
     const body = this.bodyOf(seat.actor);
     if (body && g.cell && cellDistance(g.cell, body.x, body.y) <= this.margin) return;
     if (!body && !g.cell) return;
-    const next = this.groupFor(seat);
+    const next = this.groupFor(seat.key, seat.actor, seat.player);
     if (next === g) return;
     this.leave(seat);
     this.enter(seat, next);
