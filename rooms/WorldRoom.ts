@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, Room, ServerError } from '@colyseus/core';
+import { ClientState, CloseCode, ErrorCode, Room, ServerError } from '@colyseus/core';
 import type { Client } from '@colyseus/core';
 import type { Tracer } from '@opentelemetry/api';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,7 +12,9 @@ import { sendHits } from './combatFeed.ts';
 import { FLOOD_CLOSE_CODE, PlayerMessages } from './playerMessages.ts';
 import type { Player } from './playerMessages.ts';
 import { SafeSpawns } from './safeSpawns.ts';
+import type { SpawnLayout } from './safeSpawns.ts';
 import { Interest } from './interest.ts';
+import type { ViewSharing } from './interest.ts';
 import { MindHost } from './mindHost.ts';
 import type { ActorInspection } from './actorInspection.ts';
 import { DecisionLog } from './decisionLog.ts';
@@ -83,6 +85,10 @@ export interface WorldRoomServices {
   readonly durability?: DurabilityService;
   /** Finds and starts zone rooms (rooms of a zoned world need it; it needs durability). */
   readonly zones?: ZoneDirectory;
+  /** `cell` (default): clients whose avatars are in the same cell share one view; `client`: a view per client. */
+  readonly viewSharing?: ViewSharing;
+  /** `spread` (default): joins spread over the world; `gather`: joins land near the players already there. */
+  readonly playerSpawns?: SpawnLayout;
 }
 
 /** The key a client presents to take its avatar back after the room moved or restarted: 32 hex digits. */
@@ -561,7 +567,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       }),
     });
     this.projection = new Projection(this.sim.world, this.state);
-    this.spawns = new SafeSpawns(this.sim.world, this.gen, options.worldSize);
+    this.spawns = new SafeSpawns(this.sim.world, this.gen, options.worldSize, { layout: this.services.playerSpawns ?? 'spread', seed: String(options.seed) });
     this.life = new AvatarLife({
       sim: this.sim,
       projection: this.projection,
@@ -574,6 +580,13 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       radius: options.viewRadius,
       exitRadius: options.viewRadius * 1.25,
       refreshEvery: options.viewRefreshTicks,
+      sharing: this.services.viewSharing ?? 'cell',
+    }, {
+      assign: (key, view) => {
+        const c = this.clients.getById(key);
+        if (c) c.view = view;
+      },
+      synced: (key) => this.clients.getById(key)?.state === ClientState.JOINED,
     });
     const tracer = this.services.tracer;
     if (tracer) this.tracing = new TickTracing(tracer, { room: this.roomId || 'room', mode: this.services.traceTicks ?? 'asks', budgetMs: 1000 / options.tickRate });
@@ -602,7 +615,9 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Encode and send the state patches, timing it (per-view encoding is the known cost of interest management). */
   override broadcastPatch(): boolean {
     const t0 = performance.now();
+    if (this.interest.needsSharedPass()) this.state.meta.setDirty('tick');
     const sent = super.broadcastPatch();
+    this.interest.afterPatch();
     this.services.observer?.patch?.(this.roomId, performance.now() - t0);
     return sent;
   }

@@ -12,8 +12,10 @@ export { WorldRoomOptionsSchema, parseRoomOptions, PlayerOptionsSchema, PLAYER_O
 export type { WorldRoomOptions, PlayerOptions, CheckedPlayerOptions } from './roomOptions.ts';
 export { RateLimiter } from './rateLimiter.ts';
 export type { RateLimitOptions, RateDecision } from './rateLimiter.ts';
-export { Interest } from './interest.ts';
-export type { InterestOptions } from './interest.ts';
+export { Interest, VIEW_SHARING } from './interest.ts';
+export type { InterestOptions, ViewSeats, ViewSharing } from './interest.ts';
+export { cellAt, cellDistance } from './viewCell.ts';
+export type { ViewCell } from './viewCell.ts';
 export { Projection, SPEECH_KEPT, SPEECH_SECONDS } from './projection.ts';
 export type { Audience } from './projection.ts';
 export { MindHost } from './mindHost.ts';
@@ -31,8 +33,9 @@ export type { DurabilityService, DurableRoom, RestoreTicket, SnapshotReason } fr
 export { parseRecording, replayRecording, feedEntries, roomWorldGen, roomMetaOf } from './recording.ts';
 export type { Recording, ReplayResult, RoomSnapshotMeta } from './recording.ts';
 export { toStored, fromStored } from './storedBytes.ts';
-export { SafeSpawns, SAFE_MARGIN } from './safeSpawns.ts';
-export type { SpawnPoint } from './safeSpawns.ts';
+export { SafeSpawns, SAFE_MARGIN, SPAWN_LAYOUTS } from './safeSpawns.ts';
+export type { SpawnPoint, SpawnLayout, SafeSpawnsOptions } from './safeSpawns.ts';
+export { farthestPoints } from './spawnSites.ts';
 export { AvatarLife, AUTO_RESPAWN_SECONDS, SPAWN_SHIELD_SECONDS } from './avatarLife.ts';
 export type { DiedMessage, Killer } from './avatarLife.ts';
 export type { HitMessage } from './combatFeed.ts';

@@ -84,6 +84,11 @@ export class Projection {
     return this.state.entities.get(String(id));
   }
 
+  /** The speech line `seq` while it is in the state. */
+  speechLine(seq: number): SpeechState | undefined {
+    return this.state.speech.get(String(seq));
+  }
+
   /** Add every actor with a body (after a world is created or restored). */
   syncAll(): void {
     for (const actor of this.world.actors.values()) this.add(actor);

@@ -1,5 +1,20 @@
 import type { ActorId, World } from '../actors/index.ts';
 import type { WorldGen } from '../procgen/index.ts';
+import { Rng } from '../shared/index.ts';
+import { farthestPoints } from './spawnSites.ts';
+import type { Site } from './spawnSites.ts';
+
+/** Where joins land: spread over the world (the least crowded of sites far apart), or near the players already there. */
+export const SPAWN_LAYOUTS = ['spread', 'gather'] as const;
+export type SpawnLayout = (typeof SPAWN_LAYOUTS)[number];
+
+/** How joins are placed. */
+export interface SafeSpawnsOptions {
+  /** `spread` (default) or `gather`. */
+  readonly layout?: SpawnLayout;
+  /** Seed of the spread sites (the room's world seed). */
+  readonly seed?: string;
+}
 
 /** Extra distance (world units) kept beyond a hostile monster's perception. */
 export const SAFE_MARGIN = 4;
@@ -13,6 +28,14 @@ const HANDED_TICKS = 40;
 const CANDIDATES = 600;
 /** Spawn choices offered after a death are at least this far apart (world units). */
 const CHOICE_SPACING = 14;
+/** Spread sites: about one per this many world units squared, between MIN_SITES and MAX_SITES. */
+const SITE_AREA = 64 * 64;
+const MIN_SITES = 4;
+const MAX_SITES = 64;
+/** Candidates for spread sites lie on a grid of this many cells a side over the world. */
+const SITE_GRID = 32;
+/** Candidates searched around a spread site for a safe free point. */
+const NEAR_SITE = 200;
 /** Ground no slower than this is preferred for spawning (grass 1, forest 1.5; swamp and shallows are slower). */
 const EASY_GROUND = 1.5;
 
@@ -37,23 +60,105 @@ interface Danger {
 /**
  * Where players can spawn without a hostile monster noticing them: walkable, easy ground inside the world's
  * populated region, farther from every living hostile monster than its perception plus {@link SAFE_MARGIN}, and
- * not on top of another player. Candidates lie on a golden-angle spiral around the centre, so the answer depends
- * only on the world (deterministic for a seed and the same inputs).
+ * not on top of another player. Candidates lie on golden-angle spirals (around the centre, or around a spread site
+ * for joins that spread), so the answer depends only on the world (deterministic for a seed and the same inputs).
  */
 export class SafeSpawns {
   /** Join points handed out recently, with the tick: taken until their avatars exist. */
   private handed: { readonly x: number; readonly y: number; readonly tick: number }[] = [];
 
-  constructor(private readonly world: World, private readonly gen: WorldGen, private readonly worldSize: number) {}
+  /** The spread sites, picked on first use (the terrain does not change where they lie). */
+  private sites: Site[] | undefined;
+  readonly layout: SpawnLayout;
+  private readonly seed: string;
+
+  constructor(private readonly world: World, private readonly gen: WorldGen, private readonly worldSize: number, options: SafeSpawnsOptions = {}) {
+    this.layout = options.layout ?? 'spread';
+    if (!SPAWN_LAYOUTS.includes(this.layout)) throw new RangeError(`SafeSpawns: layout must be one of ${SPAWN_LAYOUTS.join(', ')}, got '${String(this.layout)}'`);
+    this.seed = options.seed ?? 'spawns';
+  }
+
+  /** A safe point for a join, by the layout: {@link forJoinSpread} or {@link forJoinGather}. */
+  forJoin(): SpawnPoint {
+    const tick = this.world.tick;
+    this.handed = this.handed.filter((h) => tick - h.tick <= HANDED_TICKS);
+    return this.layout === 'spread' ? this.forJoinSpread() : this.forJoinGather();
+  }
 
   /**
-   * A safe point for a join. Players gather: the safe points are ranked by their distance from the living player
+   * A safe point for a join, spread over the world: the world's spread sites (farthest-point sampling over
+   * walkable easy ground, seeded by the world seed) are ranked by how many players are nearer to them than to any
+   * other site (points handed out in the last {@link HANDED_TICKS} ticks count too), and the first safe free point
+   * on a spiral around the least crowded site is taken (ties go to the site sampled first). So players spread over
+   * the whole world instead of crowding one spot, and the answer depends only on the world and the joins so far.
+   */
+  forJoinSpread(): SpawnPoint {
+    const sites = this.spreadSites();
+    const danger = this.danger();
+    const crowd = sites.map(() => 0);
+    const count = (x: number, y: number): void => {
+      let best = 0, bestD = Number.POSITIVE_INFINITY;
+      sites.forEach((s, i) => {
+        const d = (s.x - x) ** 2 + (s.y - y) ** 2;
+        if (d < bestD) {
+          bestD = d;
+          best = i;
+        }
+      });
+      crowd[best]!++;
+    };
+    for (const id of this.world.players) {
+      const b = this.world.actors.get(id)?.body;
+      if (b?.alive) count(b.x, b.y);
+    }
+    for (const h of this.handed) count(h.x, h.y);
+    const order = sites.map((_, i) => i).sort((a, b) => crowd[a]! - crowd[b]! || a - b);
+    let best: { p: SpawnPoint; clearance: number } | undefined;
+    for (const i of order) {
+      const site = sites[i]!;
+      for (let k = 0; k < NEAR_SITE; k++) {
+        const p = this.candidate(k, Math.floor(site.x), Math.floor(site.y));
+        if (!p) continue;
+        const clearance = this.clearance(p, danger);
+        if (clearance <= 0) {
+          if (!best || clearance > best.clearance) best = { p, clearance };
+          continue;
+        }
+        if (this.crowded(p, 0) || this.handed.some((h) => Math.hypot(h.x - p.x, h.y - p.y) < PLAYER_SPACING)) continue;
+        return this.hand(p);
+      }
+    }
+    return this.hand(best?.p ?? this.fallback());
+  }
+
+  /** The spread sites: walkable easy ground, far apart, covering the world's populated region. */
+  spreadSites(): readonly Site[] {
+    if (this.sites) return this.sites;
+    const rng = Rng.create(`spawn-grid:${this.seed}`);
+    const half = Math.floor(this.worldSize / 2) - 2;
+    const step = (2 * half) / SITE_GRID;
+    const candidates: Site[] = [];
+    for (let gy = 0; gy < SITE_GRID; gy++) {
+      for (let gx = 0; gx < SITE_GRID; gx++) {
+        const tx = Math.floor(-half + (gx + rng.float(0.2, 0.8)) * step), ty = Math.floor(-half + (gy + rng.float(0.2, 0.8)) * step);
+        const p = this.easyTileNear(tx, ty);
+        if (p) candidates.push(p);
+      }
+    }
+    const count = Math.max(MIN_SITES, Math.min(MAX_SITES, Math.round((this.worldSize * this.worldSize) / SITE_AREA)));
+    this.sites = farthestPoints(candidates, count, this.seed);
+    if (this.sites.length === 0) this.sites = [{ x: 0.5, y: 0.5 }];
+    return this.sites;
+  }
+
+  /**
+   * A safe point for a join, near the players already there: the safe points are ranked by their distance from the living player
    * nearest the first safe point out from the centre (or from that point when no one is in the world), and the
    * nearest one no player stands on is taken. So friends who join one after the other land within sight of each
    * other; points handed out in the last {@link HANDED_TICKS} ticks count as taken, so two joins in one tick (before
    * either avatar exists) get different points.
    */
-  forJoin(): SpawnPoint {
+  forJoinGather(): SpawnPoint {
     const danger = this.danger();
     const safe: SpawnPoint[] = [];
     let best: { p: SpawnPoint; clearance: number } | undefined;
@@ -64,8 +169,6 @@ export class SafeSpawns {
       if (clearance > 0) safe.push(p);
       else if (!best || clearance > best.clearance) best = { p, clearance };
     }
-    const tick = this.world.tick;
-    this.handed = this.handed.filter((h) => tick - h.tick <= HANDED_TICKS);
     const first = safe[0];
     if (!first) return this.hand(best?.p ?? this.fallback());
     const anchor = this.nearestPlayer(first) ?? first;
@@ -169,17 +272,25 @@ export class SafeSpawns {
     return false;
   }
 
-  /** The `k`th point of the spiral, snapped to the centre of a walkable tile of easy ground inside the region; undefined if none near. */
-  private candidate(k: number): SpawnPoint | undefined {
+  /**
+   * The `k`th point of the spiral round tile (cx, cy) (the world's centre by default), snapped to the centre of a
+   * walkable tile of easy ground inside the region; undefined if none near.
+   */
+  private candidate(k: number, cx = 0, cy = 0): SpawnPoint | undefined {
     const angle = k * 2.399963; // golden angle: successive points spread evenly round the centre
     const r = 2 + Math.sqrt(k) * 2.5;
-    const tx = Math.round(Math.cos(angle) * r), ty = Math.round(Math.sin(angle) * r);
+    const p = this.easyTileNear(cx + Math.round(Math.cos(angle) * r), cy + Math.round(Math.sin(angle) * r));
+    return p && this.named(p.x, p.y);
+  }
+
+  /** The centre of tile (tx, ty) or of a neighbour, if walkable easy ground inside the region. */
+  private easyTileNear(tx: number, ty: number): Site | undefined {
     const half = Math.floor(this.worldSize / 2) - 2;
     for (const [dx, dy] of NEIGHBOURS) {
       const x = tx + dx, y = ty + dy;
       if (Math.abs(x) > half || Math.abs(y) > half) continue;
       if (!this.gen.isWalkable(x, y) || this.gen.moveCost(x, y) > EASY_GROUND) continue;
-      return this.named(x + 0.5, y + 0.5);
+      return { x: x + 0.5, y: y + 0.5 };
     }
     return undefined;
   }

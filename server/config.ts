@@ -52,6 +52,10 @@ export const ServerConfigSchema = z.object({
   PATCH_RATE: int(1, 60).default(20),
   MAX_CLIENTS: int(1, 2000).default(200),
   VIEW_RADIUS: z.coerce.number().min(4).max(4096).default(24),
+  /** `cell`: clients whose avatars are in the same cell (side VIEW_RADIUS) share one view, encoded once per patch; `client`: a view per client. */
+  VIEW_SHARING: z.enum(['cell', 'client']).default('cell'),
+  /** `spread`: joins spread over the world (the least crowded of sites far apart); `gather`: joins land near the players already there. */
+  PLAYER_SPAWNS: z.enum(['spread', 'gather']).default('spread'),
   RECONNECT_SECONDS: z.coerce.number().min(0).max(600).default(20),
   /** Testing only: busy milliseconds added to every simulation step (a deliberately slowed room; 0 = off). */
   DEBUG_SLOW_TICK_MS: z.coerce.number().min(0).max(1000).default(0),

@@ -169,7 +169,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   const roomCalls = new RoomCalls(createRoomMethods({ llm, keeper }));
   // Proof, known only to this process, that a room was created by the admin API.
   const adminKey = randomUUID();
-  const roomServices: WorldRoomServices = { minds, identity, llmTiers: Object.keys(llm.tiers.tiers), ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, ...(keeper && { durability: keeper }), scenarios: (name, options) => {
+  const roomServices: WorldRoomServices = { minds, identity, llmTiers: Object.keys(llm.tiers.tiers), viewSharing: config.VIEW_SHARING, playerSpawns: config.PLAYER_SPAWNS, ...(tracing.tracer && { tracer: tracing.tracer, traceTicks: config.TRACE_TICKS }), observer: opts.observer ? fanOut(metrics, opts.observer) : metrics, ...(keeper && { durability: keeper }), scenarios: (name, options) => {
     // Clients may start only the scenarios the operator made public; the admin API may start any.
     if (options.adminKey !== adminKey && !config.PUBLIC_SCENARIOS.includes(name)) {
       throw new Error(`room option scenario: '${name}' may only be started through the admin API (public scenarios: ${config.PUBLIC_SCENARIOS.join(', ') || 'none'})`);

@@ -46,6 +46,17 @@ function ogre(room: WorldRoom, avatar: ActorId, damage = 60): ActorId {
   return [...room.sim.world.actors.values()].find((a) => a.tags?.name === 'Grak')!.id;
 }
 
+/** A walkable tile centre 5 to 8 tiles from (x, y). */
+function nearSpot(room: WorldRoom, x: number, y: number): { x: number; y: number } {
+  for (let r = 5; r <= 8; r++) {
+    for (let a = 0; a < 16; a++) {
+      const tx = Math.floor(x + r * Math.cos((a * Math.PI) / 8)), ty = Math.floor(y + r * Math.sin((a * Math.PI) / 8));
+      if (room.gen.isWalkable(tx, ty)) return { x: tx + 0.5, y: ty + 0.5 };
+    }
+  }
+  throw new Error(`no walkable tile near ${x}, ${y}`);
+}
+
 const messages = <T>(j: Joined, type: string) => j.mirror.messages.filter((m) => m.type === type).map((m) => m.body as T);
 
 describe('the first minute (in-process server, paused room stepped by hand)', () => {
@@ -88,8 +99,12 @@ describe('the first minute (in-process server, paused room stepped by hand)', ()
     const { j, room, avatar } = await enter();
     const cy = await join(server.url, { name: 'Cy' }, j.room.roomId);
     await stepUntil(room, 'Cy spawned', () => cy.avatar(), 40, 25);
-    // Cy walks over to Ada until Ada is in Cy's view.
+    // Joins spread over the world: Cy is brought near Ada, then walks over until Ada is in Cy's view.
     const ada = room.sim.world.actors.get(avatar)!.body!;
+    const near = nearSpot(room, ada.x, ada.y);
+    const cyBody = room.sim.world.actors.get(cy.avatar())!.body!;
+    cyBody.x = near.x;
+    cyBody.y = near.y;
     cy.room.send('move', { to: { x: ada.x + 2, y: ada.y } });
     await stepUntil(room, 'Cy to see Ada', () => cy.mirror.entities.has(String(avatar)), 400, 5);
     const grak = ogre(room, avatar, 10);

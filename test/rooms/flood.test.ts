@@ -11,7 +11,7 @@ import type { Joined } from './serverHarness.ts';
 let server: ServerProcess;
 
 beforeAll(async () => {
-  server = await startServerProcess({ TRANSPORT: 'uws', WORLD_SIZE: '128', SEED: 'flood', LOG_LEVEL: 'error', MATCHMAKE_LOOPBACK: 'exempt' });
+  server = await startServerProcess({ TRANSPORT: 'uws', WORLD_SIZE: '128', SEED: 'flood', PLAYER_SPAWNS: 'gather', LOG_LEVEL: 'error', MATCHMAKE_LOOPBACK: 'exempt' });
 }, 120_000);
 afterAll(async () => {
   await server?.stop();

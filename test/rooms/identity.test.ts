@@ -29,7 +29,7 @@ describe('identities in the world room (in-process server, SDK clients)', () => 
 
   beforeAll(async () => {
     const port = await freePort();
-    const config = loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: '64', MONSTER_DENSITY: '0', SEED: 'identity', MATCHMAKE_LOOPBACK: 'exempt', RECONNECT_SECONDS: '5', AUTH_SECRET: SECRET, DATA_DIR: tempDataDir('test') });
+    const config = loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', WORLD_SIZE: '64', MONSTER_DENSITY: '0', SEED: 'identity', PLAYER_SPAWNS: 'gather', MATCHMAKE_LOOPBACK: 'exempt', RECONNECT_SECONDS: '5', AUTH_SECRET: SECRET, DATA_DIR: tempDataDir('test') });
     server = await startServer(config, { logger: createLogger('silent'), minds: { plan: planner } });
     url = `ws://127.0.0.1:${port}`;
   }, 120_000);

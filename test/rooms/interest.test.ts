@@ -321,7 +321,9 @@ describe('what a client receives over the real transport', () => {
     const sb = () => b.room.state as unknown as WorldState;
     const alice = a.avatar(), bob = b.avatar();
     const aliceId = a.room.sessionId, bobId = b.room.sessionId;
-    // They spawn close together: each holds the other's player entry.
+    // Joins spread over the world: bob comes next to alice, and each holds the other's player entry.
+    const at = room.sim.world.actors.get(alice)!.body!;
+    teleport(room, bob, at.x + 3, at.y + 1);
     await waitFor('each holds the other\'s entry', () => sa().players.has(bobId) && sb().players.has(aliceId));
 
     // Bob goes far away: out of each other's view, entries included (his own stays).

@@ -10,7 +10,7 @@ for (const transport of ['uws', 'ws'] as const) {
   describe(`reconnection (${transport}, server in its own process)`, () => {
     let server: ServerProcess;
     beforeAll(async () => {
-      server = await startServerProcess({ TRANSPORT: transport, RECONNECT_SECONDS: '2', WORLD_SIZE: '128', SEED: 'reconnect', LOG_LEVEL: 'error', MATCHMAKE_LOOPBACK: 'exempt' });
+      server = await startServerProcess({ TRANSPORT: transport, RECONNECT_SECONDS: '2', WORLD_SIZE: '128', SEED: 'reconnect', PLAYER_SPAWNS: 'gather', LOG_LEVEL: 'error', MATCHMAKE_LOOPBACK: 'exempt' });
     }, 120_000);
     afterAll(async () => {
       await server?.stop();

@@ -22,7 +22,7 @@ const procs: Proc[] = [];
 async function startProcess(): Promise<Proc> {
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/lairmind.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn', WORLD_SIZE: '128', MATCHMAKE_LOOPBACK: 'exempt' },
+    env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn', WORLD_SIZE: '128', PLAYER_SPAWNS: 'gather', MATCHMAKE_LOOPBACK: 'exempt' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const p = { port, child, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };

@@ -4,7 +4,7 @@ import { ClientState, SchemaSerializer } from '@colyseus/core';
 import { Decoder } from '@colyseus/schema';
 import type { StateView } from '@colyseus/schema';
 import { WorldState } from '../../rooms/index.ts';
-import type { SpeechState } from '../../rooms/index.ts';
+import type { SpeechState, ViewSeats } from '../../rooms/index.ts';
 
 /** A client's decoded copy of the room state. */
 export interface WireClient {
@@ -18,31 +18,51 @@ export interface WireClient {
 }
 
 interface FakeClient {
+  readonly key: string;
   state: number;
   view: StateView;
   raw(bytes: Uint8Array): void;
 }
 
+/** What the room does around each patch for its views (rooms/interest.ts). */
+export interface PatchHooks {
+  needsSharedPass(): boolean;
+  afterPatch(): void;
+}
+
 export class Wire {
   private readonly serializer = new SchemaSerializer<WorldState>();
   private readonly clients: FakeClient[] = [];
+  /** Set to the room's Interest: patches then go as the room sends them. */
+  hooks: PatchHooks | undefined;
+  private nextKey = 0;
+
+  /** How the Interest moves these clients between views, as the room does with its Colyseus clients. */
+  readonly seats: ViewSeats = {
+    assign: (key, view) => {
+      const c = this.clients.find((x) => x.key === key);
+      if (c) c.view = view;
+    },
+    synced: (key) => this.clients.find((x) => x.key === key)?.state === ClientState.JOINED,
+  };
 
   constructor(private readonly state: WorldState) {
     this.serializer.reset(state);
   }
 
   /** A client joins with `view` and receives the full state as that view sees it. */
-  join(view: StateView): WireClient {
-    const c = this.connect(view);
+  join(view: StateView, key?: string): WireClient {
+    const c = this.connect(view, key);
     c.admit();
     return c;
   }
 
   /** A client starts joining with `view`: patches skip it until {@link WireClient.admit}. */
-  connect(view: StateView): WireClient {
+  connect(view: StateView, key = `wire${this.nextKey++}`): WireClient {
     const decoder = new Decoder(new WorldState());
     const serializer = this.serializer;
     const client: FakeClient = {
+      key,
       state: ClientState.JOINING,
       view,
       raw(bytes: Uint8Array) {
@@ -72,9 +92,16 @@ export class Wire {
     return out;
   }
 
-  /** Send one patch to every joined client, as the room does at its patch rate. */
+  /** Send one patch to every joined client, as the room does at its patch rate (with its views' hooks, if set). */
   patch(): void {
+    if (this.hooks?.needsSharedPass()) this.state.meta.setDirty('tick');
     this.serializer.applyPatches(this.clients as never, this.state);
+    this.hooks?.afterPatch();
+  }
+
+  /** The view client `key` is given now. */
+  viewOf(key: string): StateView | undefined {
+    return this.clients.find((x) => x.key === key)?.view;
   }
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join as join_ } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/index.ts';
-import { FLOOD_CLOSE_CODE } from '../../rooms/index.ts';
+import { cellAt, cellDistance, FLOOD_CLOSE_CODE } from '../../rooms/index.ts';
 import { join, serverRoom, startTestServer, waitFor } from './serverHarness.ts';
 import type { Joined } from './serverHarness.ts';
 
@@ -36,11 +36,14 @@ describe('world room over the real transport', () => {
     const world = room.sim.world;
     const me = world.actors.get(a.avatar())!.body!;
     await waitFor('some monsters in view', () => a.mirror.entities.size > 1 || world.tick > 60);
-    const limit = room.config.viewRadius * 1.25 + 1;
+    // The client shares its cell's view: what is within 1.25 × the radius of the cell, kept up to 0.25 × more.
+    const r = room.config.viewRadius;
+    expect(room.interest.sharing).toBe('cell');
+    const cell = cellAt(me.x, me.y, r);
     for (const [id, e] of a.mirror.entities) {
       const b = world.actors.get(Number(id))?.body;
       expect(b, `entity ${id}`).toBeDefined();
-      expect(Math.hypot(e.x - me.x, e.y - me.y), `entity ${id} distance`).toBeLessThan(limit + 5);
+      expect(cellDistance(cell, e.x, e.y), `entity ${id} distance from the cell`).toBeLessThan(r * 1.5 + 5);
     }
     const bodies = [...world.actors.values()].filter((x) => x.body).length;
     expect(bodies).toBeGreaterThan(a.mirror.entities.size * 2);
