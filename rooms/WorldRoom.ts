@@ -567,7 +567,11 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       }),
     });
     this.projection = new Projection(this.sim.world, this.state);
-    this.spawns = new SafeSpawns(this.sim.world, this.gen, options.worldSize, { layout: this.services.playerSpawns ?? 'spread', seed: String(options.seed) });
+    // In a zoned world players spawn inside this room's zone; otherwise anywhere in the world.
+    const zb = this.zone && this.grid ? zoneBounds(this.grid, this.zone) : null;
+    this.spawns = zb && this.grid
+      ? new SafeSpawns(this.sim.world, this.gen, this.grid.size, { layout: this.services.playerSpawns ?? 'spread', seed: `${String(options.seed)}:${zoneKey(this.zone as ZoneCoord)}`, centre: { x: (zb.x0 + zb.x1) / 2, y: (zb.y0 + zb.y1) / 2 } })
+      : new SafeSpawns(this.sim.world, this.gen, options.worldSize, { layout: this.services.playerSpawns ?? 'spread', seed: String(options.seed) });
     this.life = new AvatarLife({
       sim: this.sim,
       projection: this.projection,

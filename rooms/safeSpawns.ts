@@ -14,6 +14,8 @@ export interface SafeSpawnsOptions {
   readonly layout?: SpawnLayout;
   /** Seed of the spread sites (the room's world seed). */
   readonly seed?: string;
+  /** Centre of the square region players spawn in (default the origin; a zone's centre in a zoned world). */
+  readonly centre?: { readonly x: number; readonly y: number };
 }
 
 /** Extra distance (world units) kept beyond a hostile monster's perception. */
@@ -71,11 +73,16 @@ export class SafeSpawns {
   private sites: Site[] | undefined;
   readonly layout: SpawnLayout;
   private readonly seed: string;
+  /** The region's centre tile. */
+  private readonly cx: number;
+  private readonly cy: number;
 
   constructor(private readonly world: World, private readonly gen: WorldGen, private readonly worldSize: number, options: SafeSpawnsOptions = {}) {
     this.layout = options.layout ?? 'spread';
     if (!SPAWN_LAYOUTS.includes(this.layout)) throw new RangeError(`SafeSpawns: layout must be one of ${SPAWN_LAYOUTS.join(', ')}, got '${String(this.layout)}'`);
     this.seed = options.seed ?? 'spawns';
+    this.cx = Math.floor(options.centre?.x ?? 0);
+    this.cy = Math.floor(options.centre?.y ?? 0);
   }
 
   /** A safe point for a join, by the layout: {@link forJoinSpread} or {@link forJoinGather}. */
@@ -140,7 +147,7 @@ export class SafeSpawns {
     const candidates: Site[] = [];
     for (let gy = 0; gy < SITE_GRID; gy++) {
       for (let gx = 0; gx < SITE_GRID; gx++) {
-        const tx = Math.floor(-half + (gx + rng.float(0.2, 0.8)) * step), ty = Math.floor(-half + (gy + rng.float(0.2, 0.8)) * step);
+        const tx = this.cx + Math.floor(-half + (gx + rng.float(0.2, 0.8)) * step), ty = this.cy + Math.floor(-half + (gy + rng.float(0.2, 0.8)) * step);
         const p = this.easyTileNear(tx, ty);
         if (p) candidates.push(p);
       }
@@ -276,7 +283,7 @@ export class SafeSpawns {
    * The `k`th point of the spiral round tile (cx, cy) (the world's centre by default), snapped to the centre of a
    * walkable tile of easy ground inside the region; undefined if none near.
    */
-  private candidate(k: number, cx = 0, cy = 0): SpawnPoint | undefined {
+  private candidate(k: number, cx = this.cx, cy = this.cy): SpawnPoint | undefined {
     const angle = k * 2.399963; // golden angle: successive points spread evenly round the centre
     const r = 2 + Math.sqrt(k) * 2.5;
     const p = this.easyTileNear(cx + Math.round(Math.cos(angle) * r), cy + Math.round(Math.sin(angle) * r));
@@ -288,7 +295,7 @@ export class SafeSpawns {
     const half = Math.floor(this.worldSize / 2) - 2;
     for (const [dx, dy] of NEIGHBOURS) {
       const x = tx + dx, y = ty + dy;
-      if (Math.abs(x) > half || Math.abs(y) > half) continue;
+      if (Math.abs(x - this.cx) > half || Math.abs(y - this.cy) > half) continue;
       if (!this.gen.isWalkable(x, y) || this.gen.moveCost(x, y) > EASY_GROUND) continue;
       return { x: x + 0.5, y: y + 0.5 };
     }
@@ -300,7 +307,7 @@ export class SafeSpawns {
     for (let ring = 0; ring < 64; ring++) {
       for (let dx = -ring; dx <= ring; dx++) {
         for (let dy = -ring; dy <= ring; dy++) {
-          if (Math.max(Math.abs(dx), Math.abs(dy)) === ring && this.gen.isWalkable(dx, dy)) return this.named(dx + 0.5, dy + 0.5);
+          if (Math.max(Math.abs(dx), Math.abs(dy)) === ring && this.gen.isWalkable(this.cx + dx, this.cy + dy)) return this.named(this.cx + dx + 0.5, this.cy + dy + 0.5);
         }
       }
     }
