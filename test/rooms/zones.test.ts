@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hopZone, readZoneMove } from '../../client/index.ts';
 import type { ZoneMove } from '../../client/index.ts';
+import { createWorldGen } from '../../procgen/index.ts';
 import { zoneRoomId } from '../../shared/index.ts';
 import { startRedis } from '../../tools/redisServer.ts';
 import type { TestRedis } from '../../tools/redisServer.ts';
@@ -21,6 +22,7 @@ const SEED = 'zones-test';
 const TOKEN = 'zones-test-admin-token-0123456789';
 
 interface Proc {
+  readonly log: string[];
   readonly port: number;
   readonly child: ChildProcess;
   readonly http: string;
@@ -40,7 +42,9 @@ async function startProcess(): Promise<Proc> {
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const p = { port, child, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
+  const p = { port, child, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, log: [] as string[] };
+  // Kept for the failure message: what the process said before it went wrong.
+  child.stderr?.on('data', (d: Buffer) => p.log.push(d.toString()));
   const end = performance.now() + 20_000;
   for (;;) {
     try {
@@ -87,8 +91,8 @@ function positionOf(room: Room, actor: number): { x: number; y: number } | undef
   return e && { x: e.x, y: e.y };
 }
 
-/** Walk `room`'s avatar towards `dir` until the room says the avatar belongs to the next zone. */
-async function walkUntilMoved(room: Room, dir: { x: number; y: number }): Promise<ZoneMove> {
+/** Walk `room`'s avatar to `to` (round whatever stands in the way) until the room says it belongs to the next zone. */
+async function walkUntilMoved(room: Room, to: { x: number; y: number }): Promise<ZoneMove> {
   const move = new Promise<ZoneMove>((resolve, reject) => {
     room.onMessage('zone', (body: unknown) => {
       const m = readZoneMove(body);
@@ -96,9 +100,27 @@ async function walkUntilMoved(room: Room, dir: { x: number; y: number }): Promis
       else resolve(m);
     });
   });
-  room.send('move', { dir });
+  room.send('move', { to });
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no zone move within 15 s')), 15_000));
   return Promise.race([move, timeout]);
+}
+
+/** The world's ground, as the servers generate it from the seed. */
+const ground = createWorldGen({ seed: SEED });
+
+/** A point 8 tiles past the border in one of `directions` that the avatar can walk to in a straight line. */
+function clearWalk(from: { x: number; y: number }, directions: readonly { x: number; y: number; border: number }[]): { x: number; y: number } {
+  for (const d of directions) {
+    const to = d.x !== 0 ? { x: d.border + d.x * 8, y: from.y } : { x: from.x, y: d.border + d.y * 8 };
+    const steps = Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) * 2);
+    let clear = true;
+    for (let i = 0; i <= steps && clear; i++) {
+      const x = from.x + ((to.x - from.x) * i) / steps, y = from.y + ((to.y - from.y) * i) / steps;
+      for (const [ox, oy] of [[0, 0], [0.4, 0], [-0.4, 0], [0, 0.4], [0, -0.4]] as const) if (!ground.isWalkable(Math.floor(x + ox), Math.floor(y + oy))) clear = false;
+    }
+    if (clear) return to;
+  }
+  throw new Error(`no straight walk across a border from (${from.x}, ${from.y}) in this world; choose another seed`);
 }
 
 beforeAll(async () => {
@@ -106,6 +128,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  for (const p of procs) if (p.log.length) console.error(`process on ${p.port} said:\n${p.log.join('').slice(-3000)}`);
   await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
     if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
     p.child.once('exit', () => resolve());
@@ -124,19 +147,23 @@ describe('a world in zones over two processes sharing Redis', () => {
     await waitFor('avatar drawn', () => positionOf(first, actor), 5000);
     expect(first.roomId).toBe(zoneRoomId(SEED, { x: 0, y: 0 }));
 
-    const move = await walkUntilMoved(first, { x: -1, y: 0 });
-    expect(move.zone).toEqual({ x: -1, y: 0 });
-    expect(move.roomId).toBe(zoneRoomId(SEED, { x: -1, y: 0 }));
+    const start = positionOf(first, actor)!;
+    // Zone (0, 0) covers [0, 32) on each axis: cross its west border, or its north one when water is in the way.
+    const to = clearWalk(start, [{ x: -1, y: 0, border: 0 }, { x: 0, y: -1, border: 0 }]);
+    const move = await walkUntilMoved(first, to);
+    const into = to.x < 0 ? { x: -1, y: 0 } : { x: 0, y: -1 };
+    expect(move.zone).toEqual(into);
+    expect(move.roomId).toBe(zoneRoomId(SEED, into));
     const next = await hopZone(client, move);
     next.reconnection.enabled = false;
     expect(avatarOf(next)).toBe(actor); // the same avatar, with its id
-    expect(positionOf(next, actor)!.x).toBeLessThan(0);
+    expect(Math.min(positionOf(next, actor)!.x, positionOf(next, actor)!.y)).toBeLessThan(0);
     // Inputs still reaching the old zone are passed on: stop walking through it, and the avatar stops.
     first.send('move', { dir: { x: 0, y: 0 } });
     await first.leave(true);
-    const stopAt = positionOf(next, actor)!.x;
+    const stopAt = positionOf(next, actor)!;
     await new Promise((r) => setTimeout(r, 600));
-    expect(Math.abs(positionOf(next, actor)!.x - stopAt)).toBeLessThan(1.5);
+    expect(Math.hypot(positionOf(next, actor)!.x - stopAt.x, positionOf(next, actor)!.y - stopAt.y)).toBeLessThan(1.5);
     expect(await holders(actor)).toEqual([move.roomId]);
 
     // Zones landed where the matchmaker put them: both processes host some (the neighbours the player came near).
@@ -157,7 +184,8 @@ describe('a world in zones over two processes sharing Redis', () => {
     await waitFor('avatar drawn', () => positionOf(first, actor), 5000);
     // Walk into the other row of zones, wherever the player stands now.
     const row = Number(/_(-?\d+)$/.exec(first.roomId)?.[1]);
-    const move = await walkUntilMoved(first, { x: 0, y: row === 0 ? -1 : 1 });
+    const at = positionOf(first, actor)!;
+    const move = await walkUntilMoved(first, clearWalk(at, [{ x: 0, y: row === 0 ? -1 : 1, border: 0 }]));
     const admin = new Redis({ port: redis.port, host: '127.0.0.1' });
     const listing = JSON.parse((await admin.hget('roomcaches', move.roomId)) ?? '{}') as { publicAddress?: string };
     admin.disconnect();
