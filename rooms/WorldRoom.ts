@@ -335,6 +335,12 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       if (p.actor !== actor) continue;
       return { name: p.name, tier: p.identity.tier, account: p.identity.guest ? null : p.identity.account, guest: p.identity.guest, resume: p.resume };
     }
+    // An avatar whose player has not joined here yet travels on with its player.
+    const waiting = this.arrivals.get(actor);
+    if (waiting) {
+      this.arrivals.delete(actor);
+      return waiting.player;
+    }
     return null;
   }
 
@@ -347,6 +353,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     if (!entry) return;
     const [sessionId, p] = entry;
     p.movedTo = zoneKey(to);
+    p.seatAt = Date.now();
     const client = this.clients.getById(sessionId);
     if (!client || !this.services.zones) return;
     try {
@@ -387,11 +394,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     for (const [actor, a] of this.arrivals) {
       if (now < a.until) continue;
       this.arrivals.delete(actor);
+      this.orphans.delete(a.player.resume);
       this.sim.input({ type: 'stop', actor });
+    }
+    // A player told where its avatar went who is still here a while later gets its seat again (a lost message, a
+    // failed reservation, a reconnection in between).
+    for (const [sessionId, p] of this.players) {
+      if (!p.movedTo || p.seatAt === undefined || now - p.seatAt < 5000) continue;
+      if (this.clients.getById(sessionId)) void this.seatElsewhere(p.actor, keyZone(p.movedTo));
     }
     const link = this.zoneLink;
     if (!link || this.sleeping) return;
-    const busy = this.clients.length > 0 || this.sim.world.players.size > 0 || this.arrivals.size > 0 || link.outbox.size > 0 || this.orphans.size > 0;
+    // Players here or seen across a border (a neighbour's player near this zone keeps it awake), avatars on their way,
+    // handovers in flight.
+    const busy = this.clients.length > 0 || this.sim.world.players.size > 0 || this.sim.world.ghosts.players.size > 0 || this.arrivals.size > 0 || link.busy || this.orphans.size > 0;
     if (busy) {
       this.quietSince = null;
       return;
@@ -403,12 +419,20 @@ export class WorldRoom extends Room<{ state: WorldState }> {
   /** Nobody is in or near this zone: snapshot it and stop; the next player or monster to come near wakes it. */
   async sleep(): Promise<void> {
     const d = this.durability;
-    if (!d || this.sleeping) return;
+    const link = this.zoneLink;
+    if (!d || !link || this.sleeping) return;
     this.sleeping = true;
+    // No seat is given and no actor taken in or let out while the last snapshot is written.
+    await this.lock();
+    link.frozen = true;
     const good = await d.snapshot('sleep');
-    if (!good) {
-      this.sleeping = false; // not saved: stay up rather than lose the zone
+    const stillQuiet = this.clients.length === 0 && this.sim.world.players.size === 0 && this.arrivals.size === 0 && !link.busy;
+    if (!good || !stillQuiet) {
+      // Not saved, or someone came meanwhile: stay up rather than lose anything.
+      this.sleeping = false;
+      link.frozen = false;
       this.quietSince = Date.now();
+      await this.unlock();
       return;
     }
     this.services.observer?.log?.('info', 'zone: asleep', { room: this.roomId, tick: good.tick });
@@ -515,9 +539,13 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const players: RoomSnapshotMeta['players'][number][] = [];
     for (const p of this.players.values()) {
       // A guest's account names its session, which a rejoin does not keep: only a signed-in player's account binds.
-      if (p.actor) players.push({ resume: p.resume, actor: p.actor, name: p.name, tier: p.identity.tier, account: p.identity.guest ? null : p.identity.account });
+      if (p.actor && !p.movedTo) players.push({ resume: p.resume, actor: p.actor, name: p.name, tier: p.identity.tier, account: p.identity.guest ? null : p.identity.account });
     }
     for (const [resume, o] of this.orphans) players.push({ resume, actor: o.actor, name: o.name, tier: 'free', account: o.account });
+    // Avatars handed to this zone whose players are on their way come back with it too.
+    for (const [actor, a] of this.arrivals) {
+      if (!this.orphans.has(a.player.resume)) players.push({ resume: a.player.resume, actor, name: a.player.name, tier: a.player.tier, account: a.player.account });
+    }
     return {
       roomName: this.roomName ?? 'world',
       roomId: this.roomId,
@@ -775,6 +803,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     client.view = this.interest.open(client.sessionId, p?.actor ?? 0, ps);
     this.countBytes(client);
     this.life.remind(client.sessionId);
+    // Its avatar walked into the next zone while the connection was down: it gets its seat there again.
+    if (p?.movedTo) void this.seatElsewhere(p.actor, keyZone(p.movedTo));
   }
 
   override onLeave(client: Client): void {
@@ -797,7 +827,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       // Disposed on purpose (empty, or closed by the admin): it is not brought back. In a shutdown it is, and a
       // room whose lease went elsewhere belongs to its new home.
       const ending = !service.shuttingDown() && !this.leaseLost && !this.sleeping && !this.zone;
-      void d.close({ release: ending }).then(() => (ending ? service.store.end(this.roomId) : undefined)).catch((err: unknown) => service.failed(this.roomId, 'end', err));
+      // A zone that went to sleep gives its lease back, so whichever process wakes it may take it at once.
+      void d.close({ release: ending || this.sleeping }).then(() => (ending ? service.store.end(this.roomId) : undefined)).catch((err: unknown) => service.failed(this.roomId, 'end', err));
     }
     this.zoneLink?.close();
     this.minds?.close(); // undefined when onCreate refused the options

@@ -31,6 +31,8 @@ export interface Player {
   readonly resume: string;
   /** Set once the avatar was handed to another zone (its key): inputs that still arrive here are passed on. */
   movedTo?: string;
+  /** Wall ms of the last seat reserved for it in that zone. */
+  seatAt?: number;
 }
 
 /** What message handling needs from its room. */

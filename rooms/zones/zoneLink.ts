@@ -1,6 +1,6 @@
 import type { Presence } from '@colyseus/core';
 import type { ActorId, Simulation, StepReport, WorldInput } from '../../actors/index.ts';
-import { transferBytes, transferFromBytes } from '../../actors/index.ts';
+import { transferBytes, transferFromBytes, zoneIdRange } from '../../actors/index.ts';
 import type { ActorTransfer, GhostBody } from '../../actors/index.ts';
 import { distanceToZone, neighbours, ownerZone, sameZone, ZONE_MARGIN, zoneBounds, zoneKey } from '../../shared/index.ts';
 import type { ZoneCoord, ZoneGrid } from '../../shared/index.ts';
@@ -22,6 +22,12 @@ export interface OutboxEntry {
   written: boolean;
   /** Wall ms of the last notice sent. */
   noticeAt: number;
+  /** The tick the release was queued at. */
+  tickQueued?: number;
+  /** Wall ms of the release (handover latency is counted from it). */
+  releasedAt?: number;
+  /** Messages for the actor that arrived here before its new zone was told: sent after the notice. */
+  held?: ZoneMessage[];
 }
 
 /** What the zone protocol needs from its room. */
@@ -80,6 +86,8 @@ export class ZoneLink {
   private readonly movedTo = new Map<ActorId, string>();
   /** Which neighbour each ghost belongs to. */
   private readonly ghostOwner = new Map<ActorId, string>();
+  /** Actors whose handover notice arrived and whose record is being read. */
+  private readonly expected = new Set<ActorId>();
   /** Messages for actors being adopted, delivered once they are here. */
   private readonly waiting = new Map<ActorId, WorldInput[]>();
   private readonly heardFrom = new Map<string, number>();
@@ -88,6 +96,8 @@ export class ZoneLink {
   private listener: ((data: unknown) => void) | null = null;
   private lastMaintenance = 0;
   private closed = false;
+  /** Set while the zone goes to sleep: it takes no actor in and lets none out (notices are repeated meanwhile). */
+  frozen = false;
 
   constructor(private readonly host: ZoneLinkHost) {
     this.key = zoneKey(host.zone);
@@ -98,7 +108,7 @@ export class ZoneLink {
   async open(restored: { outbox: readonly OutboxEntry[] } | null): Promise<void> {
     this.listener = (data: unknown) => this.receive(data);
     await this.host.presence().subscribe(this.myChannel, this.listener);
-    for (const e of restored?.outbox ?? []) this.outbox.set(e.actor, { ...e, noticeAt: 0 });
+    for (const e of restored?.outbox ?? []) this.outbox.set(e.actor, { ...e, written: false, noticeAt: 0 });
     await this.reconcile();
   }
 
@@ -115,22 +125,41 @@ export class ZoneLink {
   async reconcile(): Promise<void> {
     const all = await this.host.presence().hgetall(ownershipKey(this.host.worldId));
     const world = this.host.sim().world;
+    const { idBase, idEnd } = zoneIdRange(this.host.zone.x, this.host.zone.y);
+    const records = new Map<ActorId, OwnershipRecord>();
     for (const [field, raw] of Object.entries(all ?? {})) {
-      const actor = Number(field);
       const record = this.parseRecord(raw, field);
-      if (!record) continue;
+      if (record) records.set(Number(field), record);
+    }
+    // Handovers a restart caught between release and acknowledgement: written already (resend the notice only),
+    // superseded by a later handover (the actor moved on since: forget it), or never written (write it now).
+    for (const e of [...this.outbox.values()]) {
+      const r = records.get(e.actor);
+      if (r && r.hid === e.hid) e.written = true;
+      else if (r && tickOf(r.hid) >= tickOf(e.hid)) this.outbox.delete(e.actor);
+      e.noticeAt = 0;
+    }
+    for (const [actor, record] of records) {
+      // Ids this zone handed out before a restore from an older snapshot are not handed out again.
+      if (actor >= idBase && actor < idEnd && world.nextId <= actor) world.nextId = actor + 1;
       const here = world.actors.get(actor);
       const real = here !== undefined && here.status !== 'stopped';
       if (record.zone === this.key) {
         this.recorded.add(actor);
-        if (!real && !this.adopting.has(actor)) this.adopt(actor, record, null);
-      } else if (real && !this.outbox.has(actor)) {
-        this.discard.add(actor);
-        this.host.sim().input({ type: 'release', actor });
+        if (!real && !this.adopting.has(actor) && !this.outbox.has(actor)) this.adopt(actor, record, originOf(record.hid));
+      } else {
+        if (real && !this.outbox.has(actor)) {
+          this.discard.add(actor);
+          this.host.sim().input({ type: 'release', actor });
+        }
+        // A handover this zone started whose notice may never have reached its target: tell the target again.
+        if (originOf(record.hid) === this.key && !this.outbox.has(actor)) {
+          const to = keyZone(record.zone);
+          void this.host.ensure(to).catch(() => {});
+          this.publish(record.zone, { t: 'handover', from: this.key, actor, hid: record.hid });
+        }
       }
     }
-    // Handovers caught between release and acknowledgement by a restart are written (if they were not) and resent.
-    for (const e of this.outbox.values()) e.noticeAt = 0;
   }
 
   /** After each step: send what crossed, publish the border, forward what is meant for next door. */
@@ -153,7 +182,9 @@ export class ZoneLink {
         continue;
       }
       this.adopting.delete(actor);
+      this.expected.delete(actor);
       this.recorded.add(actor);
+      this.outbox.delete(actor); // it came back here: whatever this zone was still resending for it is over
       this.counters.handoversIn++;
       for (const input of this.waiting.get(actor) ?? []) sim.input(input);
       this.waiting.delete(actor);
@@ -165,10 +196,17 @@ export class ZoneLink {
       if (owner) this.publish(owner, { t: 'damage', actor: hit.target, amount: hit.damage, source: hit.attacker });
     }
     for (const u of report.undelivered) {
-      const owner = this.ghostOwner.get(u.to) ?? this.movedTo.get(u.to);
-      if (owner) this.publish(owner, { t: 'send', to: u.to, message: u.message as unknown as Record<string, unknown> });
+      const m: ZoneMessage = { t: 'send', to: u.to, message: u.message as unknown as Record<string, unknown> };
+      const e = this.outbox.get(u.to);
+      if (e && !e.written) (e.held ??= []).push(m);
+      else {
+        const owner = this.ghostOwner.get(u.to) ?? this.movedTo.get(u.to) ?? e?.to;
+        if (owner) this.publish(owner, m);
+      }
     }
-    this.findCrossings();
+    // A release the simulation refused (the actor is still here): forget the crossing, so it is tried again.
+    for (const e of this.outbox.values()) if (e.transfer === null && isRealIn(world, e.actor) && world.tick > (e.tickQueued ?? 0)) this.outbox.delete(e.actor);
+    if (!this.frozen) this.findCrossings();
     if (world.tick % GHOST_EVERY_TICKS === 0) this.publishBorder();
     if (now - this.lastMaintenance >= RESEND_MS) {
       this.lastMaintenance = now;
@@ -178,15 +216,25 @@ export class ZoneLink {
 
   /** Hand a player's input on to the zone its avatar moved to; false when the avatar never left. */
   forward(actor: ActorId, input: WorldInput): boolean {
-    const to = this.movedTo.get(actor) ?? this.outbox.get(actor)?.to;
+    const e = this.outbox.get(actor);
+    const to = e?.to ?? this.movedTo.get(actor);
     if (!to) return false;
-    if (input.type === 'send') this.publish(to, { t: 'send', to: input.to, message: input.message as unknown as Record<string, unknown> });
+    if (input.type !== 'send') return true;
+    const m: ZoneMessage = { t: 'send', to: input.to, message: input.message as unknown as Record<string, unknown> };
+    // Before the new zone is told, it would drop the message: it goes after the notice instead.
+    if (e && !e.written) (e.held ??= []).push(m);
+    else this.publish(to, m);
     return true;
   }
 
   /** The zone an actor that left was handed to, if it left recently. */
   whereIs(actor: ActorId): string | undefined {
     return this.movedTo.get(actor) ?? this.outbox.get(actor)?.to;
+  }
+
+  /** Whether anything is on its way in (being adopted) or out (not yet acknowledged). */
+  get busy(): boolean {
+    return this.outbox.size > 0 || this.adopting.size > 0 || this.expected.size > 0;
   }
 
   /** Zone keys heard from within `ms` (neighbours alive and publishing). */
@@ -215,7 +263,7 @@ export class ZoneLink {
       const to = ownerZone(grid, zone, body.x, body.y);
       if (sameZone(to, zone)) continue;
       const player = this.host.playerOf(a.id);
-      this.outbox.set(a.id, { actor: a.id, to: zoneKey(to), hid: `${this.key}@${tick}#${a.id}`, transfer: null, player, written: false, noticeAt: 0 });
+      this.outbox.set(a.id, { actor: a.id, to: zoneKey(to), hid: `${this.key}@${tick}#${a.id}`, transfer: null, player, written: false, noticeAt: 0, tickQueued: tick });
       this.host.sim().input({ type: 'release', actor: a.id });
     }
   }
@@ -229,6 +277,7 @@ export class ZoneLink {
     }
     e.transfer = Buffer.from(transferBytes(transfer)).toString('base64');
     e.noticeAt = now;
+    e.releasedAt = now;
     this.remember(actor, e.to);
     void this.commit(e, now);
   }
@@ -236,14 +285,16 @@ export class ZoneLink {
   /** Write the ownership record (the commit point), then tell the new zone. Retried by {@link maintain} on failure. */
   private async commit(e: OutboxEntry, startedAt: number): Promise<void> {
     if (!e.transfer) return;
-    const record: OwnershipRecord = { zone: e.to, hid: e.hid, transfer: e.transfer, player: e.player };
-    try {
-      await this.host.presence().hset(ownershipKey(this.host.worldId), String(e.actor), JSON.stringify(record));
-    } catch (err) {
-      this.host.log('warn', 'zone: handover not written yet; retrying', { room: this.host.roomId, actor: e.actor, error: err instanceof Error ? err.message : String(err) });
-      return;
-    }
+    // The record is written once: writing it again after the actor moved on would put an old copy back.
     if (!e.written) {
+      const record: OwnershipRecord = { zone: e.to, hid: e.hid, transfer: e.transfer, player: e.player };
+      try {
+        await this.host.presence().hset(ownershipKey(this.host.worldId), String(e.actor), JSON.stringify(record));
+      } catch (err) {
+        this.host.log('warn', 'zone: handover not written yet; retrying', { room: this.host.roomId, actor: e.actor, error: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+      if (this.outbox.get(e.actor) !== e || e.written) return;
       e.written = true;
       this.counters.handoversOut++;
       this.recorded.delete(e.actor);
@@ -251,6 +302,9 @@ export class ZoneLink {
     }
     e.noticeAt = startedAt;
     this.publish(e.to, { t: 'handover', from: this.key, actor: e.actor, hid: e.hid });
+    // What arrived for the actor before its new zone knew of it follows the notice.
+    for (const m of e.held ?? []) this.publish(e.to, m);
+    e.held = [];
   }
 
   /** Resend what was not acknowledged, and keep awake the neighbours that players or handovers need. */
@@ -311,13 +365,18 @@ export class ZoneLink {
     switch (m.t) {
       case 'handover':
         this.heardFrom.set(m.from, this.host.now());
-        void this.takeHandover(m.actor, m.hid, m.from);
+        if (this.frozen) return; // the sender repeats it; the zone is woken by then
+        // Inputs for the actor that arrive while its record is read are kept for it.
+        if (!isRealIn(sim.world, m.actor)) this.expected.add(m.actor);
+        void this.takeHandover(m.actor, m.hid, m.from).finally(() => {
+          if (!this.adopting.has(m.actor)) this.expected.delete(m.actor);
+        });
         return;
       case 'ack': {
         const e = this.outbox.get(m.actor);
         if (e && e.hid === m.hid) {
           this.outbox.delete(m.actor);
-          const ms = this.host.now() - (e.noticeAt || this.host.now());
+          const ms = this.host.now() - (e.releasedAt ?? e.noticeAt ?? this.host.now());
           this.counters.latencies.unshift(Math.max(0, ms));
           if (this.counters.latencies.length > 10_000) this.counters.latencies.length = 10_000;
         }
@@ -344,7 +403,7 @@ export class ZoneLink {
       this.host.sim().input(input);
       return;
     }
-    if (this.adopting.has(actor)) {
+    if (this.adopting.has(actor) || this.expected.has(actor)) {
       const list = this.waiting.get(actor) ?? [];
       if (list.length < 64) list.push(input);
       this.waiting.set(actor, list);
@@ -429,6 +488,18 @@ export class ZoneLink {
       // Presence is down: notices are repeated until acknowledged, and ghosts are refreshed every few ticks.
     }
   }
+}
+
+/** The tick handover `hid` (`<from>@<tick>#<actor>`) was made at: zones share the world's clock, so later is newer. */
+function tickOf(hid: string): number {
+  const m = /@(\d+)#/.exec(hid);
+  return m ? Number(m[1]) : -1;
+}
+
+/** The zone that started handover `hid` (`<from>@<tick>#<actor>`). */
+function originOf(hid: string): string | null {
+  const at = hid.indexOf('@');
+  return at > 0 ? hid.slice(0, at) : null;
 }
 
 /** The zone coordinates of a zone key. */
