@@ -42,6 +42,8 @@ interface Seat {
   readonly player: PlayerState | undefined;
   /** Stagger of its cell check. */
   readonly phase: number;
+  /** Cell sharing: the cell it counts in (kept while its avatar is within the margin outside it), or null. */
+  cell: ViewCell | null;
   /** The group whose view the client should hold. */
   group: ViewGroup;
   /** The view the client has been given: its group's, or a mirror on the way into it. */
@@ -65,13 +67,15 @@ interface Seat {
  * - a player's entry in `state.players` goes with its avatar, and its own client always holds it.
  *
  * With cell sharing, the clients whose avatars are in one square cell share one StateView, which Colyseus encodes
- * once per patch for all of them (each view costs a walk of the room's changed entities every patch). A cell's
- * view holds what is within `exitRadius` of the cell's square and lets go beyond `exitRadius + margin`, where
- * `margin = exitRadius − radius`; a client leaves its cell only once its avatar is more than `margin` outside it.
- * So a client holds everything within `radius` of its avatar (more than that, never less), and an entity leaves
- * it only beyond `exitRadius`, as with a view of its own. A client that changes cells is given, for one patch, a
- * view of its own that turns what it holds into what the new cell's view holds (additions and removals only),
- * then the cell's view; a client that has not received the full state yet is given the cell's view at once.
+ * once per patch for all of them (each view costs a walk of the room's changed entities every patch); a client
+ * alone in its cell keeps a view of its own (a cell's view covers about four times the area, which costs more
+ * than it saves when no one shares it). A cell's view holds what is within `exitRadius` of the cell's square and
+ * lets go beyond `exitRadius + margin`, where `margin = exitRadius − radius`; a client counts in a cell until its
+ * avatar is more than `margin` outside it. So a client holds everything within `radius` of its avatar (more than
+ * that, never less), and an entity leaves it only beyond `exitRadius`, as with a view of its own. A client that
+ * changes views (cells, or between its own view and a shared one) is given, for one patch, a view of its own that
+ * turns what it holds into what the new view holds (additions and removals only), then the new view; a client
+ * that has not received the full state yet is given its view at once.
  * A client without an avatar holds a view of its own with its own entry.
  *
  * Each costs view operations only when it changes: a line said, a plan made, an entity entering or leaving.
@@ -84,6 +88,8 @@ export class Interest implements Audience {
   private readonly seats = new Map<string, Seat>();
   private readonly groups = new Set<ViewGroup>();
   private readonly cells = new Map<string, ViewGroup>();
+  /** Cell sharing: the clients counted in each cell. */
+  private readonly occupants = new Map<string, Set<string>>();
   private nextPhase = 0;
   private nextGroupPhase = 0;
   private patches = 0;
@@ -125,12 +131,17 @@ export class Interest implements Audience {
   open(key: string, actor: ActorId = 0, player?: PlayerState): StateView {
     this.close(key);
     if (player && actor) this.showPlayer(actor, player);
-    const group = this.groupFor(key, actor, player);
-    const seat: Seat = { key, actor, player, phase: this.nextPhase++ % this.options.refreshEvery, group, given: group.main, into: null, givenAt: this.patches, moved: false };
+    const own = this.ownGroup(key, player);
+    const seat: Seat = { key, actor, player, phase: this.nextPhase++ % this.options.refreshEvery, cell: null, group: own, given: own.main, into: null, givenAt: this.patches, moved: false };
     this.seats.set(key, seat);
-    this.enter(seat, group);
-    this.refreshGroup(group);
-    return group.main.view;
+    this.enter(seat, own);
+    this.relocate(seat);
+    // A client that has not received the full state yet is given its group's view at once.
+    seat.given = seat.group.main;
+    seat.moved = false;
+    this.disposeIfUnused(own);
+    this.refreshGroup(seat.group);
+    return seat.given.view;
   }
 
   /** Point a view at its avatar (once the avatar has spawned) and fill it at once. */
@@ -149,6 +160,11 @@ export class Interest implements Audience {
     if (!seat) return;
     this.seats.delete(key);
     this.leave(seat);
+    const cell = seat.cell;
+    if (cell) {
+      this.count(seat, cell, -1);
+      for (const other of [...(this.occupants.get(cell.key) ?? [])]) this.regroup(this.seats.get(other));
+    }
     if (seat.into) {
       seat.into.mirrors.delete(seat.given);
       seat.given.dispose();
@@ -313,10 +329,8 @@ export class Interest implements Audience {
     this.port?.assign(seat.key, contents.view);
   }
 
-  /** The group a client belongs in: its avatar's cell (cell sharing), else a view of its own. */
-  private groupFor(key: string, actor: ActorId, player: PlayerState | undefined): ViewGroup {
-    const body = this.bodyOf(actor);
-    if (this.sharing === 'cell' && body) return this.cellGroup(cellAt(body.x, body.y, this.cellSize));
+  /** A new view of a client's own, holding its player entry. */
+  private ownGroup(key: string, player: PlayerState | undefined): ViewGroup {
     const g = new ViewGroup(null, this.nextGroupPhase++ % this.options.refreshEvery, { key, player });
     if (player) g.main.addPlayer(player);
     this.groups.add(g);
@@ -345,14 +359,45 @@ export class Interest implements Audience {
     if (g.members.size === 0) g.retired = true;
   }
 
-  /** Cell sharing: move a client to the cell its avatar is in, once it is more than the margin outside its own. */
+  /**
+   * Cell sharing: count a client in the cell its avatar is in, once it is more than the margin outside its own,
+   * and regroup the clients of the cells it left and entered.
+   */
   private relocate(seat: Seat): void {
     if (this.sharing !== 'cell') return;
-    const g = seat.group;
     const body = this.bodyOf(seat.actor);
-    if (body && g.cell && cellDistance(g.cell, body.x, body.y) <= this.margin) return;
-    if (!body && !g.cell) return;
-    const next = this.groupFor(seat.key, seat.actor, seat.player);
+    const old = seat.cell;
+    let cell = old;
+    if (!body) cell = null;
+    else if (!cell || cellDistance(cell, body.x, body.y) > this.margin) cell = cellAt(body.x, body.y, this.cellSize);
+    if (cell?.key === old?.key) return;
+    if (old) this.count(seat, old, -1);
+    seat.cell = cell;
+    if (cell) this.count(seat, cell, +1);
+    this.regroup(seat);
+    for (const c of [old, cell]) if (c) for (const other of [...(this.occupants.get(c.key) ?? [])]) if (other !== seat.key) this.regroup(this.seats.get(other));
+  }
+
+  private count(seat: Seat, cell: ViewCell, delta: 1 | -1): void {
+    let set = this.occupants.get(cell.key);
+    if (!set) this.occupants.set(cell.key, (set = new Set()));
+    if (delta > 0) set.add(seat.key);
+    else set.delete(seat.key);
+    if (set.size === 0) this.occupants.delete(cell.key);
+  }
+
+  /**
+   * Put a client in the group it belongs in: its cell's shared view when at least one other client is in that cell,
+   * else a view of its own (one client alone in a cell is cheaper with a view of its radius than with its cell's).
+   */
+  private regroup(seat: Seat | undefined): void {
+    if (!seat) return;
+    const g = seat.group;
+    const cell = seat.cell;
+    let next: ViewGroup;
+    if (cell && (this.occupants.get(cell.key)?.size ?? 0) >= 2) next = this.cellGroup(cell);
+    else if (!g.cell) return; // already in a view of its own
+    else next = this.ownGroup(seat.key, seat.player);
     if (next === g) return;
     this.leave(seat);
     this.enter(seat, next);
