@@ -118,6 +118,20 @@ export class GameConnection {
       this.events.movedZone?.(next, move.zone);
       await from.leave(true).catch(() => {});
     } catch (err) {
+      // The seat was lost (it expired, or the zone moved to another process): join the zone with the resume key.
+      const resume = this.resume;
+      if (resume && !this.leaving) {
+        try {
+          const next = await this.client.joinById(move.roomId, { name: req.name, resume: resume.key });
+          this.bind(next, req);
+          this.resume = { roomId: next.roomId, key: resume.key };
+          this.events.movedZone?.(next, move.zone);
+          await from.leave(true).catch(() => {});
+          return;
+        } catch {
+          // reported below
+        }
+      }
       this.events.error(0, `could not move to the next zone: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

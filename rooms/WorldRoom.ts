@@ -646,6 +646,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
 
   /** Encode and send the state patches, timing it (per-view encoding is the known cost of interest management). */
   override broadcastPatch(): boolean {
+    if (!this.interest) return false; // a zone still being created (its creation waits for presence and the store)
     const t0 = performance.now();
     if (this.interest.needsSharedPass()) this.state.meta.setDirty('tick');
     const sent = super.broadcastPatch();

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hopZone, readZoneMove } from '../../client/index.ts';
 import type { ZoneMove } from '../../client/index.ts';
 import { createWorldGen } from '../../procgen/index.ts';
+import { straightWalk } from './straightWalk.ts';
 import { zoneRoomId } from '../../shared/index.ts';
 import { startRedis } from '../../tools/redisServer.ts';
 import type { TestRedis } from '../../tools/redisServer.ts';
@@ -107,21 +108,7 @@ async function walkUntilMoved(room: Room, to: { x: number; y: number }): Promise
 
 /** The world's ground, as the servers generate it from the seed. */
 const ground = createWorldGen({ seed: SEED });
-
-/** A point 8 tiles past the border in one of `directions` that the avatar can walk to in a straight line. */
-function clearWalk(from: { x: number; y: number }, directions: readonly { x: number; y: number; border: number }[]): { x: number; y: number } {
-  for (const d of directions) {
-    const to = d.x !== 0 ? { x: d.border + d.x * 8, y: from.y } : { x: from.x, y: d.border + d.y * 8 };
-    const steps = Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) * 2);
-    let clear = true;
-    for (let i = 0; i <= steps && clear; i++) {
-      const x = from.x + ((to.x - from.x) * i) / steps, y = from.y + ((to.y - from.y) * i) / steps;
-      for (const [ox, oy] of [[0, 0], [0.4, 0], [-0.4, 0], [0, 0.4], [0, -0.4]] as const) if (!ground.isWalkable(Math.floor(x + ox), Math.floor(y + oy))) clear = false;
-    }
-    if (clear) return to;
-  }
-  throw new Error(`no straight walk across a border from (${from.x}, ${from.y}) in this world; choose another seed`);
-}
+const clearWalk = (from: { x: number; y: number }, directions: readonly { x: number; y: number; border: number }[]) => straightWalk(ground, from, directions);
 
 beforeAll(async () => {
   redis = await startRedis();
