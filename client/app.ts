@@ -211,6 +211,11 @@ export class App {
 
   // ---- session --------------------------------------------------------------------------------------------
 
+  /** The waits between the recent states applied (up to 63), ms. */
+  stateGaps(): number[] {
+    return this.stateTimes.slice(1).map((t, i) => t - (this.stateTimes[i] as number));
+  }
+
   /** Keep the recent state times and widen the gap of a zone crossing made within the last two seconds. */
   private noteStateTime(now: number): void {
     const last = this.stateTimes[this.stateTimes.length - 1];

@@ -39,6 +39,9 @@ describe.skipIf(!HAS_CHROMIUM)('walking across a zone border (chromium, server i
     const self = await inPage.self(page);
     await poll('own avatar drawn', async () => (await inPage.me(page)) ?? undefined);
     await screenshot(page, 'zone-walk-1-before.png');
+    // The waits between states standing still: the machine's own jitter, which the crossing may add to but not blame.
+    await page.waitForTimeout(2000);
+    const steady = Math.max(...(await page.evaluate(() => (globalThis as unknown as { lairmind: { stateGaps(): number[] } }).lairmind.stateGaps())));
     // Watch the avatar in the page's own picture, every animation frame, while walking west.
     await page.evaluate(() => {
       const l = (globalThis as unknown as { lairmind: { self: number; entities(): { id: number }[] }; zoneWatch?: { frames: number; missing: number } }).lairmind;
@@ -57,8 +60,8 @@ describe.skipIf(!HAS_CHROMIUM)('walking across a zone border (chromium, server i
       { x: -1, y: 0, border: 0, key: 'KeyA' }, { x: 0, y: -1, border: 0, key: 'KeyW' },
       { x: 1, y: 0, border: 32, key: 'KeyD' }, { x: 0, y: 1, border: 32, key: 'KeyS' },
     ];
-    const to = straightWalk(createWorldGen({ seed: SEED }), start, ways);
-    const way = ways.find((w) => (w.x !== 0 ? Math.sign(to.x - start.x) === w.x && to.y === start.y : Math.sign(to.y - start.y) === w.y && to.x === start.x))!;
+    const to = straightWalk(createWorldGen({ seed: SEED }), start, ways, [0]); // keys walk straight
+    const way = ways.find((w) => (w.x !== 0 ? to.x === w.border + w.x * 8 : to.y === w.border + w.y * 8))!;
     const key = way.key;
     const into = { x: way.x, y: way.y };
     await page.keyboard.down(key);
@@ -79,7 +82,8 @@ describe.skipIf(!HAS_CHROMIUM)('walking across a zone border (chromium, server i
     expect(watch.frames).toBeGreaterThan(30);
     expect(watch.missing).toBe(0);
     const gap = (await page.evaluate(() => (globalThis as unknown as { lairmind: ZoneMoves }).lairmind.zoneMoves()))[0]!.gapMs;
-    console.log(`zone crossing: longest wait between two states around it ${gap.toFixed(1)} ms (patch interval ${PATCH_MS} ms), ${watch.frames} frames watched`);
-    expect(gap).toBeLessThanOrEqual(2 * PATCH_MS + 5);
+    console.log(`zone crossing: longest wait between two states around it ${gap.toFixed(1)} ms (patch interval ${PATCH_MS} ms; standing still the longest wait was ${steady.toFixed(1)} ms), ${watch.frames} frames watched`);
+    // Two patch intervals, plus whatever lateness this machine showed with no crossing at all.
+    expect(gap).toBeLessThanOrEqual(2 * PATCH_MS + Math.max(5, steady - PATCH_MS));
   }, 60_000);
 });

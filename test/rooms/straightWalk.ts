@@ -2,11 +2,12 @@ import type { TerrainQuery } from '../../shared/index.ts';
 
 /**
  * A point 8 tiles past a zone border in the first of `directions` that an avatar at `from` can walk to in a straight
- * line over `ground` (tests walk players across borders; water or rock in the way would stop them).
+ * (or slanting) line over `ground` (tests walk players across borders; water or rock in the way would stop them).
  */
-export function straightWalk(ground: TerrainQuery, from: { x: number; y: number }, directions: readonly { x: number; y: number; border: number }[]): { x: number; y: number } {
-  for (const d of directions) {
-    const to = d.x !== 0 ? { x: d.border + d.x * 8, y: from.y } : { x: from.x, y: d.border + d.y * 8 };
+export function straightWalk(ground: TerrainQuery, from: { x: number; y: number }, directions: readonly { x: number; y: number; border: number }[], slants: readonly number[] = [0, 4, -4, 8, -8, 12, -12]): { x: number; y: number } {
+  // Straight across first, then slanting by `slants` tiles (the line may pass beside what blocks the straight one).
+  for (const d of directions) for (const off of slants) {
+    const to = d.x !== 0 ? { x: d.border + d.x * 8, y: from.y + off } : { x: from.x + off, y: d.border + d.y * 8 };
     const steps = Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) * 2);
     let clear = true;
     for (let i = 0; i <= steps && clear; i++) {

@@ -169,10 +169,10 @@ describe('a world in zones over two processes sharing Redis', () => {
     });
     const actor = await waitFor('avatar', () => avatarOf(first), 10_000);
     await waitFor('avatar drawn', () => positionOf(first, actor), 5000);
-    // Walk into the other row of zones, wherever the player stands now.
-    const row = Number(/_(-?\d+)$/.exec(first.roomId)?.[1]);
+    const [col, row] = (/_(-?\d+)_(-?\d+)$/.exec(first.roomId) ?? []).slice(1).map(Number);
     const at = positionOf(first, actor)!;
-    const move = await walkUntilMoved(first, clearWalk(at, [{ x: 0, y: row === 0 ? -1 : 1, border: 0 }]));
+    // Into the other row of zones, or the other column when the ground is in the way.
+    const move = await walkUntilMoved(first, clearWalk(at, [{ x: 0, y: row === 0 ? -1 : 1, border: 0 }, { x: col === 0 ? -1 : 1, y: 0, border: 0 }]));
     const admin = new Redis({ port: redis.port, host: '127.0.0.1' });
     const listing = JSON.parse((await admin.hget('roomcaches', move.roomId)) ?? '{}') as { publicAddress?: string };
     admin.disconnect();
