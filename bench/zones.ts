@@ -181,17 +181,17 @@ async function zonesOf(servers: readonly ServerProcess[], actor?: number): Promi
   return out;
 }
 
-async function realServers(redisUrl: string, smoke: boolean): Promise<Record<string, number>> {
+export async function realServers(redisUrl: string, smoke: boolean): Promise<Record<string, number>> {
   const env = {
-    REDIS_URL: redisUrl, SEED: 'bench-zones', WORLD_SIZE: '256', ZONE_SIZE: '128', MONSTER_DENSITY: smoke ? '0.5' : '2', MAX_CLIENTS: '2000',
+    REDIS_URL: redisUrl, SEED: 'bench-zones', WORLD_SIZE: '256', ZONE_SIZE: '128', MONSTER_DENSITY: process.env.BENCH_ZONES_DENSITY ?? (smoke ? '0.5' : '2'), MAX_CLIENTS: '2000',
     MATCHMAKE_LOOPBACK: 'exempt', ADMIN_TOKEN: TOKEN, ZONE_SLEEP_SECONDS: '600', LOG_LEVEL: 'warn',
   };
   const servers = [
-    await startServerProcess({ ...env, DATA_DIR: tempDataDir('bench-zones-a') }, { publicAddress: true }),
-    await startServerProcess({ ...env, DATA_DIR: tempDataDir('bench-zones-b') }, { publicAddress: true }),
+    await startServerProcess({ ...env, DATA_DIR: tempDataDir('bench-zones-a') }, { publicAddress: true, captureLogs: true }),
+    await startServerProcess({ ...env, DATA_DIR: tempDataDir('bench-zones-b') }, { publicAddress: true, captureLogs: true }),
   ];
   const border = smoke ? 4 : 60, inner = smoke ? 2 : 20;
-  const seconds = smoke ? 8 : 60;
+  const seconds = smoke ? 8 : Number(process.env.BENCH_ZONES_SECONDS ?? 60);
   const bots: { bot: Bot; at: 'border' | 'inner' }[] = [];
   try {
     for (let i = 0; i < border + inner; i++) {
@@ -221,10 +221,17 @@ async function realServers(redisUrl: string, smoke: boolean): Promise<Record<str
       const id = bot.view?.selfId() ?? 0;
       if (!id) continue;
       const held = (await zonesOf(servers, id)).filter((z) => z.holds).length;
-      if (held === 0) losses++;
+      if (held === 0) {
+        losses++;
+        if (losses <= 5) console.log(`not held anywhere: actor ${id} of ${bot.name} (status ${bot.status}, room ${bot.room?.roomId}, moves ${bot.zoneMoves.length}, alive ${bot.view?.selfAlive()}, errors ${bot.errors.map((e) => e.message).join('; ') || 'none'})`);
+      }
       if (held > 1) duplicates++;
     }
     const tickP99 = Math.max(...after.map((z) => z.tickP99Ms));
+    const errors = bots.flatMap((b) => b.bot.errors.map((e) => `${e.kind}: ${e.message}`));
+    const said = [...new Set(servers.flatMap((sv) => sv.logs.filter((l) => /"level":(40|50)/.test(l)).map((l) => l.replace(/"time":\d+,"pid":\d+,/, ''))))];
+    if (said.length) console.log(`servers said (${said.length} kinds):\n${said.slice(0, 8).join('\n')}`);
+    if (errors.length) console.log(`bot errors (${errors.length}): ${[...new Set(errors)].slice(0, 6).join(' | ')}`);
     console.log(`servers: ${bots.length} bots (${border} at a border, ${inner} inside) for ${round(wallS, 0)} s: ${handovers} handovers (${round(handovers / wallS, 1)}/s), zones ${after.map((z) => `${z.zone.x},${z.zone.y}: tick p99 ${z.tickP99Ms} ms`).join('; ')}`);
     return {
       handovers_per_s: round(handovers / wallS, 2),

@@ -371,12 +371,24 @@ export class WorldRoom extends Room<{ state: WorldState }> {
     const waiting = this.awaiting.get(actor);
     if (waiting) {
       this.awaiting.delete(actor);
-      this.bindArrival(waiting, actor, player);
-      return;
+      // Its client is here already, seated without an avatar: the avatar is followed now, as a new one would be.
+      const p = this.players.get(waiting.sessionId);
+      const ps = this.state.players.get(waiting.sessionId);
+      if (p && ps) {
+        this.players.set(waiting.sessionId, { ...p, actor, name: player.name, resume: player.resume });
+        ps.actor = actor;
+        ps.name = player.name;
+        this.interest.follow(waiting.sessionId, actor);
+        return;
+      }
     }
     this.arrivals.set(actor, { player, until: Date.now() + Math.max(30, this.config.reconnectSeconds) * 1000 });
   }
 
+  /**
+   * Seat a client whose avatar was handed to this zone, with the avatar when it is here already (`actor`), or without
+   * one until it arrives (0).
+   */
   private bindArrival(client: Client, actor: ActorId, player: TravellingPlayer): void {
     const identity = identityOf(client.sessionId, client.auth, this.services.identity?.guestTier ?? DEFAULT_GUEST_TIER);
     const now = this.clock.currentTime;
@@ -706,6 +718,8 @@ export class WorldRoom extends Room<{ state: WorldState }> {
         this.arrivals.delete(handover);
         this.bindArrival(client, handover, arrival.player);
       } else {
+        // The client outran its avatar: seated now (with a view, as any join), given the avatar when it lands.
+        this.bindArrival(client, 0, { name: typeof raw?.name === 'string' ? normaliseText(raw.name, 32) || 'player' : 'player', tier: 'free', account: null, guest: true, resume: '0'.repeat(64) });
         this.awaiting.set(handover, client);
       }
       return;
