@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from '@colyseus/sdk';
 import type { Room } from '@colyseus/sdk';
@@ -12,7 +11,8 @@ import { zoneRoomId } from '../../shared/index.ts';
 import { startRedis } from '../../tools/redisServer.ts';
 import type { TestRedis } from '../../tools/redisServer.ts';
 import { tempDataDir } from '../../tools/tempDataDir.ts';
-import { freePort, waitFor } from './serverHarness.ts';
+import { startServerProcess } from '../../tools/loadtest/index.ts';
+import { waitFor } from './serverHarness.ts';
 
 /**
  * A world in zones over two server processes sharing one real Redis, each started as `lairmind serve` starts it:
@@ -33,30 +33,13 @@ interface Proc {
 let redis: TestRedis;
 const procs: Proc[] = [];
 
+/** A whole server process, as `lairmind serve` runs, sharing the test's Redis. */
 async function startProcess(): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/lairmind.js', 'serve'], {
-    env: {
-      ...process.env, PORT: String(port), REDIS_URL: redis.url, PUBLIC_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: 'warn', MATCHMAKE_LOOPBACK: 'exempt',
-      SEED, WORLD_SIZE: '64', ZONE_SIZE: '32', MONSTER_DENSITY: '0', SNAPSHOT_SECONDS: '1', SNAPSHOT_LEASE_MS: '2000', ZONE_SLEEP_SECONDS: '600',
-      ADMIN_TOKEN: TOKEN, DATA_DIR: tempDataDir('zones'),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const p = { port, child, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, log: [] as string[] };
-  // Kept for the failure message: what the process said before it went wrong.
-  child.stderr?.on('data', (d: Buffer) => p.log.push(d.toString()));
-  const end = performance.now() + 20_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${p.http}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`server process exited with ${child.exitCode}`);
-    if (performance.now() > end) throw new Error(`server on ${port} did not become healthy`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const s = await startServerProcess({
+    REDIS_URL: redis.url, LOG_LEVEL: 'warn', MATCHMAKE_LOOPBACK: 'exempt', SEED, WORLD_SIZE: '64', ZONE_SIZE: '32', MONSTER_DENSITY: '0',
+    SNAPSHOT_SECONDS: '1', SNAPSHOT_LEASE_MS: '2000', ZONE_SLEEP_SECONDS: '600', ADMIN_TOKEN: TOKEN, DATA_DIR: tempDataDir('zones'),
+  }, { publicAddress: true, captureLogs: true, timeoutMs: 30_000 });
+  const p = { port: s.port, child: s.proc, http: `http://127.0.0.1:${s.port}`, ws: s.url, log: s.logs };
   procs.push(p);
   return p;
 }
@@ -115,7 +98,10 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  for (const p of procs) if (p.log.length) console.error(`process on ${p.port} said:\n${p.log.join('').slice(-3000)}`);
+  for (const p of procs) {
+    const said = p.log.filter((l) => /"level":(40|50|60)/.test(l));
+    if (said.length) console.error(`process on ${p.port} said:\n${said.slice(-20).join('\n')}`);
+  }
   await Promise.all(procs.map((p) => new Promise<void>((resolve) => {
     if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
     p.child.once('exit', () => resolve());
@@ -125,7 +111,7 @@ afterAll(async () => {
 }, 30_000);
 
 describe('a world in zones over two processes sharing Redis', () => {
-  it('a player walks west into the next zone: the SDK follows the avatar through the reserved seat, which exists exactly once', async () => {
+  it('a player walks into the next zone: the SDK follows the avatar through the reserved seat, which exists exactly once', async () => {
     const [a] = [await startProcess(), await startProcess()];
     const client = new Client(a!.ws);
     const first = await client.joinOrCreate('zone', { name: 'walker' });
