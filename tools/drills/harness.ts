@@ -63,7 +63,8 @@ export function probe(proc: ServerProcess): Probe {
 }
 
 export async function startDrillServer(env: Record<string, string>): Promise<DrillServer> {
-  const proc = await startServerProcess({ LOG_LEVEL: 'warn', WORLD_SIZE: '128', SEED: 'drills', ADMIN_TOKEN: DRILL_ADMIN_TOKEN, RECONNECT_SECONDS: '5', ...env });
+  // Players join where the others are (PLAYER_SPAWNS=gather): a drill's watcher must see the client it watches.
+  const proc = await startServerProcess({ LOG_LEVEL: 'warn', WORLD_SIZE: '128', SEED: 'drills', ADMIN_TOKEN: DRILL_ADMIN_TOKEN, RECONNECT_SECONDS: '5', PLAYER_SPAWNS: 'gather', ...env });
   return Object.assign(proc, probe(proc));
 }
 
