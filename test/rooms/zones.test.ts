@@ -85,7 +85,7 @@ async function walkUntilMoved(room: Room, to: { x: number; y: number }): Promise
     });
   });
   room.send('move', { to });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no zone move within 15 s')), 15_000));
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no zone move within 30 s')), 30_000));
   return Promise.race([move, timeout]);
 }
 
