@@ -108,6 +108,10 @@ export class App {
     return this.names.get(id);
   }
 
+  /** Set while the avatar walks into the next zone: it is kept in the picture until the next zone shows it. */
+  private crossing = false;
+  /** Frames drawn since the avatar first existed, and those of them without the avatar in the picture. */
+  readonly avatarFrames = { drawn: 0, missing: 0 };
   /** Zones crossed: when, into which zone, and the longest wait between two states around the crossing (ms). */
   readonly zoneMoves: { at: number; zone: { x: number; y: number }; roomId: string; gapMs: number }[] = [];
   /** Wall ms of the latest state applied, and of the ones just before, for {@link zoneMoves}' gaps. */
@@ -123,8 +127,15 @@ export class App {
       status: (s, detail) => this.onStatus(s, detail),
       state: (room) => this.onState(room),
       message: (type, body) => this.onMessage(type, body),
-      error: (_code, message) => this.hud.toast(message),
+      error: (_code, message) => {
+        this.crossing = false;
+        this.hud.toast(message);
+      },
+      movingZone: () => {
+        this.crossing = true;
+      },
       movedZone: (room, zone) => {
+        this.crossing = false;
         // The next zone's room: entities keep their ids, so the picture carries on without a reset.
         this.zoneMoves.push({ at: performance.now(), zone, roomId: room.roomId, gapMs: 0 });
         $('room-id').textContent = `room ${room.roomId}`;
@@ -255,7 +266,7 @@ export class App {
         }
       }
     }
-    this.mirror.sync(state, now);
+    this.mirror.sync(state, now, this.crossing ? this.self : undefined);
     for (const e of this.mirror.entities.values()) if (e.name || e.species) this.names.set(e.id, e.name || e.species);
     // Players by their entries too: the own name is known from the join, before the avatar's entity arrives.
     state.players?.forEach?.((p) => {
@@ -375,6 +386,10 @@ export class App {
 
   private frame(now: number): void {
     drawFrame(this, now);
+    if (this.self) {
+      this.avatarFrames.drawn++;
+      if (!this.mirror.get(this.self)) this.avatarFrames.missing++;
+    }
     requestAnimationFrame((t) => this.frame(t));
   }
 }

@@ -15,6 +15,8 @@ export interface ConnectionEvents {
   error(code: number, message: string): void;
   /** The room came back (restarted, or moved to another process) and we are in it again, in a fresh state. */
   rejoined?(room: Room): void;
+  /** Our avatar is walking into the next zone: the old room will show it no more. */
+  movingZone?(): void;
   /** Our avatar walked into the next zone and we are in that zone's room now (entities keep their ids). */
   movedZone?(room: Room, zone: { x: number; y: number }): void;
 }
@@ -107,6 +109,7 @@ export class GameConnection {
       this.events.error(0, `could not move to the next zone: ${move.error}`);
       return;
     }
+    this.events.movingZone?.();
     try {
       const next = await hopZone(this.client, move);
       if (this.leaving) {

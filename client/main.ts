@@ -29,6 +29,8 @@ const app = new App(server);
   resetFrames: () => app.frames.resetDraws(),
   /** Zones crossed, with the longest wait between two states around each crossing (ms). */
   zoneMoves: () => app.zoneMoves.map((m) => ({ ...m })),
+  /** Frames drawn since the avatar first existed, and how many of them lacked it. */
+  avatarFrames: () => ({ ...app.avatarFrames }),
   /** The waits between the recent states applied, ms. */
   stateGaps: () => app.stateGaps(),
   /** Whether the death screen is up. */

@@ -56,8 +56,12 @@ export class EntityMirror {
     this.interpolator = new Interpolator({ patchMs });
   }
 
-  /** Copy the state's entities after a patch that arrived at `now` (ms); forget the ones gone from view. */
-  sync(state: { readonly entities?: Each<StateEntity> }, now: number): void {
+  /**
+   * Copy the state's entities after a patch that arrived at `now` (ms); forget the ones gone from view, except
+   * `keep` (the own avatar while it walks into the next zone: it leaves the old zone's state before the new zone's
+   * state is drawn).
+   */
+  sync(state: { readonly entities?: Each<StateEntity> }, now: number, keep?: number): void {
     const seen = new Set<string>();
     state.entities?.forEach((e, key) => {
       seen.add(key);
@@ -82,7 +86,7 @@ export class EntityMirror {
       this.interpolator.push(key, now, e.x, e.y);
     });
     for (const key of [...this.entities.keys()]) {
-      if (!seen.has(key)) {
+      if (!seen.has(key) && key !== String(keep)) {
         this.entities.delete(key);
         this.interpolator.remove(key);
       }

@@ -43,9 +43,9 @@ export class ZoneDirectory {
     if (listed) return listed;
     const presence = this.opts.presence();
     const lock = `lm:zonelock:${roomId}`;
-    const n = await presence.incr(lock);
+    // Counted and given its expiry in one step: a process dying here cannot leave a lock that never expires.
+    const n = await presence.hincrbyex(lock, 'starting', 1, LOCK_SECONDS);
     if (n === 1) {
-      await presence.expire(lock, LOCK_SECONDS);
       try {
         const again = await matchMaker.getRoomById(roomId);
         if (again) return again;

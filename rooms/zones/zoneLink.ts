@@ -1,6 +1,6 @@
 import type { Presence } from '@colyseus/core';
 import type { ActorId, Simulation, StepReport, WorldInput } from '../../actors/index.ts';
-import { transferBytes, transferFromBytes, zoneIdRange } from '../../actors/index.ts';
+import { ghostOf, transferBytes, transferFromBytes, zoneIdRange } from '../../actors/index.ts';
 import type { ActorTransfer, GhostBody } from '../../actors/index.ts';
 import { distanceToZone, neighbours, ownerZone, sameZone, ZONE_MARGIN, zoneBounds, zoneKey } from '../../shared/index.ts';
 import type { ZoneCoord, ZoneGrid } from '../../shared/index.ts';
@@ -206,7 +206,11 @@ export class ZoneLink {
     }
     // A release the simulation refused (the actor is still here): forget the crossing, so it is tried again.
     for (const e of this.outbox.values()) if (e.transfer === null && isRealIn(world, e.actor) && world.tick > (e.tickQueued ?? 0)) this.outbox.delete(e.actor);
-    if (!this.frozen) this.findCrossings();
+    // Only bodies that moved (or just arrived) can have crossed; a full sweep runs once a second in `maintain`.
+    if (!this.frozen) {
+      this.findCrossings(report.changed);
+      this.findCrossings(report.spawned);
+    }
     if (world.tick % GHOST_EVERY_TICKS === 0) this.publishBorder();
     if (now - this.lastMaintenance >= RESEND_MS) {
       this.lastMaintenance = now;
@@ -248,15 +252,16 @@ export class ZoneLink {
     return { outbox: [...this.outbox.values()].map((e) => ({ ...e })) };
   }
 
-  /** Actors standing outside this zone (past the hysteresis) leave at the start of the next step. */
-  private findCrossings(): void {
+  /** Those of `ids` standing outside this zone (past the hysteresis) leave at the start of the next step. */
+  private findCrossings(ids: Iterable<ActorId>): void {
     const world = this.host.sim().world;
     const { grid, zone } = this.host;
     const b = zoneBounds(grid, zone);
     const tick = world.tick;
-    for (const a of world.order) {
-      const body = a.body;
-      if (!body || !body.alive || a.status === 'stopped') continue;
+    for (const id of ids) {
+      const a = world.actors.get(id);
+      const body = a?.body;
+      if (!a || !body || !body.alive || a.status === 'stopped') continue;
       // Cheap test first: most actors are well inside.
       if (body.x >= b.x0 && body.x < b.x1 && body.y >= b.y0 && body.y < b.y1) continue;
       if (this.outbox.has(a.id) || this.discard.has(a.id)) continue;
@@ -309,6 +314,7 @@ export class ZoneLink {
 
   /** Resend what was not acknowledged, and keep awake the neighbours that players or handovers need. */
   private maintain(now: number): void {
+    if (!this.frozen) this.findCrossings(this.host.sim().world.actors.keys());
     for (const e of this.outbox.values()) {
       if (!e.transfer || now - e.noticeAt < RESEND_MS) continue;
       e.noticeAt = now;
@@ -345,7 +351,7 @@ export class ZoneLink {
       let wire: GhostWire | null = null;
       for (const n of around) {
         if (distanceToZone(grid, n, body.x, body.y) > ZONE_MARGIN) continue;
-        wire ??= { id: a.id, kind: a.kind, x: body.x, y: body.y, vx: body.vx, vy: body.vy, heading: body.heading, radius: body.radius, hp: body.hp, maxHp: body.maxHp, faction: body.faction, tags: a.tags ? { ...a.tags } : null };
+        wire ??= ghostOf(world, a) as GhostWire; // the simulation's own form of a ghost (shield and speed included)
         out.get(zoneKey(n))?.push(wire);
       }
     }

@@ -22,6 +22,10 @@ export const GhostWireSchema = z.object({
   maxHp: z.number().finite(),
   faction: z.string().min(1).max(32),
   tags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).nullable(),
+  speed: z.number().finite().min(0).optional(),
+  alive: z.boolean().optional(),
+  /** Spawn protection: foes across the border do not pick it as a target either. */
+  shielded: z.boolean().optional(),
 });
 
 export const ZoneMessageSchema = z.discriminatedUnion('t', [

@@ -42,18 +42,9 @@ describe.skipIf(!HAS_CHROMIUM)('walking across a zone border (chromium, server i
     // The waits between states standing still: the machine's own jitter, which the crossing may add to but not blame.
     await page.waitForTimeout(2000);
     const steady = Math.max(...(await page.evaluate(() => (globalThis as unknown as { lairmind: { stateGaps(): number[] } }).lairmind.stateGaps())));
-    // Watch the avatar in the page's own picture, every animation frame, while walking west.
-    await page.evaluate(() => {
-      const l = (globalThis as unknown as { lairmind: { self: number; entities(): { id: number }[] }; zoneWatch?: { frames: number; missing: number } }).lairmind;
-      const watch = { frames: 0, missing: 0 };
-      (globalThis as unknown as { zoneWatch: typeof watch }).zoneWatch = watch;
-      const look = (): void => {
-        watch.frames++;
-        if (!l.entities().some((e) => e.id === l.self)) watch.missing++;
-        requestAnimationFrame(look);
-      };
-      requestAnimationFrame(look);
-    });
+    // The page counts, at every frame it draws, whether its own avatar is in the picture.
+    type AvatarFrames = { avatarFrames(): { drawn: number; missing: number } };
+    const framesBefore = await page.evaluate(() => (globalThis as unknown as { lairmind: AvatarFrames }).lairmind.avatarFrames());
     // Zone (0, 0) covers [0, 32) on each axis, with a zone on every side: walk out wherever the ground is clear.
     const start = (await inPage.me(page))!;
     const ways = [
@@ -78,7 +69,8 @@ describe.skipIf(!HAS_CHROMIUM)('walking across a zone border (chromium, server i
     expect(await inPage.self(page)).toBe(self);
     const me = await inPage.me(page);
     expect(Math.floor(me!.x / 32) === into.x && Math.floor(me!.y / 32) === into.y).toBe(true);
-    const watch = await page.evaluate(() => (globalThis as unknown as { zoneWatch: { frames: number; missing: number } }).zoneWatch);
+    const framesAfter = await page.evaluate(() => (globalThis as unknown as { lairmind: AvatarFrames }).lairmind.avatarFrames());
+    const watch = { frames: framesAfter.drawn - framesBefore.drawn, missing: framesAfter.missing - framesBefore.missing };
     expect(watch.frames).toBeGreaterThan(30);
     expect(watch.missing).toBe(0);
     const gap = (await page.evaluate(() => (globalThis as unknown as { lairmind: ZoneMoves }).lairmind.zoneMoves()))[0]!.gapMs;
