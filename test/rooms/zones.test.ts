@@ -155,7 +155,8 @@ describe('a world in zones over two processes sharing Redis', () => {
     });
     const actor = await waitFor('avatar', () => avatarOf(first), 10_000);
     await waitFor('avatar drawn', () => positionOf(first, actor), 5000);
-    const [col, row] = (/_(-?\d+)_(-?\d+)$/.exec(first.roomId) ?? []).slice(1).map(Number);
+    const [col, row] = (/(-?\d+)_(-?\d+)$/.exec(first.roomId) ?? []).slice(1).map(Number);
+    expect([col, row].every((n) => Number.isInteger(n)), `zone of room ${first.roomId}`).toBe(true);
     const at = positionOf(first, actor)!;
     // Into the other row of zones, or the other column when the ground is in the way.
     const move = await walkUntilMoved(first, clearWalk(at, [{ x: 0, y: row === 0 ? -1 : 1, border: 0 }, { x: col === 0 ? -1 : 1, y: 0, border: 0 }]));
