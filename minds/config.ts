@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -24,6 +25,11 @@ export const MindsConfigSchema = z.object({
     intent: z.string().min(1),
     reply: z.string().min(1),
   }).partial().strict().default({}),
+  /**
+   * What decides for monsters (layer 3): `model` (default), the policy model — the one learned in the simulator,
+   * `policy-learned/`, when the models folder has it, else `policy/` — or `rules`, the hand-written rules alone.
+   */
+  monsterMind: z.enum(['model', 'rules']).default('model'),
   /** `onnx` (default) runs the models on onnxruntime-node / transformers.js; `js` uses the plain-JS forward passes. */
   runtime: z.enum(['onnx', 'js']).default('onnx'),
   /** onnxruntime intra-op threads per session (1 is fastest for tick-sized batches). */
@@ -37,6 +43,7 @@ export type MindsConfigInput = z.input<typeof MindsConfigSchema>;
 /** A checked configuration with every model folder resolved to an absolute path. */
 export interface MindsConfig {
   readonly runtime: 'onnx' | 'js';
+  readonly monsterMind: 'model' | 'rules';
   readonly threads: number;
   readonly replyMaxNewTokens: number;
   readonly folders: { readonly personality: string; readonly policy: string; readonly intent: string; readonly reply?: string };
@@ -53,11 +60,12 @@ export function parseMindsConfig(input: unknown = {}, baseDir = process.cwd()): 
   const dir = c.modelsDir ? abs(c.modelsDir) : BUILTIN_MODELS_DIR;
   return {
     runtime: c.runtime,
+    monsterMind: c.monsterMind,
     threads: c.threads,
     replyMaxNewTokens: c.replyMaxNewTokens,
     folders: {
       personality: c.models.personality ? abs(c.models.personality) : join(dir, 'personality'),
-      policy: c.models.policy ? abs(c.models.policy) : join(dir, 'policy'),
+      policy: c.models.policy ? abs(c.models.policy) : existsSync(join(dir, 'policy-learned')) ? join(dir, 'policy-learned') : join(dir, 'policy'),
       intent: c.models.intent ? abs(c.models.intent) : join(dir, 'intent'),
       ...(c.models.reply ? { reply: abs(c.models.reply) } : {}),
     },
@@ -68,7 +76,7 @@ export function parseMindsConfig(input: unknown = {}, baseDir = process.cwd()): 
 /**
  * Configuration from environment variables: `LAIRMIND_MODELS_DIR`, `LAIRMIND_PERSONALITY_MODEL`,
  * `LAIRMIND_POLICY_MODEL`, `LAIRMIND_INTENT_MODEL`, `LAIRMIND_REPLY_MODEL` (folders), `LAIRMIND_MINDS_RUNTIME`
- * (`onnx` | `js`). Unset variables keep the defaults.
+ * (`onnx` | `js`), `LAIRMIND_MONSTER_MIND` (`model` | `rules`). Unset variables keep the defaults.
  */
 export function mindsConfigFromEnv(env: Record<string, string | undefined> = process.env): MindsConfigInput {
   const models: Record<string, string> = {};
@@ -79,5 +87,6 @@ export function mindsConfigFromEnv(env: Record<string, string | undefined> = pro
   const out: Record<string, unknown> = { models };
   if (env.LAIRMIND_MODELS_DIR) out.modelsDir = env.LAIRMIND_MODELS_DIR;
   if (env.LAIRMIND_MINDS_RUNTIME) out.runtime = env.LAIRMIND_MINDS_RUNTIME;
+  if (env.LAIRMIND_MONSTER_MIND) out.monsterMind = env.LAIRMIND_MONSTER_MIND;
   return out as MindsConfigInput;
 }

@@ -11,6 +11,7 @@ import type { MindStats } from './mindStats.ts';
 import { PersonalityMind } from './personalityMind.ts';
 import { ThinkMind } from './thinkMind.ts';
 import { ModelFolderError, inspectFolder, inspectGenerationFolder } from './modelFolder.ts';
+import type { Mlp } from './nn/mlp.ts';
 import { mlpFromDecoded } from './nn/mlpGraph.ts';
 import { PERSONALITY_HEADS, PERSONALITY_INPUTS } from './personalityModel.ts';
 import { POLICY_HEADS, POLICY_INPUTS } from './policyModel.ts';
@@ -57,13 +58,13 @@ export class MindService {
   private readonly intent: IntentClassifier;
   private readonly writer: ReplyWriter;
 
-  private constructor(config: MindsConfig, personality: DenseRunner, policy: DenseRunner, policyProbs: boolean, intent: IntentClassifier, writer: ReplyWriter) {
+  private constructor(config: MindsConfig, personality: DenseRunner, policy: DenseRunner, policyProbs: boolean, policyMlp: Mlp | undefined, intent: IntentClassifier, writer: ReplyWriter) {
     this.config = config;
     this.runners = [personality, policy];
     this.intent = intent;
     this.writer = writer;
     this.personality = new PersonalityMind(personality);
-    this.think = new ThinkMind(policy, policyProbs);
+    this.think = config.monsterMind === 'rules' ? ThinkMind.rules() : new ThinkMind(policy, policyProbs, policyMlp);
     this.chat = new ChatMind(intent, writer);
   }
 
@@ -102,8 +103,9 @@ export class MindService {
     });
     // The built-in policy also outputs the softmax (`logits_probs`): decoding then only takes an argmax.
     const probs = qf.decoded.outputs.some((v) => v.name === 'logits_probs');
+    const policyMlp = mlpFromDecoded(qf.decoded, POLICY_HEADS);
     const policy = await DenseRunner.create({
-      name: 'policy', bytes: qf.bytes, modelPath: qf.modelPath, mlp: mlpFromDecoded(qf.decoded, POLICY_HEADS),
+      name: 'policy', bytes: qf.bytes, modelPath: qf.modelPath, mlp: policyMlp,
       inputName: 'features', outputNames: [probs ? 'logits_probs' : 'logits'], factory: sessions, log,
     });
     const intent = await IntentClassifier.create({ folder: inf, fallback: bag, factory: onnx ? (o.createClassifier ?? transformersClassifierFactory) : null, log });
@@ -115,7 +117,7 @@ export class MindService {
         log(`minds: model 'reply' failed to load (${(err instanceof Error ? err.message : String(err)).split('\n')[0]}); using the reply grammar`);
       }
     }
-    return new MindService(config, personality, policy, probs, intent, new ReplyWriter(generator, config.replyMaxNewTokens, log));
+    return new MindService(config, personality, policy, probs, policyMlp, intent, new ReplyWriter(generator, config.replyMaxNewTokens, log));
   }
 
   /** The mind serving a port (`personality`, `think`, `chat`), or undefined (e.g. `plan`, served by layer 4). */
@@ -155,7 +157,7 @@ export class MindService {
   status(): MindServiceStatus {
     return {
       personality: (this.runners[0] as DenseRunner).path,
-      policy: (this.runners[1] as DenseRunner).path,
+      policy: this.config.monsterMind === 'rules' ? 'teacher' : (this.runners[1] as DenseRunner).path,
       intent: this.intent.path,
       reply: this.writer.path,
       folders: this.config.folders,

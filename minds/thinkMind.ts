@@ -3,6 +3,7 @@ import type { DenseRunner } from './denseRunner.ts';
 import { argmax, failReply } from './mindBatch.ts';
 import { newStats } from './mindStats.ts';
 import { softmaxRow } from './nn/mlp.ts';
+import type { Mlp } from './nn/mlp.ts';
 import { thinkProblem, thinkShape } from './payloads.ts';
 import { POLICY_INPUTS, TEACHER_TEMPERATURE, policyFeatures, teacherScores } from './policyModel.ts';
 import { ThinkBuffers } from './thinkBuffers.ts';
@@ -11,7 +12,7 @@ import { ACTION_COUNT, decision } from './thinkDecision.ts';
 /** Layer 3 decisions: a tick's think requests → features → one batched policy call → argmax actions. */
 export class ThinkMind implements Mind {
   readonly stats = newStats();
-  private readonly runner: DenseRunner;
+  private readonly runner: Pick<DenseRunner, 'run'>;
   private readonly probs: boolean;
   /** Buffers for the next batch; a batch that starts while another is in flight gets its own. */
   private spare: ThinkBuffers | undefined;
@@ -20,9 +21,29 @@ export class ThinkMind implements Mind {
   private readonly z = new Float32Array(ACTION_COUNT);
 
   /** `probs`: the runner's output is already the softmax (`logits_probs`), not logits. */
-  constructor(runner: DenseRunner, probs: boolean) {
+  /** The policy's weights, for batches small enough that an in-thread pass beats an onnxruntime call. */
+  private readonly small: Mlp | undefined;
+  /** Largest batch the in-thread pass takes (0: none). */
+  private readonly smallRows: number;
+  private readonly hidden: Float64Array;
+
+  /**
+   * `probs`: the runner's output is already the softmax (`logits_probs`), not logits. `weights`: the policy's
+   * weights when it is a built-in MLP; batches below about {@link SMALL_BATCH_MACS} multiply-adds are then
+   * decided in this thread from the same weights (an onnxruntime call costs ~15 µs before it computes anything).
+   */
+  constructor(runner: Pick<DenseRunner, 'run'>, probs: boolean, weights?: Mlp) {
     this.runner = runner;
     this.probs = probs;
+    const ok = weights && weights.inputs === POLICY_INPUTS && weights.heads.length === 1 && weights.heads[0]?.size === ACTION_COUNT;
+    this.small = ok ? weights : undefined;
+    this.smallRows = ok ? Math.floor(SMALL_BATCH_MACS / (weights.hidden * (POLICY_INPUTS + ACTION_COUNT))) : 0;
+    this.hidden = new Float64Array(ok ? weights.hidden : 0);
+  }
+
+  /** A think mind deciding by the hand-written rules alone: the baseline the models are measured against. */
+  static rules(): ThinkMind {
+    return new ThinkMind({ run: () => Promise.resolve(undefined) }, false);
   }
 
   /** Decide for plain requests (no ids): the same path as {@link serve}. Throws on an invalid request. */
@@ -89,6 +110,30 @@ export class ThinkMind implements Mind {
     this.stats.fallbacks += fallbacks;
   }
 
+  /** Row `r` of `buf` through the policy's weights: the most probable action and its probability. */
+  private smallRow(m: Mlp, buf: ThinkBuffers, r: number): void {
+    const I = POLICY_INPUTS, H = m.hidden, K = ACTION_COUNT, x = buf.x, o = r * I, h = this.hidden, w1 = m.w1;
+    const head = m.heads[0] as Mlp['heads'][number], w2 = head.w, z = this.z, p = this.p;
+    for (let j = 0; j < H; j++) h[j] = m.b1[j] as number;
+    for (let i = 0; i < I; i++) {
+      const xi = x[o + i] as number;
+      if (xi === 0) continue;
+      const wr = i * H;
+      for (let j = 0; j < H; j++) h[j] = (h[j] as number) + xi * (w1[wr + j] as number);
+    }
+    for (let k = 0; k < K; k++) z[k] = head.b[k] as number;
+    for (let j = 0; j < H; j++) {
+      const hj = h[j] as number;
+      if (hj <= 0) continue;
+      const wr = j * K;
+      for (let k = 0; k < K; k++) z[k] = (z[k] as number) + hj * (w2[wr + k] as number);
+    }
+    softmaxRow(z, 0, K, p);
+    const a = argmax(p, K);
+    buf.action[r] = a;
+    buf.confidence[r] = p[a] as number;
+  }
+
   /**
    * Run the first `m` feature rows of `buf` through the policy (or its rule teacher) and leave the answer in
    * `buf` (see {@link ThinkBuffers}). Returns which path answered.
@@ -96,6 +141,10 @@ export class ThinkMind implements Mind {
   private async infer(buf: ThinkBuffers, m: number): Promise<Decision['source']> {
     if (m === 0) return 'model';
     const W = POLICY_INPUTS, K = ACTION_COUNT;
+    if (this.small && m <= this.smallRows) {
+      for (let r = 0; r < m; r++) this.smallRow(this.small, buf, r);
+      return 'model';
+    }
     const res = await this.runner.run(buf.x, m, W);
     if (res && this.probs) {
       buf.probs = res.outputs[0] as Float32Array;
@@ -124,6 +173,9 @@ export class ThinkMind implements Mind {
     return 'fallback';
   }
 }
+
+/** Multiply-adds below which a batch is decided in this thread rather than by an onnxruntime call. */
+export const SMALL_BATCH_MACS = 40_000;
 
 /**
  * The valid think payloads of `requests` as feature rows of `buf` in request order (`buf.at` maps rows back to
