@@ -235,7 +235,7 @@ export class WorldRoom extends Room<{ state: WorldState }> {
       throw new Error(`${where}: '${options.llmTier}' is not a tier of this server (tiers: ${tiers.join(', ')})`);
     }
     // Layer 4: one coordinator per room plans pack tactics (local tactician; cloud within the room's tier and budget).
-    this.sim.input(coordinatorSpawn({ tier: options.llmTier, budgetUsd: options.llmBudgetUsd, room: this.roomId || 'room' }));
+    this.sim.input(coordinatorSpawn({ tier: options.llmTier, budgetUsd: options.llmBudgetUsd, room: this.roomId || 'room', ...(scenario?.llm.tactics === false && { tactics: false }) }));
     this.setUp(options);
     const t0 = performance.now();
     this.onStep(this.sim.step(), t0); // spawn the world's monsters before anyone joins

@@ -40,8 +40,17 @@ export const CoordinatorParamsSchema = z.object({
   room: z.string().min(1).max(128).default('room'),
   /** A pack's roster is the members with its tag within this distance of the first member seen. */
   rosterRadius: z.number().positive().max(256).default(24),
-  /** Most packs coordinated at once (the rest fight on their own minds). */
+  /**
+   * Most packs coordinated at once. Packs beyond it get nothing from the coordinator (no roster, so no help calls
+   * or target reports either, and no orders): they fight on their own minds.
+   */
   maxPacks: z.number().int().min(1).max(10_000).default(64),
+  /**
+   * Plan pack tactics. When false the coordinator still finds engagements, tells members their roster and new
+   * leaders (so they call each other for help and report targets) and closes packs that leave the fight, but it
+   * never plans, never asks the `plan` port and sends no orders: packs with their communication, without a tactician.
+   */
+  tactics: z.boolean().default(true),
 }).strict();
 
 export type CoordinatorParams = z.output<typeof CoordinatorParamsSchema>;
@@ -139,6 +148,8 @@ const bump = (s: CoordinatorStats, k: keyof CoordinatorStats, n = 1): Coordinato
  * plan with it. Plans are re-made on significant events (a member falls, the leader falls, players come or go,
  * the pack is beaten) and when they expire, rate-limited per pack. Answers reach it only as replies, so a
  * recorded run replays to the same state.
+ * With `tactics: false` it keeps the rosters and leaders (and the pack records) but plans nothing and sends no
+ * orders, so packs talk to each other as coordinated ones do, without a tactician.
  * Each open pack is looked after (who is still in the fight, what changed, whether to re-plan) once per
  * `scanEvery` too, but packs take turns over the ticks in between, so a room with dozens of battles does not pay
  * for all of them on one tick.
@@ -240,7 +251,7 @@ function scan(state: CoordinatorState, ctx: Ctx, detect: boolean): Transition<Co
     const players = playersNear(ctx, allPlayers, living, engagedBy.get(key)?.players ?? [], Math.max(p.disengageRange, p.engageRange));
     if (players.length === 0) {
       delete packs[key];
-      for (const m of living) effects.push({ type: 'send', to: m, message: { type: 'signal', topic: ORDER_TOPIC, from: ctx.self, data: null } });
+      if (p.tactics) for (const m of living) effects.push({ type: 'send', to: m, message: { type: 'signal', topic: ORDER_TOPIC, from: ctx.self, data: null } });
       continue;
     }
     let significant = false;
@@ -263,7 +274,7 @@ function scan(state: CoordinatorState, ctx: Ctx, detect: boolean): Transition<Co
     if (plan && !rec.retreated && plan.plan.retreatBelow > 0 && packHpFraction(ctx, living) < plan.plan.retreatBelow) significant = true;
     rec = { ...rec, leader, players, alive: living.length, events, dirty: rec.dirty || significant };
     const due = !plan || rec.dirty || ctx.time + 1e-9 >= plan.expiresAt;
-    if (due && ctx.time + 1e-9 >= rec.nextPlanAt) {
+    if (p.tactics && due && ctx.time + 1e-9 >= rec.nextPlanAt) {
       const context = contextOf(ctx, state, rec, living, players);
       const made = localTactician(context, { retreated: rec.retreated });
       const check = validatePlan(made, planWorld(ctx, rec, living, players, context.origin));

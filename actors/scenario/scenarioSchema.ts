@@ -181,12 +181,17 @@ export const ConditionSchema = z.object({
   afterTick: z.number().int().min(1).max(100_000_000).optional(),
 }).strict().superRefine(exactlyOne(['packDefeated', 'packBelow', 'playersDead', 'playerEnters', 'afterTick'], 'condition'));
 
-/** LLM settings of the room: its tier, budget and the providers it may use (layer 4). */
+/** LLM settings of the room: its tier, budget and the providers it may use, and whether packs get tactics (layer 4). */
 export const ScenarioLlmSchema = z.object({
   tier: Name.default('free'),
   /** Most the room may spend on LLM calls, in USD. */
   budgetUsd: z.number().min(0).max(1000).optional(),
   providers: z.array(z.enum(['openai', 'anthropic', 'gemini', 'local'])).max(4).optional(),
+  /**
+   * false: packs without a tactician. The coordinator still gives engaged packs their rosters (help calls, target
+   * reports, new leaders) but plans nothing, locally or in the cloud. Absent: tactics on.
+   */
+  tactics: z.boolean().optional(),
 }).strict();
 
 export const ScenarioWorldSchema = z.object({

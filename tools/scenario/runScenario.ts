@@ -171,9 +171,10 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions): Pr
   return { sim, report, log: kept };
 }
 
-/** The coordinator a room created from this scenario would have (its LLM tier and budget). */
+/** The coordinator a room created from this scenario would have (its LLM tier and budget, tactics or not). */
 export function roomCoordinator(scenario: Scenario): ReturnType<typeof coordinatorSpawn> {
-  return coordinatorSpawn({ tier: scenario.llm.tier, ...(scenario.llm.budgetUsd !== undefined && { budgetUsd: scenario.llm.budgetUsd }), room: `scenario-${scenario.name}`.slice(0, 128) });
+  const { tier, budgetUsd, tactics } = scenario.llm;
+  return coordinatorSpawn({ tier, ...(budgetUsd !== undefined && { budgetUsd }), ...(tactics === false && { tactics }), room: `scenario-${scenario.name}`.slice(0, 128) });
 }
 
 /**

@@ -106,6 +106,15 @@ describe('scenario definition', () => {
     expect(schema.properties.npcs.items.properties.stance?.enum).toEqual(['peaceful', 'guard']);
   });
 
+  it('takes llm.tactics (false: packs without a tactician), leaves it unset by default, and names a bad one', () => {
+    expect(parseScenario(base()).llm).not.toHaveProperty('tactics');
+    expect(parseScenario({ ...base(), llm: { tier: 'premium', tactics: false } }).llm).toEqual({ tier: 'premium', tactics: false });
+    expect(errors({ ...base(), llm: { tactics: 'no' } })).toEqual(['llm.tactics: got "no"; expected true or false']);
+    expect(errors({ ...base(), llm: { tactic: false } })).toEqual(['llm.tactic: unknown key; did you mean "tactics"? (allowed here: tier, budgetUsd, providers, tactics)']);
+    const schema = JSON.parse(scenarioJsonSchema()) as { properties: { llm: { properties: Record<string, { type?: string }> } } };
+    expect(schema.properties.llm.properties.tactics?.type).toBe('boolean');
+  });
+
   it('validates every example scenario in scenarios/', () => {
     const names = new ScenarioLibrary().names();
     expect(names).toEqual(expect.arrayContaining(['wolf-ambush', 'goblin-lair', 'village', 'stress-5000']));
