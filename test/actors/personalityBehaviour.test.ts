@@ -151,7 +151,6 @@ function stats(measure: (seed: string) => number): Stats {
 
 /** `high` exceeds `low` by more than twice the standard error of the difference. */
 function expectClearlyAbove(high: Stats, low: Stats): void {
-  if (process.env.TRAIT_STATS) console.log(JSON.stringify({ high: [high.mean, high.se], low: [low.mean, low.se] }));
   expect(high.values.every(Number.isFinite)).toBe(true);
   expect(low.values.every(Number.isFinite)).toBe(true);
   const se = Math.sqrt(high.se ** 2 + low.se ** 2);
