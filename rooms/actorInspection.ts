@@ -1,5 +1,6 @@
 import { packPlans } from '../actors/index.ts';
 import type { ActorId, PackPlanView, World } from '../actors/index.ts';
+import { traitRows } from './traitRows.ts';
 import { actorName, named, packName } from './actorNames.ts';
 import type { NamedActor } from './actorNames.ts';
 import type { DecisionRecord } from './decisionLog.ts';
@@ -135,7 +136,7 @@ export function inspectActor(world: World, id: ActorId, decisions: readonly Deci
       tick: d.tick, kind: d.port, decided: d.ok ? d.summary : 'no answer (the mind failed)', target: d.target, reason: d.reason, followed: d.followed, outcome: d.outcome,
     })),
     memory: memoryViews(world, id, field('memory')),
-    persona: personaRows(a.params, field('personality'), tags),
+    persona: personaRows(a.params, field('personality'), tags, a.behaviourName === 'monster'),
     failures: {
       count: a.failures,
       lines: [
@@ -206,7 +207,8 @@ function memoryViews(world: World, self: ActorId, memory: unknown): MemoryView[]
   return out;
 }
 
-function personaRows(params: unknown, personality: unknown, tags: Readonly<Record<string, string | number | boolean>>): Row[] {
+/** Persona and personality rows; a monster's traits come with what they change in its reflexes. */
+function personaRows(params: unknown, personality: unknown, tags: Readonly<Record<string, string | number | boolean>>, monster: boolean): Row[] {
   const rows: Row[] = [];
   const persona = (params as { persona?: Record<string, unknown> } | null)?.persona;
   if (persona && typeof persona === 'object') {
@@ -217,8 +219,9 @@ function personaRows(params: unknown, personality: unknown, tags: Readonly<Recor
   if (p && typeof p === 'object') {
     if (typeof p.temperament === 'string') rows.push({ label: 'temperament', value: p.temperament });
     if (typeof p.voice === 'string') rows.push({ label: 'voice', value: p.voice });
-    if (p.traits) rows.push({ label: 'traits', value: Object.entries(p.traits).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : String(v)}`).join(', ') });
+    if (p.traits && !monster) rows.push({ label: 'traits', value: Object.entries(p.traits).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(2) : String(v)}`).join(', ') });
   }
+  if (monster) rows.push(...traitRows(params, personality));
   const stance = (params as { stance?: unknown } | null)?.stance;
   if (typeof stance === 'string') rows.push({ label: 'stance', value: stance });
   if (typeof tags.biome === 'string') rows.push({ label: 'home biome', value: tags.biome });

@@ -16,12 +16,14 @@ import { followOrder, orderOf, packInfoOf, tellMates } from './monsterOrders.ts'
 import type { OrderMoves } from './monsterOrders.ts';
 import type { PackInfo } from './monsterOrders.ts';
 import { neutralWith, TraitOverridesParamSchema, withOverrides } from './traitOverrides.ts';
+import { cachedTraitEffects } from './traitEffects.ts';
+import type { TraitEffects } from './traitEffects.ts';
 
 /** Tunables of a monster, shared by every monster of a species. Distances in world units, times in seconds. */
 export const MonsterParamsSchema = z.object({
   /** Notices hostile bodies within this radius. */
   perception: z.number().positive().max(64).default(8),
-  /** Gives up a chase beyond perception × this factor. */
+  /** Gives up a chase beyond perception × this factor (scaled by aggression). */
   leash: z.number().min(1).max(4).default(1.5),
   /** Reach of an attack, edge to edge. */
   attackRange: z.number().nonnegative().max(16).default(0.6),
@@ -115,6 +117,7 @@ const BARKS = ['Grrr…', 'Hsss!', '*snarls*', '*bares its teeth*', '*growls low
 const NO_MEMORY: Readonly<Record<string, PlayerMemory>> = Object.freeze({});
 
 const hostile = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction !== me.faction;
+const mate = (c: Readonly<Body>, me: Readonly<Body>): boolean => c.faction === me.faction;
 
 /**
  * The state the tick being handled began with (set on entry to each tick). The reflexes go through several
@@ -132,8 +135,9 @@ const stateAfter = (t: Transition<MonsterState>): MonsterState => (t === UNCHANG
 /**
  * A monster. Reflexes every tick: wander around home; notice the nearest hostile within perception; chase it
  * (around walls by path finding) and attack with a cooldown; flee while badly hurt; retreat-and-regroup; die at
- * 0 hp and respawn after a delay. Layer 2 gives it a personality after spawn (traits shape its courage and
- * aggression). While a player is near, layer 3 decides what to do every `thinkEvery` seconds (attack, flank,
+ * 0 hp and respawn after a delay. Layer 2 gives it a personality after spawn: its traits set the reflexes'
+ * numbers (see {@link cachedTraitEffects}: when it flees, how near a foe must come before it engages, how close it
+ * keeps to its pack, how wide it flanks), whatever mind decides. While a player is near, layer 3 decides what to do every `thinkEvery` seconds (attack, flank,
  * hold, retreat, call the pack …), and it answers players who talk to it, remembering each of them.
  */
 export const monsterBehaviour: Behaviour<MonsterState, MonsterParams> = {
@@ -305,19 +309,18 @@ function hasFriends(memory: Readonly<Record<string, PlayerMemory>>): boolean {
 }
 
 /**
- * Reflexes, shaped by the current layer-3 decision (if any) and courage. It takes the whole traits object, not
- * the courage number: a fractional number passed to a call that is not inlined is boxed, one allocation per
- * monster per tick.
+ * Reflexes, shaped by the current layer-3 decision (if any) and the traits. It takes the whole traits object, not
+ * numbers worked out of it: a fractional number passed to a call that is not inlined is boxed, one allocation per
+ * monster per tick; the trait effects are read off a cached object.
  */
 function act(
   state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, threat: Readonly<Body> | undefined, decision: Action | null, traits: Traits,
   accept: (c: Readonly<Body>, self: Readonly<Body>) => boolean, order: Order | null = null,
 ): Transition<MonsterState> {
   const p = ctx.params;
-  // Braver monsters flee later: the threshold scales from 1.5× (courage 0) to 0.5× (courage 1).
-  const fleeBelow = p.fleeBelow * (1.5 - traits.courage);
-  // The reflex overrides any order; a layer-3 retreat only fills the gap when there is no order.
-  if (threat && (me.hp < fleeBelow * me.maxHp || (decision === 'retreat' && !order))) {
+  const fx = cachedTraitEffects(traits, p);
+  // Braver monsters flee later (courage). The reflex overrides any order; a layer-3 retreat only fills the gap when there is no order.
+  if (threat && (me.hp < fx.fleeBelow * me.maxHp || (decision === 'retreat' && !order))) {
     const dx = me.x - threat.x;
     const dy = me.y - threat.y;
     const d = Math.sqrt(dx * dx + dy * dy) || 1;
@@ -332,10 +335,14 @@ function act(
   let target: Readonly<Body> | undefined;
   if (state.target !== NO_ACTOR) {
     const t = ctx.bodyOf(state.target);
-    const leash = p.perception * p.leash;
+    const leash = fx.leash;
     if (t && t.alive && (t.x - me.x) ** 2 + (t.y - me.y) ** 2 <= leash * leash && accept(t, me)) target = t;
   }
-  if (decision !== 'wander') target ??= threat;
+  // A new foe is taken on only within the engage range (aggression), or once it is within reach.
+  if (!target && threat && decision !== 'wander') {
+    const engage = Math.max(fx.engageRange, p.attackRange + me.radius + threat.radius);
+    if ((threat.x - me.x) ** 2 + (threat.y - me.y) ** 2 <= engage * engage) target = threat;
+  }
 
   if (target) {
     const dx = target.x - me.x;
@@ -356,28 +363,60 @@ function act(
       // Call once per decision.
       return { state: { ...stateAfter(r), decision: null }, effects: [...call, ...(r.effects ?? [])] };
     }
-    const flank = decision === 'flankLeft' ? Math.PI / 4 : decision === 'flankRight' ? -Math.PI / 4 : 0;
-    return chase(state, ctx, me, target, dx, dy, d, d > reach * 3 ? flank : 0);
+    const flank = decision === 'flankLeft' ? fx.flankAngle : decision === 'flankRight' ? -fx.flankAngle : 0;
+    return chase(state, ctx, me, target, dx, dy, d, d > reach * 3 ? flank : 0, d > reach * 3 ? waitFactor(ctx, me, target, d, fx) : 1);
   }
 
   // Idle: rest a while, or walk a new heading for a few seconds (at once when a wall stopped us); drift home when far.
   if (ctx.time < state.nextTurn && state.mode === 'wander' && (state.resting || me.vx !== 0 || me.vy !== 0)) return keep(state);
   const rng = ctx.rng;
+  const hx = me.homeX - me.x;
+  const hy = me.homeY - me.y;
+  const speed = me.speed * p.wanderSpeed;
+  // Sociability: walk toward the nearest pack mate when farther than the spacing it keeps, away from it when a loner
+  // has it too near (unless far from home: home comes first).
+  const ally = hx * hx + hy * hy > p.homeRadius * p.homeRadius || (fx.keepWithin === Infinity && fx.keepApart === 0) ? undefined : ctx.nearest(p.perception, mate);
+  if (ally && speed > 0) {
+    const ax = ally.x - me.x;
+    const ay = ally.y - me.y;
+    const d = Math.sqrt(ax * ax + ay * ay);
+    const away = d < fx.keepApart;
+    if (d > fx.keepWithin || away) {
+      const angle = Math.atan2(ay, ax) + (away ? Math.PI : 0) + rng.float(-0.3, 0.3);
+      // Walk about as long as it takes to close (or open) the gap.
+      const gap = away ? fx.keepApart - d : d - fx.keepWithin;
+      return withMove(
+        { ...state, mode: 'wander', target: NO_ACTOR, resting: false, nextTurn: ctx.time + Math.min(4, Math.max(0.5, gap / speed)), path: null, pathStep: 0 },
+        me,
+        Math.cos(angle) * speed,
+        Math.sin(angle) * speed,
+      );
+    }
+  }
   if (state.mode === 'wander' && !state.resting && rng.chance(p.restChance)) {
     return withMove({ ...state, target: NO_ACTOR, resting: true, nextTurn: ctx.time + rng.float(3, 10), path: null, pathStep: 0 }, me, 0, 0);
   }
-  const hx = me.homeX - me.x;
-  const hy = me.homeY - me.y;
   const angle = hx * hx + hy * hy > p.homeRadius * p.homeRadius
     ? Math.atan2(hy, hx) + rng.float(-0.5, 0.5)
     : rng.float(0, 2 * Math.PI);
-  const speed = me.speed * p.wanderSpeed;
   return withMove(
     { ...state, mode: 'wander', target: NO_ACTOR, resting: false, nextTurn: ctx.time + rng.float(1, 4), path: null, pathStep: 0 },
     me,
     Math.cos(angle) * speed,
     Math.sin(angle) * speed,
   );
+}
+
+/**
+ * Sociability while chasing: the fraction of its speed to run at, below 1 when a pack mate lags behind (farther from
+ * the target than itself by more than the spacing it keeps) so the mate can catch up.
+ */
+function waitFactor(ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>, d: number, fx: TraitEffects): number {
+  if (fx.waitSpeed >= 1) return 1;
+  const ally = ctx.nearest(ctx.params.perception, mate);
+  if (!ally) return 1;
+  const ad = Math.sqrt((target.x - ally.x) ** 2 + (target.y - ally.y) ** 2);
+  return ad > d + fx.keepWithin ? fx.waitSpeed : 1;
 }
 
 /** Stand and hit `target` (within reach) when the cooldown allows. */
@@ -402,7 +441,7 @@ function strike(state: MonsterState, ctx: ActorContext<MonsterParams>, me: Reado
  * seconds).
  */
 function chase(
-  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>, dx: number, dy: number, d: number, flank: number,
+  state: MonsterState, ctx: ActorContext<MonsterParams>, me: Readonly<Body>, target: Readonly<Body>, dx: number, dy: number, d: number, flank: number, pace = 1,
 ): Transition<MonsterState> {
   let next = state.mode === 'chase' && state.target === target.id ? state : { ...state, mode: 'chase' as const, target: target.id, path: null, pathStep: 0 };
   const path = next.path;
@@ -424,7 +463,7 @@ function chase(
   if (state.mode === 'chase' && me.vx === 0 && me.vy === 0 && ctx.time >= state.nextPathAt) {
     return { state: { ...next, nextPathAt: ctx.time + PATH_RETRY }, effects: [{ type: 'findPath', x: target.x, y: target.y }] };
   }
-  const s = me.speed / (d || 1);
+  const s = (me.speed * pace) / (d || 1);
   if (flank === 0) return withMove(next, me, dx * s, dy * s);
   const c = Math.cos(flank);
   const sn = Math.sin(flank);

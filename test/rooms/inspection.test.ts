@@ -80,11 +80,28 @@ describe('the inspector', () => {
     expect(rows.mode).toBe('wander');
     expect(rows['next think']).toMatch(/^in \d+ ticks? \(tick \d+\)$|^due$/);
     expect(rows['last hit at']).toBe('never');
+    // The traits, next to what they change in its reflexes (perception 6, leash 1.5, fleeBelow 0.25; middling traits).
+    const persona = Object.fromEntries(s.persona.map((r) => [r.label, r.value]));
+    expect(persona.traits).toBe('aggression 0.50, courage 0.50, sociability 0.50, greed 0.50, curiosity 0.50, cunning 0.50 (no personality: middling)');
+    expect(persona.flees).toBe('below 25% hp (courage 0.50)');
+    expect(persona.engages).toBe('within 6.0 tiles of a foe, chases it up to 9.0 tiles (aggression 0.50)');
+    expect(persona.keeps).toBe('within 4.2 tiles of its pack (sociability 0.50)');
+    expect(persona.flanks).toBe('45° off the line when it flanks (cunning 0.50)');
     // No float seconds and no internal ids anywhere a person reads.
     const text = JSON.stringify(s);
     expect(text).not.toMatch(/\d\.\d{3,}/);
     expect(text).not.toContain(PACK);
     expect(packName(sim.world, PACK)).toBe("Grak's bandits");
+  });
+
+  it('shows a monster\'s forced traits next to what they change', () => {
+    const sim = new Simulation({ seed: 'inspect', registry: new BehaviourRegistry().register(monsterBehaviour), terrain: new FlatTerrain(64, 64) });
+    sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { personality: false, perception: 8, traits: { courage: 0.9, sociability: 0.1 } }, body: { x: 10, y: 10, maxHp: 40, speed: 3, faction: 'wild' } } });
+    sim.step();
+    const persona = Object.fromEntries(inspectActor(sim.world, 1, [])!.sections.persona.map((r) => [r.label, r.value]));
+    expect(persona.traits).toMatch(/courage 0\.90, sociability 0\.10, .*\(no personality: middling, courage, sociability set by the designer\)$/);
+    expect(persona.flees).toBe('below 15% hp (courage 0.90)');
+    expect(persona.keeps).toBe('3.2 tiles away from its pack mates (sociability 0.10)');
   });
 
   it('shows what was said from the chat memory, with ticks and names', () => {
