@@ -1,8 +1,9 @@
 import type { PNG } from 'pngjs';
 
 /**
- * A 5×7 capital-letter bitmap font, for legends drawn straight into PNG pixels (pngjs has no text, and a font
- * file would make the picture depend on what the machine has installed). Rows top to bottom, `#` = ink.
+ * A 5×7 bitmap font of capital letters, digits and a little punctuation, for legends and axes drawn straight into
+ * PNG pixels (pngjs has no text, and a font file would make the picture depend on what the machine has installed).
+ * Rows top to bottom, `#` = ink.
  */
 const GLYPHS: Readonly<Record<string, readonly string[]>> = {
   A: ['.###.', '#...#', '#...#', '#####', '#...#', '#...#', '#...#'],
@@ -31,6 +32,26 @@ const GLYPHS: Readonly<Record<string, readonly string[]>> = {
   X: ['#...#', '#...#', '.#.#.', '..#..', '.#.#.', '#...#', '#...#'],
   Y: ['#...#', '#...#', '.#.#.', '..#..', '..#..', '..#..', '..#..'],
   Z: ['#####', '....#', '...#.', '..#..', '.#...', '#....', '#####'],
+  0: ['.###.', '#...#', '#..##', '#.#.#', '##..#', '#...#', '.###.'],
+  1: ['..#..', '.##..', '..#..', '..#..', '..#..', '..#..', '.###.'],
+  2: ['.###.', '#...#', '....#', '...#.', '..#..', '.#...', '#####'],
+  3: ['#####', '...#.', '..#..', '...#.', '....#', '#...#', '.###.'],
+  4: ['...#.', '..##.', '.#.#.', '#..#.', '#####', '...#.', '...#.'],
+  5: ['#####', '#....', '####.', '....#', '....#', '#...#', '.###.'],
+  6: ['..##.', '.#...', '#....', '####.', '#...#', '#...#', '.###.'],
+  7: ['#####', '....#', '...#.', '..#..', '.#...', '.#...', '.#...'],
+  8: ['.###.', '#...#', '#...#', '.###.', '#...#', '#...#', '.###.'],
+  9: ['.###.', '#...#', '#...#', '.####', '....#', '...#.', '.##..'],
+  '.': ['.....', '.....', '.....', '.....', '.....', '.##..', '.##..'],
+  ',': ['.....', '.....', '.....', '.....', '.##..', '..#..', '.#...'],
+  ':': ['.....', '.##..', '.##..', '.....', '.##..', '.##..', '.....'],
+  '-': ['.....', '.....', '.....', '#####', '.....', '.....', '.....'],
+  '+': ['.....', '..#..', '..#..', '#####', '..#..', '..#..', '.....'],
+  '_': ['.....', '.....', '.....', '.....', '.....', '.....', '#####'],
+  '/': ['.....', '....#', '...#.', '..#..', '.#...', '#....', '.....'],
+  '%': ['##...', '##..#', '...#.', '..#..', '.#...', '#..##', '...##'],
+  '(': ['...#.', '..#..', '.#...', '.#...', '.#...', '..#..', '...#.'],
+  ')': ['.#...', '..#..', '...#.', '...#.', '...#.', '..#..', '.#...'],
 };
 
 export const GLYPH_W = 5;
@@ -43,7 +64,7 @@ export function textWidth(text: string, scale: number): number {
   return text.length === 0 ? 0 : (text.length * ADVANCE - 1) * scale;
 }
 
-/** Draw `text` (capitals; other characters are blanks) with its top-left at (x, y), each font pixel `scale` px. */
+/** Draw `text` (letters in capitals, digits, `.,:-+_/%()`; other characters are blanks) with its top-left at (x, y), each font pixel `scale` px. */
 export function drawText(png: PNG, text: string, x: number, y: number, scale: number, rgb: readonly [number, number, number]): void {
   [...text.toUpperCase()].forEach((ch, k) => {
     const g = GLYPHS[ch];
