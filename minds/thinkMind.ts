@@ -12,7 +12,7 @@ import { ACTION_COUNT, decision } from './thinkDecision.ts';
 /** Layer 3 decisions: a tick's think requests → features → one batched policy call → argmax actions. */
 export class ThinkMind implements Mind {
   readonly stats = newStats();
-  private readonly runner: Pick<DenseRunner, 'run'>;
+  private readonly runner: Pick<DenseRunner, 'run' | 'onModel'>;
   private readonly probs: boolean;
   /** Buffers for the next batch; a batch that starts while another is in flight gets its own. */
   private spare: ThinkBuffers | undefined;
@@ -32,7 +32,7 @@ export class ThinkMind implements Mind {
    * weights when it is a built-in MLP; batches below about {@link SMALL_BATCH_MACS} multiply-adds are then
    * decided in this thread from the same weights (an onnxruntime call costs ~15 µs before it computes anything).
    */
-  constructor(runner: Pick<DenseRunner, 'run'>, probs: boolean, weights?: Mlp) {
+  constructor(runner: Pick<DenseRunner, 'run' | 'onModel'>, probs: boolean, weights?: Mlp) {
     this.runner = runner;
     this.probs = probs;
     const ok = weights && weights.inputs === POLICY_INPUTS && weights.heads.length === 1 && weights.heads[0]?.size === ACTION_COUNT;
@@ -43,7 +43,7 @@ export class ThinkMind implements Mind {
 
   /** A think mind deciding by the hand-written rules alone: the baseline the models are measured against. */
   static rules(): ThinkMind {
-    return new ThinkMind({ run: () => Promise.resolve(undefined) }, false);
+    return new ThinkMind({ run: () => Promise.resolve(undefined), onModel: false }, false);
   }
 
   /** Decide for plain requests (no ids): the same path as {@link serve}. Throws on an invalid request. */
@@ -141,7 +141,7 @@ export class ThinkMind implements Mind {
   private async infer(buf: ThinkBuffers, m: number): Promise<Decision['source']> {
     if (m === 0) return 'model';
     const W = POLICY_INPUTS, K = ACTION_COUNT;
-    if (this.small && m <= this.smallRows) {
+    if (this.small && m <= this.smallRows && this.runner.onModel) {
       for (let r = 0; r < m; r++) this.smallRow(this.small, buf, r);
       return 'model';
     }

@@ -54,10 +54,10 @@ describe('MindService', () => {
     const dir = copyModels('missing');
     unlinkSync(join(dir, 'intent', 'tokenizer.json'));
     await expect(MindService.create({ config: { modelsDir: dir }, logger: () => {} })).rejects.toThrow(new RegExp(`${join(dir, 'intent', 'tokenizer.json')}: missing`));
-    unlinkSync(join(dir, 'policy', 'onnx', 'model.onnx'));
+    unlinkSync(join(dir, 'policy-learned', 'onnx', 'model.onnx'));
     const err = await MindService.create({ config: { modelsDir: dir }, logger: () => {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelFolderError);
-    expect((err as ModelFolderError).file).toBe(join(dir, 'policy', 'onnx', 'model.onnx'));
+    expect((err as ModelFolderError).file).toBe(join(dir, 'policy-learned', 'onnx', 'model.onnx'));
   });
 
   it('a replacement model with wrong tensor shapes fails at start-up naming the file and the shape', async () => {
@@ -90,6 +90,6 @@ describe('MindService', () => {
     const c = parseMindsConfig(mindsConfigFromEnv({ LAIRMIND_REPLY_MODEL: 'chat-model', LAIRMIND_MINDS_RUNTIME: 'js' }), '/srv');
     expect(c.folders.reply).toBe('/srv/chat-model');
     expect(c.runtime).toBe('js');
-    expect(c.folders.policy).toBe(join(BUILTIN_MODELS_DIR, 'policy'));
+    expect(c.folders.policy).toBe(join(BUILTIN_MODELS_DIR, 'policy-learned'));
   });
 });
