@@ -46,7 +46,7 @@ writePolicyFolder(out, report);
 const files = writeLearningCurve(out, {
   title: 'Monster policy: evolution strategies in the simulator',
   seed: settings.seed,
-  points: report.points.map((p) => ({ ...p })),
+  points: report.points,
   notes: [
     `validation win rate: rules ${report.rulesValidationWinRate.toFixed(3)}, start (rules distilled) ${report.startValidationWinRate.toFixed(3)}, best ${report.bestValidationWinRate.toFixed(3)} at generation ${report.bestGeneration}`,
   ],

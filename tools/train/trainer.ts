@@ -5,6 +5,7 @@ import type { PackVoice } from './arena.ts';
 import { FULL_STAGE, stageAt, trainSeed, validationSeed } from './curriculum.ts';
 import { EvolutionStrategy } from './es.ts';
 import type { EvalResult, EvalTask } from './evaluate.ts';
+import type { CurvePoint } from './learningCurve.ts';
 import { mlpOf, netShape, paramCount, paramsOf } from './policyNet.ts';
 import { WorkerPool } from './workerPool.ts';
 
@@ -32,21 +33,6 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   seed: 'lairmind-policy-v1', generations: 200, pairs: 16, battles: 16, hidden: 16, sigma: 0.15, lr: 0.03, decay: 0.002,
   workers: 2, validateEvery: 10, validation: 96,
 };
-
-/** One point of the learning curve. */
-export interface CurvePoint {
-  readonly generation: number;
-  readonly seconds: number;
-  readonly stage: string;
-  /** Mean reward of the generation's candidates, and the best candidate's. */
-  readonly fitness: number;
-  readonly fitnessBest: number;
-  /** Win rate of the current policy on the generation's battles. */
-  readonly winRate: number;
-  /** Win rate on the validation battles (every `validateEvery` generations), and the rules' on the same battles. */
-  readonly validationWinRate?: number;
-  readonly rulesWinRate?: number;
-}
 
 export interface TrainReport {
   readonly settings: TrainSettings;
