@@ -26,6 +26,8 @@ export class ThinkMind implements Mind {
   /** Largest batch the in-thread pass takes (0: none). */
   private readonly smallRows: number;
   private readonly hidden: Float64Array;
+  /** The same weights in double precision (read without conversions in the in-thread pass). */
+  private readonly weights: SmallWeights | undefined;
 
   /**
    * `probs`: the runner's output is already the softmax (`logits_probs`), not logits. `weights`: the policy's
@@ -39,6 +41,8 @@ export class ThinkMind implements Mind {
     this.small = ok ? weights : undefined;
     this.smallRows = ok ? Math.floor(SMALL_BATCH_MACS / (weights.hidden * (POLICY_INPUTS + ACTION_COUNT))) : 0;
     this.hidden = new Float64Array(ok ? weights.hidden : 0);
+    const head = weights?.heads[0];
+    this.weights = ok && head ? { w1: Float64Array.from(weights.w1), b1: Float64Array.from(weights.b1), w2: Float64Array.from(head.w), b2: Float64Array.from(head.b) } : undefined;
   }
 
   /** A think mind deciding by the hand-written rules alone: the baseline the models are measured against. */
@@ -111,27 +115,30 @@ export class ThinkMind implements Mind {
   }
 
   /** Row `r` of `buf` through the policy's weights: the most probable action and its probability. */
-  private smallRow(m: Mlp, buf: ThinkBuffers, r: number): void {
-    const I = POLICY_INPUTS, H = m.hidden, K = ACTION_COUNT, x = buf.x, o = r * I, h = this.hidden, w1 = m.w1;
-    const head = m.heads[0] as Mlp['heads'][number], w2 = head.w, z = this.z, p = this.p;
-    for (let j = 0; j < H; j++) h[j] = m.b1[j] as number;
+  private smallRow(buf: ThinkBuffers, r: number): void {
+    const I = POLICY_INPUTS, H = this.hidden.length, K = ACTION_COUNT, x = buf.x, o = r * I, h = this.hidden;
+    const { w1, b1, w2, b2 } = this.weights as SmallWeights;
+    const p = this.p;
+    for (let j = 0; j < H; j++) h[j] = b1[j] as number;
     for (let i = 0; i < I; i++) {
       const xi = x[o + i] as number;
       if (xi === 0) continue;
       const wr = i * H;
       for (let j = 0; j < H; j++) h[j] = (h[j] as number) + xi * (w1[wr + j] as number);
     }
-    for (let k = 0; k < K; k++) z[k] = head.b[k] as number;
+    for (let k = 0; k < K; k++) p[k] = b2[k] as number;
     for (let j = 0; j < H; j++) {
       const hj = h[j] as number;
       if (hj <= 0) continue;
       const wr = j * K;
-      for (let k = 0; k < K; k++) z[k] = (z[k] as number) + hj * (w2[wr + k] as number);
+      for (let k = 0; k < K; k++) p[k] = (p[k] as number) + hj * (w2[wr + k] as number);
     }
-    softmaxRow(z, 0, K, p);
-    const a = argmax(p, K);
+    let a = 0, best = p[0] as number;
+    for (let k = 1; k < K; k++) if ((p[k] as number) > best) { best = p[k] as number; a = k; }
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp((p[k] as number) - best);
     buf.action[r] = a;
-    buf.confidence[r] = p[a] as number;
+    buf.confidence[r] = 1 / sum;
   }
 
   /**
@@ -142,7 +149,7 @@ export class ThinkMind implements Mind {
     if (m === 0) return 'model';
     const W = POLICY_INPUTS, K = ACTION_COUNT;
     if (this.small && m <= this.smallRows && this.runner.onModel) {
-      for (let r = 0; r < m; r++) this.smallRow(this.small, buf, r);
+      for (let r = 0; r < m; r++) this.smallRow(buf, r);
       return 'model';
     }
     const res = await this.runner.run(buf.x, m, W);
@@ -174,8 +181,15 @@ export class ThinkMind implements Mind {
   }
 }
 
+interface SmallWeights {
+  readonly w1: Float64Array;
+  readonly b1: Float64Array;
+  readonly w2: Float64Array;
+  readonly b2: Float64Array;
+}
+
 /** Multiply-adds below which a batch is decided in this thread rather than by an onnxruntime call. */
-export const SMALL_BATCH_MACS = 40_000;
+export const SMALL_BATCH_MACS = 20_000;
 
 /**
  * The valid think payloads of `requests` as feature rows of `buf` in request order (`buf.at` maps rows back to
