@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignBehaviours, Bot, parseMix } from '../../tools/bots/index.ts';
+import { assignBehaviours, Bot, BOT_BEHAVIOURS, parseMix } from '../../tools/bots/index.ts';
+import type { BotView } from '../../tools/bots/index.ts';
+import { Rng } from '../../shared/index.ts';
 import { serverRoom, startTestServer, waitFor } from '../rooms/serverHarness.ts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -68,6 +70,10 @@ describe('bot behaviours against a real server', () => {
   it('a fighter seeks monsters and damages them', async () => {
     const b = await bot('fighter', 2);
     const room = serverRoom(b.room!.roomId);
+    // Joins land out of every monster's sight, so a monster is staged within the fighter's sight but out of reach:
+    // the fighter has to see it, walk up to it and hit it.
+    const me = room.sim.world.actors.get(b.view!.selfId())!.body!;
+    room.sim.input({ type: 'spawn', spec: { kind: 'monster', behaviour: 'monster', params: { perception: 2, damage: 1, cooldown: 2, personality: false, activation: 0, wanderSpeed: 0 }, body: { x: me.x + 8, y: me.y, faction: 'wild', maxHp: 400, speed: 1 }, tags: { species: 'boar', name: 'Practice boar' } } });
     // hp of each target when the fighter first went for it; success is a later drop (or its death).
     const first = new Map<number, number>();
     await waitFor('a monster the fighter attacked to lose hp', () => b.attacked.some((id) => {
@@ -99,6 +105,30 @@ describe('bot behaviours against a real server', () => {
     const draws = (x: Bot) => [x.rng.float(), x.rng.float(), x.rng.float()];
     expect(draws(a)).toEqual(draws(c));
     expect(draws(a)).not.toEqual(draws(d));
+  });
+});
+
+describe('fighter roaming', () => {
+  /** Decisions of a fighter with no monster in view standing at the positions given, one per decision. */
+  const roam = (positions: readonly { x: number; y: number }[]): number => {
+    let at = positions[0]!;
+    const view = { self: () => ({ ...at, id: 1, kind: 'player' }), nearest: () => undefined } as unknown as BotView;
+    const rng = Rng.create('roam');
+    const memory: Record<string, unknown> = {};
+    let turns = 0;
+    for (const p of positions) {
+      at = p;
+      turns += BOT_BEHAVIOURS.fighter.decide(view, rng, memory).filter((a) => a.type === 'move').length;
+    }
+    return turns;
+  };
+
+  it('keeps its heading while it makes headway and turns whenever something stops it', () => {
+    const walking = Array.from({ length: 20 }, (_, i) => ({ x: i * 2, y: 0 }));
+    const blocked = Array.from({ length: 20 }, () => ({ x: 5, y: 5 }));
+    // Walking: the first heading and the occasional 10% turn. Blocked: a new heading at every decision after the first.
+    expect(roam(walking)).toBeLessThan(8);
+    expect(roam(blocked)).toBe(20);
   });
 });
 
