@@ -36,6 +36,9 @@ export interface BotOptions {
   readonly endpoints?: readonly string[];
 }
 
+/** After a death, an avatar the view never showed dead is taken as respawned only after this long (ms). */
+const RESPAWN_GRACE_MS = 1500;
+
 /** Messages a bot sent, by type. */
 export interface BotSent {
   move: number;
@@ -59,6 +62,9 @@ export class Bot {
   deaths = 0;
   /** Set from a `died` message until the avatar is alive again: the bot does not act meanwhile. */
   private dead = false;
+  /** Whether the view has shown the avatar dead since the last 'died' message, and when that message came. */
+  private sawDead = false;
+  private diedAt = 0;
   /** Errors by kind, with the latest message. */
   readonly errors: { kind: BotErrorKind; message: string }[] = [];
   /** Lines this bot said, in order. */
@@ -141,6 +147,8 @@ export class Bot {
       // Like a player who takes the default: respawn at the first safe point offered.
       this.deaths++;
       this.dead = true;
+      this.sawDead = false;
+      this.diedAt = performance.now();
       this.send('respawn', {});
     });
     room.onMessage('zone', (body: unknown) => {
@@ -233,7 +241,13 @@ export class Bot {
     // Like a game client, a bot plays once the server has reported its avatar.
     if (!this.view || this.status !== 'connected' || !this.view.selfId()) return;
     if (this.dead) {
-      if (!this.view.selfAlive()) return;
+      // The 'died' message can arrive before the patch that shows the avatar dead: an avatar that still looks alive
+      // is trusted only once the view has shown it dead (and alive again), or after the respawn has surely landed.
+      if (!this.view.selfAlive()) {
+        this.sawDead = true;
+        return;
+      }
+      if (!this.sawDead && performance.now() - this.diedAt < RESPAWN_GRACE_MS) return;
       this.dead = false;
     }
     let actions: readonly BotAction[];
